@@ -1,0 +1,161 @@
+"""The ``photoclip`` command: the GUI with no arguments, subcommands for everything else.
+
+Only argparse is imported here; each command imports what it needs when it runs, so ``--help``
+and ``--version`` answer at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from photoclip import __version__
+
+DESCRIPTION = "Find your own photos by describing them. With no command, the desktop app opens."
+
+EXAMPLES = """examples:
+  photoclip index ~/Pictures            add a folder and index it
+  photoclip search "a dog on a beach"   find photos by words
+  photoclip search "beach -people" --sort date
+  photoclip similar ~/Pictures/cat.jpg  photos like this one
+  photoclip demo                        try it offline on generated pictures
+"""
+
+
+def _common(parser: argparse.ArgumentParser, top: bool) -> None:
+    """Options accepted before or after the command (``photoclip --library X search`` or the reverse)."""
+    default = None if top else argparse.SUPPRESS
+    parser.add_argument(
+        "--library",
+        metavar="DIR",
+        default=default,
+        help="library folder (default: $PHOTOCLIP_LIBRARY or your user data folder)",
+    )
+    parser.add_argument("--model", metavar="ID", default=default, help="CLIP model (see 'photoclip models')")
+    parser.add_argument(
+        "--weights",
+        metavar="FILE",
+        default=default,
+        help="use this weights file (or models folder) instead of downloading",
+    )
+    parser.add_argument(
+        "--device", choices=("auto", "cuda", "mps", "cpu"), default=default, help="where the model runs (default: auto)"
+    )
+    parser.add_argument("-v", "--verbose", action="count", default=0 if top else argparse.SUPPRESS)
+
+
+def _search_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-n", "--limit", type=int, default=20, help="how many results (default 20)")
+    parser.add_argument(
+        "--min-score", type=float, default=None, help="relevance cut-off (default: the model's; 0 lists everything)"
+    )
+    parser.add_argument("--sort", choices=("relevance", "date", "date-asc"), default="relevance")
+    parser.add_argument("--root", action="append", metavar="DIR", help="only photos under this watched folder")
+    parser.add_argument("--folder", metavar="DIR", help="only photos in this folder and its sub-folders")
+    parser.add_argument("--from", dest="date_from", metavar="DATE", help="taken on or after YYYY[-MM[-DD]]")
+    parser.add_argument("--to", dest="date_to", metavar="DATE", help="taken up to the end of YYYY[-MM[-DD]]")
+    parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.add_argument("--paths", action="store_true", help="print only the paths, one per line")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command line."""
+    parser = argparse.ArgumentParser(
+        prog="photoclip", description=DESCRIPTION, epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--version", action="version", version=f"photoclip {__version__}")
+    _common(parser, top=True)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        _common(sub, top=False)
+        return sub
+
+    index = command("index", "add folders to the library and index new, changed, moved and deleted photos")
+    index.add_argument("folders", nargs="*", metavar="DIR", help="folders to add (default: rescan all)")
+    index.add_argument("--no-download", action="store_true", help="never download the model")
+    index.add_argument(
+        "--exclude",
+        action="append",
+        metavar="SUBFOLDER",
+        default=[],
+        help="leave a sub-folder of the given folder out (repeatable)",
+    )
+
+    search = command("search", "find photos by words, by an image, or both")
+    search.add_argument(
+        "query",
+        nargs="+",
+        help='e.g. "a dog on a beach", "beach -people", "2:sunset + lake", a path to an image, tag:beach',
+    )
+    _search_options(search)
+
+    similar = command("similar", "find the photos most like a photo (from the library or not)")
+    similar.add_argument("photo", help="path of a photo")
+    _search_options(similar)
+
+    status = command("status", "show the library's folders, counts and model")
+    status.add_argument("--json", action="store_true")
+    status.add_argument("--errors", action="store_true", help="list the files that could not be read, and why")
+
+    remove = command("remove", "forget a watched folder and its photos (the files are not touched)")
+    remove.add_argument("folder", metavar="DIR")
+
+    models = command("models", "list the supported models, or download one")
+    models.add_argument(
+        "--download", metavar="ID", nargs="?", const="", help="download a model (default: the library's)"
+    )
+    models.add_argument("--use", metavar="ID", help="make this the library's model")
+    models.add_argument("--json", action="store_true")
+
+    demo = command("demo", "build a demo library of generated pictures, indexed with the bundled small model")
+    demo.add_argument("--count", type=int, default=300, help="how many pictures (default 300)")
+    demo.add_argument("--folder", metavar="DIR", help="where to write them (default: inside the demo library)")
+    demo.add_argument("--max-size", type=int, default=1600, help="largest picture side in px (default 1600)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``photoclip`` command; returns the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.WARNING - 10 * min(args.verbose or 0, 2), format="%(levelname)s %(name)s: %(message)s"
+    )
+    if args.command is None:
+        return _start_gui(args)
+    from photoclip.cli import commands
+    from photoclip.core.errors import PhotoclipError
+
+    try:
+        return commands.run(args)
+    except PhotoclipError as exc:
+        print(f"photoclip: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nphotoclip: stopped.", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # `photoclip search ... | head`
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+def _start_gui(args: argparse.Namespace) -> int:
+    try:
+        from photoclip.gui.launch import run_gui
+    except ImportError as exc:
+        print(
+            f"photoclip: the desktop app cannot start ({exc}). Use a command instead; see 'photoclip --help'.",
+            file=sys.stderr,
+        )
+        return 2
+    return run_gui(library=args.library, model=args.model, weights=args.weights, device=args.device)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,554 @@
+"""The SQLite catalog: roots, photos, their embeddings and errors.
+
+One file in WAL mode, so searches read while the indexer writes. Each thread gets its own
+connection; writes go through :meth:`Catalog.transaction`, which takes SQLite's write lock up
+front so two writers queue instead of failing half-way.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from photoclip.core.catalog_schema import MIGRATIONS, SCHEMA_VERSION
+from photoclip.core.errors import CatalogError
+
+
+@dataclass(frozen=True)
+class Root:
+    """A watched folder."""
+
+    id: int
+    path: Path
+    online: bool
+    last_scan_at: float | None
+    excluded: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PhotoRow:
+    """A photo as the catalog knows it."""
+
+    id: int
+    root_id: int
+    relpath: str
+    size: int
+    mtime_ns: int
+    fingerprint: str | None
+    width: int | None
+    height: int | None
+    taken_at: float | None
+    status: str
+    error: str | None
+    root_path: Path
+    online: bool
+
+    @property
+    def path(self) -> Path:
+        """Absolute path of the photo (it may be on an offline drive)."""
+        return self.root_path / self.relpath
+
+    @property
+    def folder(self) -> str:
+        """Folder of the photo relative to its root ('' at the root)."""
+        return self.relpath.rpartition("/")[0]
+
+
+@dataclass(frozen=True)
+class PhotoMetadata:
+    """What reading a photo tells us, stored when it is indexed."""
+
+    fingerprint: str
+    width: int
+    height: int
+    taken_at: float | None
+    date_source: str
+
+
+_PHOTO_COLUMNS = (
+    "p.id, p.root_id, p.relpath, p.size, p.mtime_ns, p.fingerprint, p.width, p.height, "
+    "p.taken_at, p.status, p.error, r.path, r.online"
+)
+
+
+def _photo(row: tuple) -> PhotoRow:
+    return PhotoRow(*row[:11], root_path=Path(row[11]), online=bool(row[12]))
+
+
+def _split_statements(script: str) -> Iterator[str]:
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            yield buffer
+            buffer = ""
+    if buffer.strip():
+        yield buffer
+
+
+class Catalog:
+    """The library's catalog file. Safe to share between threads."""
+
+    def __init__(self, path: Path, backups_dir: Path | None = None) -> None:
+        self.path = Path(path)
+        self.backups_dir = backups_dir or self.path.parent / "backups"
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._migrate()
+
+    # -- connections -------------------------------------------------------------------------
+    def _connect(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            try:
+                conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=60)
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=NORMAL")
+                conn.execute("PRAGMA foreign_keys=ON")
+            except sqlite3.DatabaseError as exc:
+                raise CatalogError.corrupt(self.path, exc) from exc
+            self._local.conn = conn
+            with self._lock:
+                self._connections.append(conn)
+        return conn
+
+    def _query(self, sql: str, params: Sequence = ()) -> list[tuple]:
+        try:
+            return self._connect().execute(sql, params).fetchall()
+        except sqlite3.DatabaseError as exc:
+            if "malformed" in str(exc) or "not a database" in str(exc):
+                raise CatalogError.corrupt(self.path, exc) from exc
+            raise
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction; commits on success, rolls back on any exception."""
+        conn = self._connect()
+        if conn.in_transaction:  # nested: part of the outer transaction
+            yield conn
+            return
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.DatabaseError as exc:
+            if "malformed" in str(exc) or "not a database" in str(exc):
+                raise CatalogError.corrupt(self.path, exc) from exc
+            raise
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        else:
+            conn.execute("COMMIT")
+
+    def close(self) -> None:
+        """Closes every thread's connection and checkpoints the WAL."""
+        with self._lock:
+            for conn in self._connections:
+                with suppress(sqlite3.Error):
+                    conn.close()
+            self._connections.clear()
+        self._local = threading.local()
+
+    # -- schema ------------------------------------------------------------------------------
+    def _migrate(self) -> None:
+        existed = self.path.exists() and self.path.stat().st_size > 0
+        conn = self._connect()
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if existed:
+                check = conn.execute("PRAGMA quick_check").fetchone()[0]
+                if check != "ok":
+                    raise CatalogError.corrupt(self.path, check)
+        except sqlite3.DatabaseError as exc:
+            raise CatalogError.corrupt(self.path, exc) from exc
+        if version > SCHEMA_VERSION:
+            raise CatalogError(
+                f"The catalog {self.path} was written by a newer photoclip (schema {version}, "
+                f"this program knows {SCHEMA_VERSION}). Update photoclip to open it."
+            )
+        if version == SCHEMA_VERSION:
+            return
+        if existed and version > 0:
+            self._backup(version)
+        for target in range(version, SCHEMA_VERSION):
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in _split_statements(MIGRATIONS[target]):
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {target + 1}")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    def _backup(self, version: int) -> Path:
+        """Copies the catalog aside (consistently, through SQLite) before a migration."""
+        self.backups_dir.mkdir(parents=True, exist_ok=True)
+        target = self.backups_dir / f"catalog-v{version}-{time.strftime('%Y%m%d-%H%M%S')}.sqlite3"
+        with sqlite3.connect(target) as backup:
+            self._connect().backup(backup)
+        return target
+
+    @property
+    def schema_version(self) -> int:
+        """The catalog's schema version."""
+        return self._query("PRAGMA user_version")[0][0]
+
+    def integrity_check(self) -> str:
+        """SQLite's full integrity check plus the catalog's own invariants; 'ok' when all hold."""
+        result = self._query("PRAGMA integrity_check")[0][0]
+        if result != "ok":
+            return result
+        orphans = self._query(
+            "SELECT COUNT(*) FROM embeddings e LEFT JOIN photos p ON p.id = e.photo_id WHERE p.id IS NULL"
+        )[0][0]
+        if orphans:
+            return f"{orphans} embeddings without a photo"
+        return "ok"
+
+    # -- meta --------------------------------------------------------------------------------
+    def get_meta(self, key: str, default: str | None = None) -> str | None:
+        """A value from the catalog's key-value table."""
+        rows = self._query("SELECT value FROM meta WHERE key = ?", (key,))
+        return rows[0][0] if rows else default
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Stores a value in the catalog's key-value table."""
+        with self.transaction() as conn:
+            conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    # -- roots -------------------------------------------------------------------------------
+    def add_root(self, path: Path) -> Root:
+        """Adds a watched folder (idempotent) and returns it."""
+        path = Path(path).expanduser().resolve()
+        with self.transaction() as conn:
+            conn.execute("INSERT OR IGNORE INTO roots (path, added_at) VALUES (?, ?)", (str(path), time.time()))
+        root = self.root_by_path(path)
+        assert root is not None
+        return root
+
+    def roots(self) -> list[Root]:
+        """All watched folders, in the order they were added."""
+        rows = self._query("SELECT id, path, online, last_scan_at, excluded FROM roots ORDER BY id")
+        return [Root(r[0], Path(r[1]), bool(r[2]), r[3], tuple(json.loads(r[4]))) for r in rows]
+
+    def root(self, root_id: int) -> Root | None:
+        """A watched folder by id."""
+        return next((r for r in self.roots() if r.id == root_id), None)
+
+    def root_by_path(self, path: Path) -> Root | None:
+        """The watched folder at exactly ``path``, if any."""
+        wanted = str(Path(path).expanduser().resolve())
+        return next((r for r in self.roots() if str(r.path) == wanted), None)
+
+    def remove_root(self, root_id: int) -> int:
+        """Forgets a watched folder and its photos (never touching the files). Returns photos removed."""
+        with self.transaction() as conn:
+            count = conn.execute("SELECT COUNT(*) FROM photos WHERE root_id = ?", (root_id,)).fetchone()[0]
+            conn.execute("DELETE FROM roots WHERE id = ?", (root_id,))
+        return count
+
+    def set_root_online(self, root_id: int, online: bool) -> None:
+        """Marks a root online or offline (its photos stay either way)."""
+        with self.transaction() as conn:
+            conn.execute("UPDATE roots SET online = ? WHERE id = ?", (int(online), root_id))
+
+    def set_root_scanned(self, root_id: int) -> None:
+        """Records that a root was fully scanned now."""
+        with self.transaction() as conn:
+            conn.execute("UPDATE roots SET last_scan_at = ?, online = 1 WHERE id = ?", (time.time(), root_id))
+
+    def set_root_excluded(self, root_id: int, excluded: Iterable[str]) -> None:
+        """Sets the sub-folders of a root that are not indexed."""
+        clean = sorted({e.strip("/") for e in excluded if e.strip("/")})
+        with self.transaction() as conn:
+            conn.execute("UPDATE roots SET excluded = ? WHERE id = ?", (json.dumps(clean), root_id))
+
+    # -- photos ------------------------------------------------------------------------------
+    def photo_stats(self, root_id: int) -> dict[str, tuple[int, int, int, str]]:
+        """relpath -> (id, size, mtime_ns, status) for every photo of a root."""
+        rows = self._query("SELECT relpath, id, size, mtime_ns, status FROM photos WHERE root_id = ?", (root_id,))
+        return {r[0]: (r[1], r[2], r[3], r[4]) for r in rows}
+
+    def add_pending(self, root_id: int, entries: Iterable[tuple[str, int, int]]) -> int:
+        """Inserts newly found files (relpath, size, mtime_ns) as pending. Returns how many."""
+        now = time.time()
+        rows = [(root_id, rel, rel.rpartition("/")[0], size, mtime, now) for rel, size, mtime in entries]
+        with self.transaction() as conn:
+            conn.executemany(
+                "INSERT OR IGNORE INTO photos (root_id, relpath, folder, size, mtime_ns, added_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+        return len(rows)
+
+    def mark_changed(self, changes: Iterable[tuple[int, int, int]]) -> int:
+        """Photos whose file changed (id, size, mtime_ns): pending again, their old vectors dropped."""
+        changes = list(changes)
+        with self.transaction() as conn:
+            conn.executemany(
+                "UPDATE photos SET size = ?, mtime_ns = ?, status = 'pending', error = NULL WHERE id = ?",
+                [(size, mtime, pid) for pid, size, mtime in changes],
+            )
+            conn.executemany("DELETE FROM embeddings WHERE photo_id = ?", [(pid,) for pid, _, _ in changes])
+            self._bump_all_models(conn)
+        return len(changes)
+
+    def delete_photos(self, photo_ids: Iterable[int]) -> int:
+        """Forgets photos whose files are gone (never touches files)."""
+        ids = [(pid,) for pid in photo_ids]
+        with self.transaction() as conn:
+            conn.executemany("DELETE FROM photos WHERE id = ?", ids)
+            self._bump_all_models(conn)
+        return len(ids)
+
+    def move_photo(self, photo_id: int, root_id: int, relpath: str, size: int, mtime_ns: int) -> None:
+        """Gives a photo a new path, keeping its id, embeddings and tags."""
+        with self.transaction() as conn:
+            conn.execute(
+                "DELETE FROM photos WHERE root_id = ? AND relpath = ? AND id != ?", (root_id, relpath, photo_id)
+            )
+            conn.execute(
+                "UPDATE photos SET root_id = ?, relpath = ?, folder = ?, size = ?, mtime_ns = ? WHERE id = ?",
+                (root_id, relpath, relpath.rpartition("/")[0], size, mtime_ns, photo_id),
+            )
+
+    def set_error(self, photo_id: int, reason: str) -> None:
+        """Records why a file could not be read; it is retried when it changes."""
+        with self.transaction() as conn:
+            conn.execute("UPDATE photos SET status = 'error', error = ? WHERE id = ?", (reason, photo_id))
+
+    def photo(self, photo_id: int) -> PhotoRow | None:
+        """One photo by id."""
+        rows = self.photos_by_ids([photo_id])
+        return rows[0] if rows else None
+
+    def photos_by_ids(self, photo_ids: Sequence[int]) -> list[PhotoRow]:
+        """Photos by id, in the order asked (ids that no longer exist are skipped)."""
+        found: dict[int, PhotoRow] = {}
+        ids = list(photo_ids)
+        for start in range(0, len(ids), 900):
+            chunk = ids[start : start + 900]
+            marks = ",".join("?" * len(chunk))
+            for row in self._query(
+                f"SELECT {_PHOTO_COLUMNS} FROM photos p JOIN roots r ON r.id = p.root_id WHERE p.id IN ({marks})",
+                chunk,
+            ):
+                found[row[0]] = _photo(row)
+        return [found[i] for i in ids if i in found]
+
+    def photo_by_path(self, path: Path) -> PhotoRow | None:
+        """The catalogued photo at ``path``, if any."""
+        path = Path(path).expanduser().absolute()
+        for root in self.roots():
+            try:
+                rel = path.relative_to(root.path)
+            except ValueError:
+                try:
+                    rel = path.resolve().relative_to(root.path)
+                except ValueError:
+                    continue
+            rows = self._query(
+                f"SELECT {_PHOTO_COLUMNS} FROM photos p JOIN roots r ON r.id = p.root_id "
+                "WHERE p.root_id = ? AND p.relpath = ?",
+                (root.id, rel.as_posix()),
+            )
+            if rows:
+                return _photo(rows[0])
+        return None
+
+    def photos_with_fingerprint(self, fingerprint: str) -> list[PhotoRow]:
+        """Every photo whose bytes hash to ``fingerprint`` (copies and moves)."""
+        rows = self._query(
+            f"SELECT {_PHOTO_COLUMNS} FROM photos p JOIN roots r ON r.id = p.root_id WHERE p.fingerprint = ?",
+            (fingerprint,),
+        )
+        return [_photo(r) for r in rows]
+
+    def photos_needing_embedding(
+        self, model: str, root_ids: Sequence[int] | None = None, limit: int | None = None
+    ) -> list[PhotoRow]:
+        """Photos not in error that have no vector for ``model`` yet, on online roots."""
+        where = (
+            "p.status != 'error' AND r.online = 1 AND NOT EXISTS "
+            "(SELECT 1 FROM embeddings e WHERE e.photo_id = p.id AND e.model = ?)"
+        )
+        params: list = [model]
+        if root_ids is not None:
+            where += f" AND p.root_id IN ({','.join('?' * len(root_ids))})"
+            params += list(root_ids)
+        rows = self._query(
+            f"SELECT {_PHOTO_COLUMNS} FROM photos p JOIN roots r ON r.id = p.root_id WHERE {where} "
+            "ORDER BY p.root_id, p.relpath" + (f" LIMIT {int(limit)}" if limit else ""),
+            params,
+        )
+        return [_photo(r) for r in rows]
+
+    def errors(self) -> list[PhotoRow]:
+        """Photos that could not be read, with their reasons."""
+        rows = self._query(
+            f"SELECT {_PHOTO_COLUMNS} FROM photos p JOIN roots r ON r.id = p.root_id "
+            "WHERE p.status = 'error' ORDER BY r.path, p.relpath"
+        )
+        return [_photo(r) for r in rows]
+
+    def counts(self, model: str | None = None) -> dict[str, int]:
+        """Numbers for ``photoclip status``: photos, errors, pending, embedded (for ``model``)."""
+        photos, errors, pending = self._query(
+            "SELECT COUNT(*), COALESCE(SUM(status = 'error'), 0), COALESCE(SUM(status = 'pending'), 0) FROM photos"
+        )[0]
+        embedded = self.embedding_count(model) if model else 0
+        return {"photos": photos, "errors": errors, "pending": pending, "embedded": embedded}
+
+    def root_counts(self) -> dict[int, int]:
+        """Photo count per root id."""
+        return dict(self._query("SELECT root_id, COUNT(*) FROM photos GROUP BY root_id"))
+
+    def folder_counts(self, root_id: int) -> dict[str, int]:
+        """Photo count per folder (relative) of a root, each folder counted on its own."""
+        return dict(self._query("SELECT folder, COUNT(*) FROM photos WHERE root_id = ? GROUP BY folder", (root_id,)))
+
+    def store_indexed(
+        self,
+        items: Sequence[tuple[int, PhotoMetadata, np.ndarray | None]],
+        model: str,
+    ) -> None:
+        """Writes what reading photos gave: metadata, status 'ok', and their vectors, in one go."""
+        with self.transaction() as conn:
+            seq = self._next_seq(conn, model)
+            for photo_id, meta, vector in items:
+                conn.execute(
+                    "UPDATE photos SET fingerprint = ?, width = ?, height = ?, taken_at = ?, date_source = ?, "
+                    "status = 'ok', error = NULL WHERE id = ?",
+                    (meta.fingerprint, meta.width, meta.height, meta.taken_at, meta.date_source, photo_id),
+                )
+                if vector is not None:
+                    conn.execute(
+                        "INSERT OR REPLACE INTO embeddings (photo_id, model, vector, seq) VALUES (?, ?, ?, ?)",
+                        (photo_id, model, np.ascontiguousarray(vector, dtype=np.float32).tobytes(), seq),
+                    )
+                    seq += 1
+
+    def copy_photo_data(self, source_id: int, target_id: int) -> None:
+        """Gives ``target`` the metadata and every vector of ``source`` (same bytes, no re-embedding)."""
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE photos SET (fingerprint, width, height, taken_at, date_source, status, error) = "
+                "(SELECT fingerprint, width, height, taken_at, date_source, 'ok', NULL FROM photos WHERE id = ?) "
+                "WHERE id = ?",
+                (source_id, target_id),
+            )
+            for model, vector in conn.execute(
+                "SELECT model, vector FROM embeddings WHERE photo_id = ?", (source_id,)
+            ).fetchall():
+                conn.execute(
+                    "INSERT OR REPLACE INTO embeddings (photo_id, model, vector, seq) VALUES (?, ?, ?, ?)",
+                    (target_id, model, vector, self._next_seq(conn, model)),
+                )
+
+    def filter_photo_ids(
+        self,
+        *,
+        roots: Sequence[int] | None = None,
+        folder: tuple[int, str] | None = None,
+        date_from: float | None = None,
+        date_to: float | None = None,
+        photo_ids: Sequence[int] | None = None,
+        tags: Sequence[str] = (),
+    ) -> np.ndarray:
+        """Ids of the photos that pass every given filter (a folder includes its sub-folders)."""
+        where, params = ["p.status != 'error'"], []
+        if roots is not None:
+            where.append(f"p.root_id IN ({','.join('?' * len(roots))})")
+            params += list(roots)
+        if folder is not None:
+            root_id, rel = folder
+            rel = rel.strip("/")
+            where.append("p.root_id = ?")
+            params.append(root_id)
+            if rel:
+                where.append("(p.folder = ? OR p.folder LIKE ? ESCAPE '\\')")
+                escaped = rel.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+                params += [rel, escaped + "/%"]
+        if date_from is not None:
+            where.append("p.taken_at >= ?")
+            params.append(date_from)
+        if date_to is not None:
+            where.append("p.taken_at < ?")
+            params.append(date_to)
+        for tag in tags:
+            where.append(
+                "EXISTS (SELECT 1 FROM tags t WHERE t.photo_id = p.id AND t.label = ? AND t.state != 'rejected')"
+            )
+            params.append(tag)
+        sql = f"SELECT p.id FROM photos p WHERE {' AND '.join(where)}"
+        ids = np.fromiter((r[0] for r in self._query(sql, params)), dtype=np.int64)
+        if photo_ids is not None:
+            ids = np.intersect1d(ids, np.asarray(photo_ids, dtype=np.int64))
+        return ids
+
+    # -- embeddings --------------------------------------------------------------------------
+    @staticmethod
+    def _next_seq(conn: sqlite3.Connection, model: str) -> int:
+        return conn.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM embeddings WHERE model = ?", (model,)).fetchone()[0]
+
+    @staticmethod
+    def _bump_all_models(conn: sqlite3.Connection) -> None:
+        """Deletions change no seq; a generation counter tells index files to re-check their ids."""
+        conn.execute(
+            "INSERT INTO meta (key, value) VALUES ('generation', '1') "
+            "ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+        )
+
+    @property
+    def generation(self) -> int:
+        """Grows on every deletion of photos or vectors."""
+        return int(self.get_meta("generation", "0") or 0)
+
+    def embedding_count(self, model: str) -> int:
+        """How many photos have a vector for ``model``."""
+        return self._query("SELECT COUNT(*) FROM embeddings WHERE model = ?", (model,))[0][0]
+
+    def max_seq(self, model: str) -> int:
+        """The highest write number for ``model`` (0 when none)."""
+        return self._query("SELECT COALESCE(MAX(seq), 0) FROM embeddings WHERE model = ?", (model,))[0][0]
+
+    def embedding_ids(self, model: str) -> np.ndarray:
+        """Ids of every photo with a vector for ``model``."""
+        rows = self._query("SELECT photo_id FROM embeddings WHERE model = ?", (model,))
+        return np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+
+    def vectors(self, model: str, since_seq: int = 0, dim: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(ids, vectors) for ``model`` written after ``since_seq``; vectors as float32 rows."""
+        rows = self._query("SELECT photo_id, vector FROM embeddings WHERE model = ? AND seq > ?", (model, since_seq))
+        ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+        if not rows:
+            return ids, np.zeros((0, dim or 0), dtype=np.float32)
+        blob = b"".join(r[1] for r in rows)
+        return ids, np.frombuffer(blob, dtype=np.float32).reshape(len(rows), -1).copy()
+
+    def vector(self, photo_id: int, model: str) -> np.ndarray | None:
+        """The stored vector of one photo for ``model``."""
+        rows = self._query("SELECT vector FROM embeddings WHERE photo_id = ? AND model = ?", (photo_id, model))
+        return np.frombuffer(rows[0][0], dtype=np.float32).copy() if rows else None
+
+    def models_with_vectors(self) -> dict[str, int]:
+        """Model id -> number of vectors, for every model the catalog holds vectors of."""
+        return dict(self._query("SELECT model, COUNT(*) FROM embeddings GROUP BY model"))
+
+    def delete_model_vectors(self, model: str) -> None:
+        """Drops all vectors of a model (after switching away from it, on request)."""
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM embeddings WHERE model = ?", (model,))
+            self._bump_all_models(conn)

@@ -1,0 +1,107 @@
+"""The catalog's SQL schema and its migrations.
+
+Each migration takes the catalog from version ``n`` to ``n + 1`` inside one transaction, after a
+copy of the file has been put in the library's ``backups/`` folder. A catalog newer than this
+program is refused rather than guessed at.
+"""
+
+from __future__ import annotations
+
+SCHEMA_V1 = """
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
+-- A watched folder. Photos keep their path relative to it, so a drive mounted elsewhere moves whole.
+CREATE TABLE roots (
+    id           INTEGER PRIMARY KEY,
+    path         TEXT NOT NULL UNIQUE,
+    added_at     REAL NOT NULL,
+    last_scan_at REAL,
+    online       INTEGER NOT NULL DEFAULT 1,
+    excluded     TEXT NOT NULL DEFAULT '[]'      -- JSON list of excluded sub-folders (relative)
+);
+
+-- status: 'pending' (found, not read yet), 'ok' (read), 'error' (unreadable; see error)
+CREATE TABLE photos (
+    id          INTEGER PRIMARY KEY,
+    root_id     INTEGER NOT NULL REFERENCES roots(id) ON DELETE CASCADE,
+    relpath     TEXT NOT NULL,
+    folder      TEXT NOT NULL,                    -- relpath's parent folder, '' at the root
+    size        INTEGER NOT NULL,
+    mtime_ns    INTEGER NOT NULL,
+    fingerprint TEXT,                             -- BLAKE2b of the file's bytes
+    width       INTEGER,
+    height      INTEGER,
+    taken_at    REAL,                             -- wall-clock time as seconds, EXIF or file time
+    date_source TEXT,                             -- 'exif' or 'file'
+    status      TEXT NOT NULL DEFAULT 'pending',
+    error       TEXT,
+    added_at    REAL NOT NULL,
+    UNIQUE (root_id, relpath)
+);
+CREATE INDEX photos_fingerprint ON photos (fingerprint);
+CREATE INDEX photos_folder ON photos (root_id, folder);
+CREATE INDEX photos_status ON photos (status);
+
+-- The vectors are the source of truth; the HNSW files are derived from them.
+-- seq grows with every write for a model, so an index file knows what it has not seen yet.
+CREATE TABLE embeddings (
+    photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+    model    TEXT NOT NULL,
+    vector   BLOB NOT NULL,
+    seq      INTEGER NOT NULL,
+    PRIMARY KEY (photo_id, model)
+) WITHOUT ROWID;
+CREATE INDEX embeddings_seq ON embeddings (model, seq);
+"""
+
+SCHEMA_V2 = """
+-- Tags: auto (from zero-shot tagging, with a score) or user. A rejected auto tag is kept with
+-- state 'rejected' so that tagging never proposes it again for that photo.
+CREATE TABLE tags (
+    photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+    label    TEXT NOT NULL,
+    source   TEXT NOT NULL,                 -- 'auto' or 'user'
+    score    REAL,
+    state    TEXT NOT NULL DEFAULT 'suggested',  -- 'suggested', 'accepted', 'rejected'
+    model    TEXT,
+    label_set TEXT,
+    added_at REAL NOT NULL,
+    PRIMARY KEY (photo_id, label)
+) WITHOUT ROWID;
+CREATE INDEX tags_label ON tags (label, state);
+
+CREATE TABLE label_sets (
+    name   TEXT PRIMARY KEY,
+    labels TEXT NOT NULL                     -- JSON list
+);
+
+-- An album that is not a folder: a saved search or a hand-picked set of photos.
+CREATE TABLE collections (
+    id      INTEGER PRIMARY KEY,
+    name    TEXT NOT NULL UNIQUE,
+    query   TEXT,                            -- a saved search, or NULL for a hand-picked set
+    created REAL NOT NULL
+);
+CREATE TABLE collection_photos (
+    collection_id INTEGER NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+    photo_id      INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+    PRIMARY KEY (collection_id, photo_id)
+) WITHOUT ROWID;
+
+-- Which photos of an album a label set has already been run over, so a re-run tags only new ones.
+CREATE TABLE tagging_runs (
+    photo_id  INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+    label_set TEXT NOT NULL,
+    model     TEXT NOT NULL,
+    at        REAL NOT NULL,
+    PRIMARY KEY (photo_id, label_set, model)
+) WITHOUT ROWID;
+"""
+
+
+#: MIGRATIONS[n] is the SQL that takes a catalog at version n to version n + 1.
+MIGRATIONS: list[str] = [SCHEMA_V1, SCHEMA_V2]
+SCHEMA_VERSION = len(MIGRATIONS)

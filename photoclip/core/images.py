@@ -1,0 +1,228 @@
+"""Reading photos: formats, EXIF orientation and date, decompression bombs, reduced-size decoding.
+
+One decode serves both the model and the grid thumbnail. JPEGs are decoded at 1/2, 1/4 or 1/8
+scale by libjpeg itself (``Image.draft``) when the model and the thumbnail need no more pixels,
+which on phone-sized photos costs a fraction of a full decode.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import os
+import struct
+import threading
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from photoclip.core.errors import ImageError
+
+SUPPORTED_EXTENSIONS = frozenset(
+    {".jpg", ".jpeg", ".jpe", ".jfif", ".png", ".webp", ".gif", ".bmp", ".tif", ".tiff", ".heic", ".heif", ".hif"}
+)
+JPEG_EXTENSIONS = frozenset({".jpg", ".jpeg", ".jpe", ".jfif"})
+
+#: Larger images are refused as decompression bombs (a 250 MP panorama is still accepted).
+MAX_PIXELS = 250_000_000
+#: Grid thumbnails are at most this many pixels on their long side.
+THUMBNAIL_SIZE = 256
+
+# We check the pixel count ourselves and refuse with a clear reason; Pillow's own error stays as
+# a backstop at twice this size, and its warning (which only goes to the log) is silenced.
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+
+_heif_lock = threading.Lock()
+_heif_registered = False
+
+
+def register_heif() -> bool:
+    """Lets Pillow open HEIC/HEIF files (iPhone photos). Returns False if pillow-heif is missing."""
+    global _heif_registered
+    with _heif_lock:
+        if not _heif_registered:
+            try:
+                import pillow_heif
+            except ImportError:
+                return False
+            pillow_heif.register_heif_opener()
+            _heif_registered = True
+    return True
+
+
+def is_supported(path: Path | str) -> bool:
+    """True if the file name has an extension photoclip indexes."""
+    return os.path.splitext(str(path))[1].lower() in SUPPORTED_EXTENSIONS
+
+
+def fingerprint(data: bytes) -> str:
+    """The content fingerprint: BLAKE2b-128 of the file's bytes, in hex."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+@dataclass
+class DecodedPhoto:
+    """A photo read for indexing: upright RGB pixels (possibly reduced) and what it says of itself."""
+
+    image: Image.Image
+    width: int  # full size, upright
+    height: int
+    taken_at: float | None
+    date_source: str
+
+
+def read_bytes(path: Path) -> bytes:
+    """Reads a whole file, turning OS errors into reasons a user understands."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except FileNotFoundError as exc:
+        raise ImageError("the file vanished before it could be read") from exc
+    except PermissionError as exc:
+        raise ImageError("permission denied") from exc
+    except IsADirectoryError as exc:
+        raise ImageError("a folder, not a file") from exc
+    except OSError as exc:
+        raise ImageError(f"could not read the file ({exc.strerror or exc})") from exc
+    if not data:
+        raise ImageError("the file is empty (0 bytes)")
+    return data
+
+
+def _exif_datetime(image: Image.Image) -> float | None:
+    try:
+        exif = image.getexif()
+        raw = exif.get_ifd(0x8769).get(36867) or exif.get_ifd(0x8769).get(36868) or exif.get(306)
+    except Exception:  # broken EXIF must not cost the photo
+        return None
+    if not isinstance(raw, str):
+        return None
+    try:
+        taken = dt.datetime.strptime(raw.strip("\x00 ")[:19], "%Y:%m:%d %H:%M:%S")
+    except ValueError:
+        return None
+    return wall_clock_seconds(taken)
+
+
+def wall_clock_seconds(moment: dt.datetime) -> float:
+    """A naive local date-time as sortable seconds (as if it were UTC, so no DST surprises)."""
+    return moment.replace(tzinfo=dt.timezone.utc).timestamp()
+
+
+def file_time_seconds(mtime_ns: int) -> float:
+    """A file's modification time as wall-clock seconds in the machine's local time."""
+    return wall_clock_seconds(dt.datetime.fromtimestamp(mtime_ns / 1e9))
+
+
+def _orientation(image: Image.Image) -> int:
+    try:
+        return int(image.getexif().get(0x0112, 1))
+    except Exception:
+        return 1
+
+
+def _to_rgb(image: Image.Image) -> Image.Image:
+    """RGB for any mode: transparency over white, 16-bit and float scaled down, not clipped."""
+    if image.mode == "RGB":
+        return image
+    if image.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
+        array = np.asarray(image, dtype=np.float64)
+        high = array.max() if array.size else 1.0
+        scale = 255.0 / (65535.0 if high > 255 else max(high, 1.0))
+        return Image.fromarray(np.clip(array * scale, 0, 255).astype(np.uint8), "L").convert("RGB")
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(background, rgba).convert("RGB")
+    return image.convert("RGB")
+
+
+def decode(data: bytes, *, min_short_side: int = 0, name: str = "") -> DecodedPhoto:
+    """Decodes a photo from its bytes: upright, RGB, at least ``min_short_side`` px on its short side
+    when the file has that many (JPEGs are decoded at reduced scale down to that size).
+
+    Raises :class:`ImageError` with a readable reason for anything that is not a usable image.
+    """
+    if Path(name).suffix.lower() in (".heic", ".heif", ".hif"):
+        register_heif()
+    try:
+        image = Image.open(io.BytesIO(data))
+    except UnidentifiedImageError as exc:
+        if not register_heif():
+            raise ImageError("not an image, or a format photoclip cannot read") from exc
+        try:
+            image = Image.open(io.BytesIO(data))
+        except UnidentifiedImageError:
+            raise ImageError("not an image, or a format photoclip cannot read") from exc
+    except Image.DecompressionBombError as exc:
+        raise ImageError(f"refused: larger than {MAX_PIXELS // 1_000_000} megapixels") from exc
+    except Exception as exc:
+        raise ImageError(f"cannot read the image header ({exc})") from exc
+    try:
+        full_w, full_h = image.size
+        if full_w * full_h > MAX_PIXELS:
+            raise ImageError(
+                f"refused: {full_w}x{full_h} is larger than {MAX_PIXELS // 1_000_000} megapixels "
+                "(a decompression bomb or an extreme panorama)"
+            )
+        if full_w <= 0 or full_h <= 0:
+            raise ImageError("the image has no pixels")
+        orientation = _orientation(image)
+        taken_at = _exif_datetime(image)
+        if min_short_side and image.format == "JPEG":
+            # draft() guarantees both sides at least the size asked, in the stored (unrotated) frame.
+            image.draft("RGB", (min_short_side, min_short_side))
+        image.load()
+        if orientation != 1:
+            image = ImageOps.exif_transpose(image)
+        image = _to_rgb(image)
+    except ImageError:
+        raise
+    except Image.DecompressionBombError as exc:
+        raise ImageError(f"refused: larger than {MAX_PIXELS // 1_000_000} megapixels") from exc
+    except (OSError, SyntaxError, ValueError, EOFError, IndexError, KeyError, TypeError, struct.error) as exc:
+        reason = str(exc) or type(exc).__name__
+        if "truncated" in reason.lower() or isinstance(exc, EOFError):
+            raise ImageError(f"the file is truncated or damaged ({reason})") from exc
+        raise ImageError(f"the image data is damaged ({reason})") from exc
+    if orientation in (5, 6, 7, 8):
+        full_w, full_h = full_h, full_w
+    return DecodedPhoto(
+        image=image,
+        width=full_w,
+        height=full_h,
+        taken_at=taken_at,
+        date_source="exif" if taken_at is not None else "file",
+    )
+
+
+def make_thumbnail(image: Image.Image, size: int = THUMBNAIL_SIZE) -> Image.Image:
+    """A grid thumbnail at most ``size`` px on its long side."""
+    thumb = image.copy()
+    thumb.thumbnail((size, size), Image.Resampling.BICUBIC, reducing_gap=2.0)
+    return thumb
+
+
+def thumbnail_path(cache: Path, fingerprint_hex: str) -> Path:
+    """Where the thumbnail of the photo with this fingerprint lives."""
+    return cache / fingerprint_hex[:2] / f"{fingerprint_hex}.jpg"
+
+
+def write_thumbnail(cache: Path, fingerprint_hex: str, image: Image.Image) -> Path:
+    """Writes a thumbnail atomically (a crash never leaves half a JPEG in the cache)."""
+    target = thumbnail_path(cache, fingerprint_hex)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    make_thumbnail(image).save(temporary, "JPEG", quality=85)
+    os.replace(temporary, target)
+    return target
+
+
+def open_upright(path: Path, min_short_side: int = 0) -> Image.Image:
+    """Opens a file as upright RGB (for previews and outside query images)."""
+    return decode(read_bytes(path), min_short_side=min_short_side, name=str(path)).image

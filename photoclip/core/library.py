@@ -1,0 +1,347 @@
+"""An open photo library: the one object the command line and the GUI talk to."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from photoclip.core.catalog import Catalog, Root
+from photoclip.core.errors import PhotoclipError
+from photoclip.core.indexer import Indexer, IndexReport, ProgressCallback
+from photoclip.core.lockfile import WriterLock
+from photoclip.core.models.download import DownloadProgress
+from photoclip.core.models.registry import ModelSpec, get_model
+from photoclip.core.paths import LibraryPaths
+from photoclip.core.scanner import offline_reason
+from photoclip.core.search import Searcher, SearchResults
+from photoclip.core.settings import Settings
+from photoclip.core.vectors import VectorIndex
+
+if TYPE_CHECKING:
+    from photoclip.core.models.clip_model import ClipModel
+
+log = logging.getLogger(__name__)
+
+
+class Library:
+    """A catalog, its settings, its vector indexes and the model, opened together.
+
+    The model is loaded on first use (torch is imported then, not before). Indexing takes the
+    library's writer lock, so two processes never write one library at once; searching does not.
+    """
+
+    def __init__(
+        self,
+        paths: LibraryPaths,
+        *,
+        model: str | None = None,
+        weights: Path | str | None = None,
+        device: str | None = None,
+        download: bool = True,
+        download_progress: DownloadProgress | None = None,
+        loaded_model: ClipModel | None = None,
+    ) -> None:
+        self.paths = paths
+        paths.root.mkdir(parents=True, exist_ok=True)
+        self.catalog = Catalog(paths.catalog, paths.backups_dir)
+        self.settings = Settings(paths.root / "settings.json")
+        self.spec: ModelSpec = get_model(model or self.settings.get("model"))
+        self.weights = weights  # given for this run (--weights); otherwise the settings say, per model
+        self.device = device or self.settings.get("device")
+        self.download = download
+        self.download_progress = download_progress
+        self.cancel_download = threading.Event()
+        # A model already in memory (the GUI reopening a library, tests sharing one) is reused.
+        self._models: dict[str, ClipModel] = {loaded_model.id: loaded_model} if loaded_model else {}
+        self._model_lock = threading.Lock()
+        self._indexes: dict[str, VectorIndex] = {}
+        self._index_lock = threading.Lock()
+        self._searcher: Searcher | None = None
+        self._serving: ModelSpec | None = None
+        self.writer_lock = WriterLock(paths.root / "writer.lock")
+        self._write_mutex = threading.RLock()  # one writer thread at a time within this process
+
+    @classmethod
+    def open(cls, library: Path | str | None = None, cache: Path | str | None = None, **options: Any) -> Library:
+        """Opens (creating if needed) the library at ``library`` (default: the user's library)."""
+        return cls(LibraryPaths.resolve(library, cache), **options)
+
+    # -- the model ---------------------------------------------------------------------------
+    def model(self, model_id: str | None = None) -> ClipModel:
+        """A loaded model (default: the library's), loaded and downloaded if allowed on first call."""
+        spec = get_model(model_id) if model_id else self.spec
+        with self._model_lock:
+            model = self._models.get(spec.id)
+            if model is None:
+                from photoclip.core.models.clip_model import load_model
+
+                threads = self.settings.get("cpu_threads") or None
+                weights = self.weights_for(spec)
+                model = load_model(
+                    spec,
+                    weights=weights,
+                    device=self.device,
+                    threads=threads,
+                    download=self.download,
+                    progress=self.download_progress,
+                    cancel=self.cancel_download,
+                )
+                self._models[spec.id] = model
+            return model
+
+    def weights_for(self, spec: ModelSpec) -> Path | str | None:
+        """The weights the user pointed at for ``spec`` (this run's --weights, or the settings')."""
+        if self.weights and spec.id == self.spec.id:
+            return self.weights
+        return (self.settings.get("weights") or {}).get(spec.id) or None
+
+    def set_weights(self, spec: ModelSpec, path: Path | str) -> None:
+        """Remembers a weights file or folder for ``spec`` (the user chose one they already have)."""
+        from photoclip.core.models.clip_model import find_weights
+
+        find_weights(spec, path)  # raises with a clear message if nothing usable is there
+        chosen = dict(self.settings.get("weights") or {})
+        chosen[spec.id] = str(Path(path).expanduser().resolve())
+        self.settings.set("weights", chosen)
+        with self._model_lock:
+            self._models.pop(spec.id, None)
+
+    def model_present(self, spec: ModelSpec | None = None) -> bool:
+        """True when the weights of ``spec`` (default: the library's model) are on this machine."""
+        from photoclip.core.models.clip_model import find_weights
+
+        spec = spec or self.spec
+        try:
+            return find_weights(spec, self.weights_for(spec)) is not None
+        except PhotoclipError:
+            return False
+
+    @property
+    def model_loaded(self) -> bool:
+        """True once the library's model is in memory."""
+        return self.spec.id in self._models
+
+    def use_model(self, model_id: str, *, persist: bool = True) -> ModelSpec:
+        """Switches the library to another model. Its vectors are made by the next index run; until
+        they cover the library, searches keep using the model that does (see :attr:`search_spec`)."""
+        spec = get_model(model_id)
+        if spec.id != self.spec.id:
+            with self._model_lock:
+                self.spec, self._searcher, self._serving = spec, None, None
+                # Keep only models still needed: the new one and the one still serving searches.
+                serving = self.search_spec.id
+                self._models = {k: v for k, v in self._models.items() if k in (spec.id, serving)}
+        if persist:
+            self.settings.set("model", spec.id)
+        return spec
+
+    @property
+    def search_spec(self) -> ModelSpec:
+        """The model searches use: the library's, or while its vectors are still being made after a
+        switch, the model whose vectors cover the library best. Worked out again after index runs."""
+        serving = self._serving
+        if serving is None:
+            serving = self._serving = self._choose_search_spec()
+        return serving
+
+    def _choose_search_spec(self) -> ModelSpec:
+        if not self.catalog.photos_needing_embedding(self.spec.id, limit=1):
+            return self.spec
+        stored = self.catalog.models_with_vectors()
+        best = max(stored.items(), key=lambda kv: kv[1], default=(self.spec.id, 0))
+        if best[0] != self.spec.id and best[1] > stored.get(self.spec.id, 0):
+            try:
+                return get_model(best[0])
+            except PhotoclipError:  # vectors of a model this version no longer knows
+                return self.spec
+        return self.spec
+
+    # -- the vector index --------------------------------------------------------------------
+    def index(self, model_id: str | None = None) -> VectorIndex:
+        """The vector index of a model (default: the library's), opened and in step with the catalog."""
+        spec = get_model(model_id) if model_id else self.spec
+        with self._index_lock:
+            index = self._indexes.get(spec.id)
+            if index is None:
+                index = VectorIndex(
+                    self.paths.index_dir, spec.id, self._dim(spec), exact_limit=self.settings.get("exact_search_limit")
+                )
+                index.open(self.catalog)
+                self._indexes[spec.id] = index
+            return index
+
+    def _dim(self, spec: ModelSpec) -> int:
+        model = self._models.get(spec.id)
+        return model.dim if model is not None else spec.dim
+
+    # -- roots -------------------------------------------------------------------------------
+    def roots(self) -> list[Root]:
+        """The watched folders."""
+        return self.catalog.roots()
+
+    def add_root(self, path: Path | str) -> Root:
+        """Adds a folder to watch. Folders inside (or around) an existing one are refused."""
+        folder = Path(path).expanduser().resolve()
+        if not folder.is_dir():
+            raise PhotoclipError(f"{folder} is not a folder.")
+        for root in self.catalog.roots():
+            if folder == root.path:
+                return root
+            if root.path in folder.parents:
+                raise PhotoclipError(f"{folder} is already in the library, inside {root.path}.")
+            if folder in root.path.parents:
+                raise PhotoclipError(
+                    f"{folder} contains {root.path}, which is already in the library. "
+                    f"Remove it first ('photoclip remove {root.path}'), then add {folder}."
+                )
+        return self.catalog.add_root(folder)
+
+    def find_root(self, path_or_id: Path | str | int) -> Root:
+        """A watched folder by id or path (raises if it is not one)."""
+        if isinstance(path_or_id, int) or str(path_or_id).isdigit():
+            root = self.catalog.root(int(path_or_id))
+        else:
+            root = self.catalog.root_by_path(Path(path_or_id))
+        if root is None:
+            raise PhotoclipError(f"{path_or_id} is not a folder of this library (see 'photoclip status').")
+        return root
+
+    def remove_root(self, path_or_id: Path | str | int) -> int:
+        """Forgets a watched folder and its photos; the files themselves are never touched."""
+        root = self.find_root(path_or_id)
+        with self._writing():
+            ids = self.catalog.filter_photo_ids(roots=[root.id])
+            removed = self.catalog.remove_root(root.id)
+            for index in self._indexes.values():
+                index.remove(ids, generation=self.catalog.generation)
+                index.save()
+        return removed
+
+    # -- indexing ----------------------------------------------------------------------------
+    def indexer(self) -> Indexer:
+        """An indexer for this library's model."""
+        cores = os.cpu_count() or 2
+        return Indexer(
+            self.catalog,
+            self.index,
+            lambda: self.model(self.spec.id),
+            self.spec.id,
+            self.paths.thumbnails,
+            decode_workers=self.settings.get("decode_workers") or max(1, min(cores, 8)),
+            batch_size=self.settings.get("batch_size"),
+        )
+
+    def update(
+        self,
+        roots: list[Root] | None = None,
+        *,
+        under: dict[int, list[str]] | None = None,
+        progress: ProgressCallback | None = None,
+        stop: threading.Event | None = None,
+        pause: threading.Event | None = None,
+    ) -> IndexReport:
+        """Scans the watched folders (or ``roots``) and indexes what is new or changed."""
+        with self._writing():
+            try:
+                return self.indexer().run(roots, under=under, progress=progress, stop=stop, pause=pause)
+            finally:
+                self._serving = None
+
+    def _writing(self) -> _WriterSection:
+        return _WriterSection(self.writer_lock, self._write_mutex)
+
+    # -- searching ---------------------------------------------------------------------------
+    def searcher(self) -> Searcher:
+        """The searcher for the model that serves searches now."""
+        spec = self.search_spec
+        if self._searcher is None or self._searcher.spec.id != spec.id:
+            self._searcher = Searcher(self.catalog, spec, lambda: self.index(spec.id), lambda: self.model(spec.id))
+        return self._searcher
+
+    def search(self, query: str, **options: Any) -> SearchResults:
+        """Ranks photos for a query (see :meth:`Searcher.search`)."""
+        options.setdefault("min_score", self.settings.get("min_score"))
+        return self.searcher().search(query, **options)
+
+    def similar(self, target: int | Path, **options: Any) -> SearchResults:
+        """Photos nearest to a photo (see :meth:`Searcher.similar`)."""
+        return self.searcher().similar(target, **options)
+
+    # -- status ------------------------------------------------------------------------------
+    def status(self) -> dict[str, Any]:
+        """What ``photoclip status`` prints: roots, counts and the model."""
+        counts = self.catalog.counts(self.spec.id)
+        per_root = self.catalog.root_counts()
+        roots = []
+        for root in self.catalog.roots():
+            reason = offline_reason(root, per_root.get(root.id, 0))
+            roots.append(
+                {
+                    "id": root.id,
+                    "path": str(root.path),
+                    "online": reason is None,
+                    "offline_reason": reason,
+                    "photos": per_root.get(root.id, 0),
+                    "last_scan_at": root.last_scan_at,
+                    "excluded": list(root.excluded),
+                }
+            )
+        present = self.model_present()
+        return {
+            "library": str(self.paths.root),
+            "model": self.spec.id,
+            "model_present": present,
+            "roots": roots,
+            "photos": counts["photos"],
+            "embedded": counts["embedded"],
+            "pending": counts["photos"] - counts["embedded"] - counts["errors"],
+            "errors": counts["errors"],
+            "other_models": {m: n for m, n in self.catalog.models_with_vectors().items() if m != self.spec.id},
+        }
+
+    def close(self) -> None:
+        """Saves the indexes and closes the catalog."""
+        for index in list(self._indexes.values()):
+            try:
+                if index.dirty:
+                    index.save()
+            except OSError as exc:
+                log.warning("could not save the %s index: %s", index.model, exc)
+        self.catalog.close()
+        self.writer_lock.release()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class _WriterSection:
+    """Holds the library's writer lock for a ``with`` block: the file lock keeps other processes
+    out, the mutex other threads of this one (it is re-entrant for the thread that holds it)."""
+
+    def __init__(self, lock: WriterLock, mutex: threading.RLock) -> None:
+        self.lock = lock
+        self.mutex = mutex
+        self.took = False
+
+    def __enter__(self) -> None:
+        self.mutex.acquire()
+        try:
+            if not self.lock.held:
+                self.lock.acquire()
+                self.took = True
+        except BaseException:
+            self.mutex.release()
+            raise
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            if self.took:
+                self.lock.release()
+        finally:
+            self.mutex.release()

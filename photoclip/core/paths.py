@@ -1,0 +1,99 @@
+"""Where photoclip keeps things on disk: the library, the thumbnail cache, the model cache."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+from photoclip import APP_NAME
+
+LIBRARY_ENV = "PHOTOCLIP_LIBRARY"
+CACHE_ENV = "PHOTOCLIP_CACHE"
+
+
+def default_library_dir() -> Path:
+    """The library folder: ``$PHOTOCLIP_LIBRARY`` or the platform's user data dir."""
+    override = os.environ.get(LIBRARY_ENV)
+    if override:
+        return Path(override).expanduser()
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "library"
+
+
+def default_cache_dir() -> Path:
+    """The cache folder: ``$PHOTOCLIP_CACHE`` or the platform's user cache dir."""
+    override = os.environ.get(CACHE_ENV)
+    if override:
+        return Path(override).expanduser()
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+
+
+def default_pictures_dir() -> Path:
+    """The platform's Pictures folder, offered on first run."""
+    return Path(platformdirs.user_pictures_dir())
+
+
+def resources_dir() -> Path:
+    """The ``resources/`` folder: beside the package in a checkout, inside a frozen bundle."""
+    import sys
+
+    bundle = getattr(sys, "_MEIPASS", None)
+    if bundle:
+        return Path(bundle) / "resources"
+    return Path(__file__).resolve().parents[2] / "resources"
+
+
+@dataclass(frozen=True)
+class LibraryPaths:
+    """The files of one library. Derived data (index, thumbnails) can always be rebuilt."""
+
+    root: Path
+    cache: Path
+
+    @classmethod
+    def resolve(cls, library: Path | str | None = None, cache: Path | str | None = None) -> LibraryPaths:
+        """Paths for ``library`` (default: the user's library) and the cache that goes with it."""
+        root = Path(library).expanduser() if library else default_library_dir()
+        if cache:
+            cache_dir = Path(cache).expanduser()
+        elif library or os.environ.get(LIBRARY_ENV):
+            # A library given by path keeps its thumbnails apart from the default library's.
+            cache_dir = default_cache_dir() / "libraries" / _slug(root.resolve())
+        else:
+            cache_dir = default_cache_dir() / "libraries" / "default"
+        return cls(root=root, cache=cache_dir)
+
+    @property
+    def catalog(self) -> Path:
+        """The SQLite catalog: the source of truth."""
+        return self.root / "catalog.sqlite3"
+
+    @property
+    def index_dir(self) -> Path:
+        """Folder of the HNSW index files, one per model."""
+        return self.root / "index"
+
+    @property
+    def backups_dir(self) -> Path:
+        """Catalog copies made before schema migrations."""
+        return self.root / "backups"
+
+    @property
+    def thumbnails(self) -> Path:
+        """The thumbnail cache, keyed by content fingerprint."""
+        return self.cache / "thumbnails"
+
+
+def models_cache_dir() -> Path:
+    """Downloaded model weights live here, shared by all libraries."""
+    return default_cache_dir() / "models"
+
+
+def _slug(path: Path) -> str:
+    import hashlib
+
+    digest = hashlib.blake2b(str(path).encode("utf-8"), digest_size=6).hexdigest()
+    name = "".join(ch if ch.isalnum() else "-" for ch in path.name)[:32] or "library"
+    return f"{name}-{digest}"

@@ -1,0 +1,113 @@
+"""The search box's little language.
+
+    a dog on a beach            one text term
+    beach -people               minus a term: photos that match "people" are left out
+    sunset + mountains          both at once
+    2:sunset + lake             a weight in front of a term
+    ~/Pictures/cat.jpg          a path to an image: search by that image (in the library or not)
+    ~/cat.jpg + in the snow     an image and words together
+    tag:beach sunset            only photos tagged "beach", ranked by "sunset"
+    "a - b"                     quotes keep an operator inside a term
+
+An operator is a ``+`` or ``-`` at the start or after a space, so "t-shirt" stays one word.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+_WEIGHT = re.compile(r"^(\d+(?:\.\d+)?|\.\d+):(.+)$", re.S)
+_TAG = re.compile(r'(?:^|\s)tag:(?:"([^"]+)"|(\S+))')
+
+
+@dataclass(frozen=True)
+class QueryTerm:
+    """One part of a query: words or an image, with a weight (negative: leave out matches)."""
+
+    weight: float
+    text: str | None = None
+    image: Path | None = None
+
+    @property
+    def negative(self) -> bool:
+        """True for a term introduced by ``-``."""
+        return self.weight < 0
+
+
+@dataclass(frozen=True)
+class Query:
+    """A parsed query."""
+
+    raw: str
+    terms: tuple[QueryTerm, ...]
+    tags: tuple[str, ...] = ()
+
+    @property
+    def positive(self) -> tuple[QueryTerm, ...]:
+        """Terms that say what to find."""
+        return tuple(t for t in self.terms if not t.negative)
+
+    @property
+    def is_empty(self) -> bool:
+        """True when there is nothing to rank by (no terms, maybe only tags)."""
+        return not self.positive
+
+
+def _default_is_image(text: str) -> Path | None:
+    from photoclip.core.images import is_supported
+
+    candidate = Path(text.strip().strip('"').strip("'")).expanduser()
+    try:
+        if is_supported(candidate) and candidate.is_file():
+            return candidate.resolve()
+    except OSError:
+        return None
+    return None
+
+
+def _split(raw: str) -> list[tuple[int, str]]:
+    """Splits at operators outside quotes; returns (sign, text) parts."""
+    parts: list[tuple[int, str]] = []
+    sign, buffer, quoted = 1, [], False
+    for i, ch in enumerate(raw):
+        at_boundary = i == 0 or raw[i - 1].isspace()
+        if ch == '"':
+            quoted = not quoted
+            continue
+        if not quoted and ch in "+-" and at_boundary:
+            if "".join(buffer).strip():
+                parts.append((sign, "".join(buffer)))
+            sign, buffer = (-1 if ch == "-" else 1), []
+            continue
+        buffer.append(ch)
+    if "".join(buffer).strip():
+        parts.append((sign, "".join(buffer)))
+    return parts
+
+
+def parse_query(raw: str, is_image: Callable[[str], Path | None] = _default_is_image) -> Query:
+    """Parses what the user typed. ``is_image`` decides whether a term names an image file."""
+    text = raw.strip()
+    tags = tuple((m.group(1) or m.group(2)).strip().lower() for m in _TAG.finditer(text))
+    text = _TAG.sub(" ", text).strip()
+    whole = is_image(text) if text else None
+    if whole is not None:  # a path with " - " or "+" in its name is still one image
+        return Query(raw, (QueryTerm(1.0, image=whole),), tags)
+    terms = []
+    for sign, part in _split(text):
+        part = part.strip()
+        weight = 1.0
+        match = _WEIGHT.match(part)
+        if match:
+            weight, part = float(match.group(1)), match.group(2).strip()
+        if not part or weight == 0:
+            continue
+        image = is_image(part)
+        if image is not None:
+            terms.append(QueryTerm(sign * weight, image=image))
+        else:
+            terms.append(QueryTerm(sign * weight, text=" ".join(part.split())))
+    return Query(raw, tuple(terms), tags)

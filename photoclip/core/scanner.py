@@ -1,0 +1,128 @@
+"""Walking watched folders and comparing what is on disk with the catalog (stat only, no reads)."""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from photoclip.core.catalog import Catalog, Root
+from photoclip.core.images import SUPPORTED_EXTENSIONS
+
+#: Folders that hold caches, trash or other programs' data, never a user's photos.
+SKIPPED_FOLDERS = frozenset(
+    {"@eaDir", "#recycle", "$RECYCLE.BIN", "System Volume Information", "__MACOSX", "lost+found", "node_modules"}
+)
+
+
+@dataclass(frozen=True)
+class FileStat:
+    """A photo file as the folder walk saw it."""
+
+    relpath: str  # POSIX-style, relative to the root
+    size: int
+    mtime_ns: int
+
+
+@dataclass
+class ScanDiff:
+    """How a root (or a part of it) differs from the catalog."""
+
+    root: Root
+    new: list[FileStat] = field(default_factory=list)
+    changed: list[tuple[int, FileStat]] = field(default_factory=list)
+    vanished: list[int] = field(default_factory=list)
+    unchanged: int = 0
+    walk_errors: list[str] = field(default_factory=list)
+
+
+def walk(
+    root: Path, excluded: tuple[str, ...] = (), under: str = "", errors: list[str] | None = None
+) -> Iterator[FileStat]:
+    """Yields every photo file below ``root`` (or below its sub-folder ``under``).
+
+    Hidden folders, other programs' cache folders and excluded sub-folders are skipped; folder
+    symlinks are followed once (a loop is cut where it comes back to a folder already seen).
+    """
+    excluded_set = {e.strip("/") for e in excluded}
+    start = root / under if under else root
+    seen: set[tuple[int, int]] = set()
+    stack = [start]
+    while stack:
+        folder = stack.pop()
+        try:
+            info = folder.stat()
+        except OSError as exc:
+            if errors is not None and folder != start:
+                errors.append(f"{folder}: {exc.strerror or exc}")
+            continue
+        key = (info.st_dev, info.st_ino)
+        if key in seen:
+            continue  # a symlink loop, or two links to one folder
+        seen.add(key)
+        try:
+            entries = list(os.scandir(folder))
+        except OSError as exc:
+            if errors is not None:
+                errors.append(f"{folder}: {exc.strerror or exc}")
+            continue
+        for entry in entries:
+            name = entry.name
+            try:
+                if entry.is_dir(follow_symlinks=True):
+                    if name.startswith(".") or name in SKIPPED_FOLDERS:
+                        continue
+                    rel = Path(entry.path).relative_to(root).as_posix()
+                    if rel in excluded_set:
+                        continue
+                    stack.append(Path(entry.path))
+                    continue
+                if name.startswith("._") or os.path.splitext(name)[1].lower() not in SUPPORTED_EXTENSIONS:
+                    continue
+                st = entry.stat(follow_symlinks=True)
+                if not stat.S_ISREG(st.st_mode):
+                    continue
+            except OSError:
+                continue  # vanished between listing and stat, or a dangling link
+            yield FileStat(Path(entry.path).relative_to(root).as_posix(), st.st_size, st.st_mtime_ns)
+
+
+def offline_reason(root: Root, known_photos: int) -> str | None:
+    """Why a root must be treated as offline (its photos kept), or None when it is there.
+
+    A missing folder is offline; so is an empty one that used to hold photos, which is what an
+    unmounted drive or share leaves behind at its mount point.
+    """
+    path = root.path
+    try:
+        if not path.is_dir():
+            return "folder not found (drive unplugged or share not mounted?)"
+        if known_photos and not any(os.scandir(path)):
+            return "folder is empty (drive or share not mounted?)"
+    except OSError as exc:
+        return f"folder cannot be read ({exc.strerror or exc})"
+    return None
+
+
+def diff_root(catalog: Catalog, root: Root, under: str = "") -> ScanDiff:
+    """Compares a root (or its sub-folder ``under``) on disk with the catalog."""
+    diff = ScanDiff(root)
+    known = catalog.photo_stats(root.id)
+    prefix = under.strip("/") + "/" if under.strip("/") else ""
+    if prefix:
+        known = {rel: v for rel, v in known.items() if rel.startswith(prefix)}
+    seen: set[str] = set()
+    for item in walk(root.path, root.excluded, under.strip("/"), diff.walk_errors):
+        seen.add(item.relpath)
+        entry = known.get(item.relpath)
+        if entry is None:
+            diff.new.append(item)
+        elif entry[1] != item.size or entry[2] != item.mtime_ns:
+            diff.changed.append((entry[0], item))
+        else:
+            diff.unchanged += 1
+    # Files gone from disk, and those in a sub-folder the user has just excluded (never walked).
+    diff.vanished = [v[0] for rel, v in known.items() if rel not in seen]
+    return diff

@@ -1,0 +1,109 @@
+"""Settings, declared once with their type, default and meaning; stored as JSON in the library.
+
+The command line and the GUI read and write the same declarations, so a setting cannot have one
+default in one place and another elsewhere.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from photoclip.core.atomic import atomic_write_bytes
+from photoclip.core.models.registry import DEFAULT_MODEL_ID, MODELS
+from photoclip.core.vectors import EXACT_LIMIT
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting: its type, default, what it means, and the values it may take."""
+
+    key: str
+    type: type
+    default: Any
+    help: str
+    choices: tuple[Any, ...] | None = None
+    minimum: float | None = None
+
+    def check(self, value: Any) -> Any:
+        """Converts ``value`` to the setting's type and validates it; raises ValueError if wrong."""
+        if value is None and self.default is None:
+            return None
+        if self.type is bool and isinstance(value, str):
+            value = value.strip().lower() in ("1", "true", "yes", "on")
+        converted = self.type(value)
+        if self.choices is not None and converted not in self.choices:
+            raise ValueError(f"{self.key} must be one of {', '.join(map(str, self.choices))}")
+        if self.minimum is not None and converted < self.minimum:
+            raise ValueError(f"{self.key} must be at least {self.minimum}")
+        return converted
+
+
+SETTINGS: dict[str, Setting] = {
+    s.key: s
+    for s in (
+        Setting("model", str, DEFAULT_MODEL_ID, "CLIP model for indexing and search", tuple(m.id for m in MODELS)),
+        Setting("weights", dict, {}, "model id -> a weights file or models folder to use instead of downloading"),
+        Setting("device", str, "auto", "where the model runs", ("auto", "cuda", "mps", "cpu")),
+        Setting("cpu_threads", int, 0, "threads for the model on the CPU (0: the physical cores)", minimum=0),
+        Setting("decode_workers", int, 0, "threads that decode photos (0: automatic)", minimum=0),
+        Setting("batch_size", int, 32, "photos per model call", minimum=1),
+        Setting("min_score", float, None, "relevance cut-off for searches (empty: the model's default)"),
+        Setting("thumbnail_cache_mb", int, 2048, "thumbnail cache size limit in MB", minimum=16),
+        Setting("exact_search_limit", int, EXACT_LIMIT, "below this many photos, search exactly", minimum=0),
+        Setting("watch_folders", bool, True, "pick up changes in watched folders by themselves"),
+        Setting("window_geometry", str, "", "the main window's last size and place (GUI)"),
+        Setting("first_run_done", bool, False, "the first-run dialog has been shown (GUI)"),
+    )
+}
+
+
+class Settings:
+    """A library's settings file. Unknown keys in the file are kept but ignored."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._values: dict[str, Any] = {}
+        try:
+            self._values = json.loads(self.path.read_text(encoding="utf-8"))
+            if not isinstance(self._values, dict):
+                raise ValueError("not an object")
+        except FileNotFoundError:
+            self._values = {}
+        except (ValueError, OSError) as exc:
+            log.warning("settings file %s unreadable (%s); using defaults", self.path, exc)
+            self._values = {}
+
+    def get(self, key: str) -> Any:
+        """The value of a setting (its default when unset or invalid)."""
+        setting = SETTINGS[key]
+        if key not in self._values:
+            return setting.default
+        try:
+            return setting.check(self._values[key])
+        except (TypeError, ValueError):
+            return setting.default
+
+    def set(self, key: str, value: Any, *, save: bool = True) -> None:
+        """Validates and stores a setting."""
+        self._values[key] = SETTINGS[key].check(value)
+        if save:
+            self.save()
+
+    def reset(self, key: str) -> None:
+        """Returns a setting to its default."""
+        self._values.pop(key, None)
+        self.save()
+
+    def save(self) -> None:
+        """Writes the settings file atomically."""
+        atomic_write_bytes(self.path, json.dumps(self._values, indent=2, sort_keys=True).encode("utf-8"))
+
+    def as_dict(self) -> dict[str, Any]:
+        """Every declared setting with its current value."""
+        return {key: self.get(key) for key in SETTINGS}

@@ -1,0 +1,1 @@
+"""The PySide6 desktop app: a thin face over :mod:`photoclip.core`."""

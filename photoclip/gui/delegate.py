@@ -1,0 +1,67 @@
+"""Painting one grid cell: the thumbnail, the relevance score and an offline badge."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPalette, QPen
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+
+from photoclip.gui.photo_model import PhotoRole, ScoreRole
+
+
+class PhotoDelegate(QStyledItemDelegate):
+    """Draws thumbnails at a fixed cell size, so the view can lay out 100k items at once."""
+
+    def __init__(self, cell: int = 176, parent: object = None) -> None:
+        super().__init__(parent)
+        self.cell = cell
+        self.show_scores = True
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+        return QSize(self.cell, self.cell)
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        cell = option.rect.adjusted(4, 4, -4, -4)
+        palette = option.palette
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        if selected:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(palette.color(QPalette.ColorRole.Highlight))
+            painter.drawRoundedRect(QRectF(option.rect.adjusted(1, 1, -1, -1)), 6, 6)
+        image = index.data(Qt.ItemDataRole.DecorationRole)
+        area = cell.adjusted(3, 3, -3, -3)
+        if isinstance(image, QImage) and not image.isNull():
+            scaled = image.size().scaled(area.size(), Qt.AspectRatioMode.KeepAspectRatio)
+            target = QRect(0, 0, scaled.width(), scaled.height())
+            target.moveCenter(area.center())
+            painter.drawImage(target, image)
+        else:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(palette.color(QPalette.ColorRole.AlternateBase).darker(104))
+            painter.drawRoundedRect(QRectF(area), 4, 4)
+        photo = index.data(PhotoRole)
+        badges = []
+        score = index.data(ScoreRole)
+        if self.show_scores and score is not None:
+            badges.append((f"{score:.2f}", QColor(20, 20, 20, 170)))
+        if photo is not None and not photo.online:
+            badges.append(("offline", QColor(150, 60, 20, 210)))
+        font = QFont(painter.font())
+        font.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
+        painter.setFont(font)
+        y = area.bottom() - 20
+        for text, colour in badges:
+            width = painter.fontMetrics().horizontalAdvance(text) + 10
+            badge = QRectF(area.right() - width - 2, y, width, 18)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(colour)
+            painter.drawRoundedRect(badge, 4, 4)
+            painter.setPen(QPen(QColor(255, 255, 255)))
+            painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, text)
+            y -= 22
+        painter.restore()

@@ -1,0 +1,148 @@
+"""The settings dialog, built from the settings' own declarations (type, default, meaning, choices)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from photoclip.core.library import Library
+from photoclip.core.models.registry import get_model
+from photoclip.core.settings import SETTINGS, Setting
+
+#: Settings the dialog shows, in order (window state and such are not for editing by hand).
+SHOWN = (
+    "model",
+    "device",
+    "cpu_threads",
+    "decode_workers",
+    "batch_size",
+    "min_score",
+    "thumbnail_cache_mb",
+    "exact_search_limit",
+    "watch_folders",
+)
+LABELS = {
+    "model": "Model",
+    "device": "Device",
+    "cpu_threads": "CPU threads",
+    "decode_workers": "Decode threads",
+    "batch_size": "Batch size",
+    "min_score": "Relevance cut-off",
+    "thumbnail_cache_mb": "Thumbnail cache (MB)",
+    "exact_search_limit": "Exact search up to",
+    "watch_folders": "Watch folders for changes",
+}
+
+
+def _editor(setting: Setting, value: Any) -> QWidget:
+    if setting.choices is not None:
+        box = QComboBox()
+        for choice in setting.choices:
+            label = str(choice)
+            if setting.key == "model":
+                spec = get_model(choice)
+                label = f"{choice} — {spec.note}" + (f" ({spec.download_mb} MB)" if spec.download_mb else "")
+            box.addItem(label, choice)
+        box.setCurrentIndex(max(0, list(setting.choices).index(value) if value in setting.choices else 0))
+        return box
+    if setting.type is bool:
+        check = QCheckBox()
+        check.setChecked(bool(value))
+        return check
+    if setting.type is int:
+        spin = QSpinBox()
+        spin.setRange(int(setting.minimum or 0), 10_000_000)
+        spin.setValue(int(value))
+        if setting.key in ("cpu_threads", "decode_workers"):
+            spin.setSpecialValueText("automatic")
+        return spin
+    if setting.type is float:
+        spin = QDoubleSpinBox()
+        spin.setRange(-0.01, 1.0)
+        spin.setSingleStep(0.01)
+        spin.setDecimals(2)
+        spin.setSpecialValueText("model default")
+        spin.setValue(-0.01 if value is None else float(value))
+        return spin
+    edit = QLineEdit(str(value))
+    return edit
+
+
+def _value(setting: Setting, editor: QWidget) -> Any:
+    if isinstance(editor, QComboBox):
+        return editor.currentData()
+    if isinstance(editor, QCheckBox):
+        return editor.isChecked()
+    if isinstance(editor, QDoubleSpinBox):
+        return None if editor.value() < 0 else round(editor.value(), 2)
+    if isinstance(editor, QSpinBox):
+        return editor.value()
+    return editor.text()
+
+
+class SettingsDialog(QDialog):
+    """Edits the library's settings and its folders' exclusions."""
+
+    def __init__(self, library: Library, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Settings")
+        self.library = library
+        self.editors: dict[str, QWidget] = {}
+        form = QFormLayout()
+        for key in SHOWN:
+            setting = SETTINGS[key]
+            editor = _editor(setting, library.settings.get(key))
+            editor.setToolTip(setting.help)
+            self.editors[key] = editor
+            form.addRow(LABELS[key], editor)
+        self.excluded = QListWidget()
+        for root in library.roots():
+            for folder in root.excluded:
+                item = QListWidgetItem(f"{root.path}/{folder}")
+                item.setData(256, (root.id, folder))
+                self.excluded.addItem(item)
+        remove = QPushButton("Include again")
+        remove.clicked.connect(self._include_again)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(QLabel("Excluded sub-folders (right-click a folder in the sidebar to exclude it):"))
+        layout.addWidget(self.excluded)
+        layout.addWidget(remove)
+        layout.addWidget(buttons)
+        self._included: list[tuple[int, str]] = []
+
+    def _include_again(self) -> None:
+        for item in self.excluded.selectedItems():
+            self._included.append(item.data(256))
+            self.excluded.takeItem(self.excluded.row(item))
+
+    def changes(self) -> dict[str, Any]:
+        """The settings whose value the user changed."""
+        return {
+            key: _value(SETTINGS[key], editor)
+            for key, editor in self.editors.items()
+            if _value(SETTINGS[key], editor) != self.library.settings.get(key)
+        }
+
+    def included_again(self) -> list[tuple[int, str]]:
+        """(root id, folder) exclusions the user removed."""
+        return list(self._included)

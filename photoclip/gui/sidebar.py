@@ -1,0 +1,130 @@
+"""The sidebar: the library's folders (with photo counts, offline ones marked) and its tags."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
+
+from photoclip.core.catalog import Catalog, Root
+
+KindRole = Qt.ItemDataRole.UserRole + 10
+RootRole = Qt.ItemDataRole.UserRole + 11
+FolderRole = Qt.ItemDataRole.UserRole + 12
+TagRole = Qt.ItemDataRole.UserRole + 13
+
+
+class Sidebar(QTreeWidget):
+    """Folders and tags; selecting one filters the grid."""
+
+    folder_selected = Signal(int, str)  # root id, folder relative to it ('' = the whole root)
+    tag_selected = Signal(str)
+    all_selected = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setHeaderHidden(True)
+        self.setColumnCount(2)
+        self.setRootIsDecorated(True)
+        self.setUniformRowHeights(True)
+        self.setMinimumWidth(200)
+        self.header().setStretchLastSection(False)
+        self.header().setSectionResizeMode(0, self.header().ResizeMode.Stretch)
+        self.header().setSectionResizeMode(1, self.header().ResizeMode.ResizeToContents)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.itemSelectionChanged.connect(self._selected)
+        self._offline_brush = QBrush(QColor(170, 80, 30))
+
+    def populate(self, catalog: Catalog, roots: list[Root], tags: list[tuple[str, int]] | None = None) -> None:
+        """Rebuilds the tree from the catalog, keeping what was selected and expanded."""
+        selected = self._key(self.currentItem()) if self.currentItem() else ("all", None, None)
+        expanded = {self._key(item) for item in self._walk() if item.isExpanded()}
+        self.blockSignals(True)
+        self.clear()
+        counts = catalog.root_counts()
+        every = QTreeWidgetItem(self, ["All photos", f"{sum(counts.values()):,}"])
+        every.setData(0, KindRole, "all")
+        folders_header = QTreeWidgetItem(self, ["Folders", ""])
+        folders_header.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        folders_header.setData(0, KindRole, "header")
+        for root in roots:
+            label = root.path.name or str(root.path)
+            item = QTreeWidgetItem(folders_header, [label, f"{counts.get(root.id, 0):,}"])
+            item.setData(0, KindRole, "folder")
+            item.setData(0, RootRole, root.id)
+            item.setData(0, FolderRole, "")
+            tip = str(root.path)
+            if not root.online:
+                item.setText(0, f"{label} (offline)")
+                item.setForeground(0, self._offline_brush)
+                tip += "\nOffline: the drive or share is not connected. Its photos stay in the library."
+            item.setToolTip(0, tip)
+            self._add_subfolders(item, root.id, catalog.folder_counts(root.id))
+        folders_header.setExpanded(True)
+        if tags:
+            tags_header = QTreeWidgetItem(self, ["Tags", ""])
+            tags_header.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            tags_header.setData(0, KindRole, "header")
+            for label, count in tags:
+                item = QTreeWidgetItem(tags_header, [label, f"{count:,}"])
+                item.setData(0, KindRole, "tag")
+                item.setData(0, TagRole, label)
+            tags_header.setExpanded(True)
+        for item in self._walk():
+            key = self._key(item)
+            if key in expanded:
+                item.setExpanded(True)
+            if key == selected:
+                self.setCurrentItem(item)
+        self.blockSignals(False)
+
+    def _add_subfolders(self, parent: QTreeWidgetItem, root_id: int, counts: dict[str, int]) -> None:
+        totals: dict[str, int] = {}
+        for folder, count in counts.items():
+            parts = folder.split("/") if folder else []
+            for depth in range(1, len(parts) + 1):
+                key = "/".join(parts[:depth])
+                totals[key] = totals.get(key, 0) + count
+        items: dict[str, QTreeWidgetItem] = {"": parent}
+        for folder in sorted(totals):
+            parent_key = folder.rpartition("/")[0]
+            item = QTreeWidgetItem(items[parent_key], [folder.rpartition("/")[2], f"{totals[folder]:,}"])
+            item.setData(0, KindRole, "folder")
+            item.setData(0, RootRole, root_id)
+            item.setData(0, FolderRole, folder)
+            items[folder] = item
+
+    def _walk(self) -> list[QTreeWidgetItem]:
+        found, stack = [], [self.topLevelItem(i) for i in range(self.topLevelItemCount())]
+        while stack:
+            item = stack.pop()
+            found.append(item)
+            stack.extend(item.child(i) for i in range(item.childCount()))
+        return found
+
+    @staticmethod
+    def _key(item: QTreeWidgetItem) -> tuple:
+        return (
+            item.data(0, KindRole),
+            item.data(0, RootRole),
+            item.data(0, FolderRole) or item.data(0, TagRole) or item.text(0),
+        )
+
+    def _selected(self) -> None:
+        item = self.currentItem()
+        if item is None:
+            return
+        kind = item.data(0, KindRole)
+        if kind == "folder":
+            self.folder_selected.emit(int(item.data(0, RootRole)), item.data(0, FolderRole) or "")
+        elif kind == "tag":
+            self.tag_selected.emit(item.data(0, TagRole))
+        elif kind == "all":
+            self.all_selected.emit()
+
+    def select_all_photos(self) -> None:
+        """Selects "All photos" (clears folder and tag filters)."""
+        for item in self._walk():
+            if item.data(0, KindRole) == "all":
+                self.setCurrentItem(item)
+                return

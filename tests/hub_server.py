@@ -1,0 +1,117 @@
+"""A small stand-in for the Hugging Face Hub's file endpoints, served on 127.0.0.1 for tests.
+
+It answers HEAD and GET on ``/{repo}/resolve/{revision}/{filename}`` the way the Hub does for an
+LFS file (ETag = the file's SHA-256), honours ``Range`` requests, and can misbehave on purpose:
+cut the connection part-way through a response, or send bytes that do not match the ETag.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+@dataclass
+class HubFile:
+    """A file served by the stand-in hub and how to misbehave with it."""
+
+    data: bytes
+    cut_first_response_at: int | None = None  # close the connection after this many body bytes, once
+    corrupt: bool = False  # serve altered bytes under the true ETag
+    served: int = 0  # body bytes sent so far
+
+
+@dataclass
+class FakeHub:
+    """The server and a log of the requests it saw."""
+
+    files: dict[str, HubFile] = field(default_factory=dict)
+    requests: list[tuple[str, str, str | None]] = field(default_factory=list)
+    server: ThreadingHTTPServer | None = None
+
+    @property
+    def endpoint(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> FakeHub:
+        hub = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):
+                pass
+
+            def _file(self):
+                match = re.match(r"^/(.+?)/resolve/[^/]+/(.+)$", self.path.split("?")[0])
+                return hub.files.get(f"{match.group(1)}/{match.group(2)}") if match else None
+
+            def _headers(self, item, status, length, extra=()):
+                digest = hashlib.sha256(item.data).hexdigest()
+                self.send_response(status)
+                self.send_header("X-Repo-Commit", "0123456789abcdef0123456789abcdef01234567")
+                self.send_header("ETag", f'"{digest}"')
+                self.send_header("X-Linked-Etag", f'"{digest}"')
+                self.send_header("X-Linked-Size", str(len(item.data)))
+                self.send_header("Accept-Ranges", "bytes")
+                self.send_header("Content-Length", str(length))
+                for name, value in extra:
+                    self.send_header(name, value)
+                self.end_headers()
+
+            def do_HEAD(self):
+                hub.requests.append(("HEAD", self.path, None))
+                item = self._file()
+                if item is None:
+                    self.send_response(404)
+                    self.send_header("X-Error-Code", "EntryNotFound")
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                self._headers(item, 200, len(item.data))
+
+            def do_GET(self):
+                wanted = self.headers.get("Range")
+                hub.requests.append(("GET", self.path, wanted))
+                item = self._file()
+                if item is None:
+                    self.send_response(404)
+                    self.send_header("X-Error-Code", "EntryNotFound")
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                data = bytearray(item.data)
+                if item.corrupt:
+                    data[len(data) // 2] ^= 0xFF
+                start = 0
+                if wanted:
+                    start = int(re.match(r"bytes=(\d+)-", wanted).group(1))
+                    self._headers(
+                        item, 206, len(data) - start, [("Content-Range", f"bytes {start}-{len(data) - 1}/{len(data)}")]
+                    )
+                else:
+                    self._headers(item, 200, len(data))
+                body = bytes(data[start:])
+                if item.cut_first_response_at is not None:
+                    body = body[: item.cut_first_response_at]
+                    item.cut_first_response_at = None
+                    self.wfile.write(body)
+                    self.wfile.flush()
+                    item.served += len(body)
+                    self.close_connection = True
+                    return
+                self.wfile.write(body)
+                item.served += len(body)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        if self.server:
+            self.server.shutdown()
+            self.server.server_close()

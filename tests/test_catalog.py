@@ -1,0 +1,90 @@
+import sqlite3
+
+import numpy as np
+import pytest
+
+from photoclip.core.catalog import Catalog, PhotoMetadata
+from photoclip.core.catalog_schema import MIGRATIONS, SCHEMA_VERSION
+from photoclip.core.errors import CatalogError
+
+
+def test_new_catalog_is_wal_and_at_the_current_schema(tmp_path):
+    catalog = Catalog(tmp_path / "catalog.sqlite3")
+    assert catalog.schema_version == SCHEMA_VERSION
+    mode = sqlite3.connect(tmp_path / "catalog.sqlite3").execute("PRAGMA journal_mode").fetchone()[0]
+    assert mode == "wal"
+    assert catalog.integrity_check() == "ok"
+
+
+def test_migration_backs_up_the_old_catalog_first(tmp_path):
+    path = tmp_path / "catalog.sqlite3"
+    old = sqlite3.connect(path)
+    old.executescript(MIGRATIONS[0])
+    old.execute("PRAGMA user_version = 1")
+    old.execute("INSERT INTO roots (path, added_at) VALUES ('/photos', 0)")
+    old.commit()
+    old.close()
+    catalog = Catalog(path)
+    assert catalog.schema_version == SCHEMA_VERSION
+    assert [r.path.as_posix() for r in catalog.roots()] == ["/photos"]
+    backups = list((tmp_path / "backups").glob("catalog-v1-*.sqlite3"))
+    assert len(backups) == 1
+    saved = sqlite3.connect(backups[0])
+    assert saved.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert saved.execute("SELECT path FROM roots").fetchall() == [("/photos",)]
+
+
+def test_a_catalog_from_a_newer_photoclip_is_refused_untouched(tmp_path):
+    path = tmp_path / "catalog.sqlite3"
+    Catalog(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(CatalogError, match="newer photoclip"):
+        Catalog(path)
+    assert path.read_bytes() == before
+
+
+def test_a_damaged_catalog_is_reported_never_emptied(tmp_path):
+    path = tmp_path / "catalog.sqlite3"
+    catalog = Catalog(path)
+    root = catalog.add_root(tmp_path)
+    catalog.add_pending(root.id, [(f"p{i}.jpg", 1, 1) for i in range(500)])
+    catalog.close()
+    data = bytearray(path.read_bytes())
+    data[0:16] = b"garbage garbage!"  # the SQLite header
+    path.write_bytes(bytes(data))
+    with pytest.raises(CatalogError, match="damaged") as raised:
+        Catalog(path)
+    assert "backups" in str(raised.value)
+    assert path.read_bytes() == bytes(data)  # left exactly as found
+
+
+def test_vectors_round_trip_with_increasing_write_numbers(tmp_path):
+    catalog = Catalog(tmp_path / "catalog.sqlite3")
+    root = catalog.add_root(tmp_path)
+    catalog.add_pending(root.id, [("a.jpg", 10, 1), ("b.jpg", 20, 2)])
+    ids = [p.id for p in catalog.photos_needing_embedding("m")]
+    vectors = np.eye(2, 4, dtype=np.float32)
+    catalog.store_indexed(
+        [(pid, PhotoMetadata("fp" + str(pid), 4, 3, 0.0, "file"), v) for pid, v in zip(ids, vectors, strict=True)], "m"
+    )
+    got_ids, got = catalog.vectors("m")
+    assert sorted(got_ids.tolist()) == sorted(ids)
+    assert np.allclose(got[np.argsort(got_ids)], vectors)
+    assert catalog.max_seq("m") == 2
+    assert catalog.vectors("m", since_seq=1)[0].tolist() == [ids[1]]
+    assert catalog.photos_needing_embedding("m") == []
+    assert {p.id for p in catalog.photos_needing_embedding("other")} == set(ids)
+
+
+def test_removing_a_root_forgets_its_photos_and_vectors(tmp_path):
+    catalog = Catalog(tmp_path / "catalog.sqlite3")
+    root = catalog.add_root(tmp_path)
+    catalog.add_pending(root.id, [("a.jpg", 10, 1)])
+    pid = catalog.photos_needing_embedding("m")[0].id
+    catalog.store_indexed([(pid, PhotoMetadata("f", 1, 1, 0.0, "file"), np.ones(4, np.float32))], "m")
+    assert catalog.remove_root(root.id) == 1
+    assert catalog.embedding_count("m") == 0
+    assert catalog.integrity_check() == "ok"

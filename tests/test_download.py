@@ -1,0 +1,112 @@
+"""The real download code against a stand-in hub on 127.0.0.1: resume, verification, no network."""
+
+import dataclasses
+import hashlib
+import itertools
+import os
+import time
+
+import pytest
+from hub_server import FakeHub, HubFile
+
+from photoclip.core.errors import ModelError
+from photoclip.core.models import download
+from photoclip.core.models.registry import get_model
+
+PAYLOAD = os.urandom(3 * 1024 * 1024 + 12345)
+
+
+@pytest.fixture
+def hub():
+    server = FakeHub().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def spec(tmp_path):
+    return dataclasses.replace(
+        get_model("ViT-B-32-256/datacomp_s34b_b86k"),
+        hf_repo="test-org/clip-model",
+        filenames=("open_clip_model.safetensors", "open_clip_pytorch_model.bin"),
+    )
+
+
+def test_downloads_and_verifies_with_progress(hub, spec, tmp_path):
+    hub.files["test-org/clip-model/open_clip_model.safetensors"] = HubFile(PAYLOAD)
+    seen = []
+    path = download.download_weights(
+        spec,
+        endpoint=hub.endpoint,
+        target_dir=tmp_path / "models",
+        progress=lambda done, total: seen.append((done, total)),
+    )
+    assert path.read_bytes() == PAYLOAD
+    assert download.verified_marker(path).read_text().strip() == hashlib.sha256(PAYLOAD).hexdigest()
+    assert seen and seen[-1] == (len(PAYLOAD), len(PAYLOAD))
+    assert all(a[0] <= b[0] for a, b in itertools.pairwise(seen))
+
+
+def test_falls_back_to_the_next_file_name(hub, spec, tmp_path):
+    hub.files["test-org/clip-model/open_clip_pytorch_model.bin"] = HubFile(PAYLOAD)
+    path = download.download_weights(spec, endpoint=hub.endpoint, target_dir=tmp_path / "models")
+    assert path.name == "open_clip_pytorch_model.bin" and path.read_bytes() == PAYLOAD
+
+
+def test_resumes_after_the_connection_is_cut(hub, spec, tmp_path):
+    cut = 1024 * 1024 + 7
+    item = HubFile(PAYLOAD, cut_first_response_at=cut)
+    hub.files["test-org/clip-model/open_clip_model.safetensors"] = item
+    path = download.download_weights(spec, endpoint=hub.endpoint, target_dir=tmp_path / "models")
+    assert path.read_bytes() == PAYLOAD
+    gets = [r for r in hub.requests if r[0] == "GET"]
+    assert len(gets) == 2 and gets[0][2] is None
+    resumed_at = int(gets[1][2].removeprefix("bytes=").rstrip("-"))
+    assert 0 < cut - download._CHUNK <= resumed_at <= cut  # from the last whole chunk written
+    assert item.served <= len(PAYLOAD) + download._CHUNK  # not downloaded again from the start
+
+
+def test_a_stopped_download_resumes_in_the_next_run(hub, spec, tmp_path):
+    import threading
+
+    item = HubFile(PAYLOAD)
+    hub.files["test-org/clip-model/open_clip_model.safetensors"] = item
+    cancel = threading.Event()
+
+    def stop_at_a_third(done, total):
+        if done > len(PAYLOAD) // 3:
+            cancel.set()
+
+    with pytest.raises(download.DownloadCancelled):
+        download.download_weights(
+            spec, endpoint=hub.endpoint, target_dir=tmp_path / "models", progress=stop_at_a_third, cancel=cancel
+        )
+    path = download.download_weights(spec, endpoint=hub.endpoint, target_dir=tmp_path / "models")
+    assert path.read_bytes() == PAYLOAD
+    last_get = [r for r in hub.requests if r[0] == "GET"][-1]
+    assert last_get[2] is not None and int(last_get[2][6:-1]) >= len(PAYLOAD) // 3
+
+
+def test_a_corrupted_download_is_rejected_and_deleted(hub, spec, tmp_path):
+    hub.files["test-org/clip-model/open_clip_model.safetensors"] = HubFile(PAYLOAD, corrupt=True)
+    with pytest.raises(ModelError, match="corrupt"):
+        download.download_weights(spec, endpoint=hub.endpoint, target_dir=tmp_path / "models")
+    assert not list((tmp_path / "models").glob("open_clip_model.safetensors*"))
+    # A later, good download then succeeds.
+    hub.files["test-org/clip-model/open_clip_model.safetensors"] = HubFile(PAYLOAD)
+    path = download.download_weights(spec, endpoint=hub.endpoint, target_dir=tmp_path / "models")
+    assert path.read_bytes() == PAYLOAD
+
+
+def test_no_network_gives_a_message_that_says_what_to_do(spec, tmp_path):
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    started = time.monotonic()
+    with pytest.raises(ModelError) as raised:
+        download.download_weights(spec, endpoint=f"http://127.0.0.1:{port}", target_dir=tmp_path / "models")
+    message = str(raised.value)
+    assert "Could not download" in message and "--weights" in message and "photoclip-tiny" in message
+    assert time.monotonic() - started < 60

@@ -1,0 +1,168 @@
+"""The desktop app under pytest-qt (offscreen), with the small model and real folders."""
+
+import shutil
+
+import pytest
+from pictures import spec_for, write, write_set
+
+pytest.importorskip("PySide6")
+
+from PySide6.QtCore import Qt
+
+from photoclip.gui.main_window import MainWindow
+from photoclip.gui.photo_model import PhotoRole
+
+CLASSES = [("red", "circle"), ("blue", "square"), ("green", "triangle"), ("yellow", "star")]
+
+
+@pytest.fixture
+def window(qtbot, open_library):
+    windows = []
+
+    def _make(library=None, start=True):
+        library = library or open_library()
+        library.settings.set("watch_folders", True)
+        win = MainWindow(library)
+        qtbot.addWidget(win)
+        win.show()
+        qtbot.waitExposed(win)
+        if start:
+            win.start()
+        windows.append(win)
+        return win
+
+    yield _make
+    for win in windows:
+        win.close()
+
+
+def wait_idle(qtbot, win, timeout=60_000):
+    qtbot.waitUntil(lambda: not win.indexing.busy and not win.tasks.busy, timeout=timeout)
+
+
+def grid_labels(win, classes_by_path, count):
+    found = []
+    for row in range(min(count, win.photos.rowCount())):
+        photo = win.photos.data(win.photos.index(row), PhotoRole)
+        found.append(classes_by_path.get(photo.path))
+    return found
+
+
+def indexed_window(qtbot, window, tmp_path, per_class=3):
+    folder = tmp_path / "photos"
+    classes = write_set(folder, CLASSES, per_class)
+    win = window()
+    win.add_folder(folder)
+    qtbot.waitUntil(lambda: win.library.status()["embedded"] == len(classes), timeout=60_000)
+    wait_idle(qtbot, win)
+    return win, folder, classes
+
+
+def test_the_window_is_shown_before_the_model_has_loaded(qtbot, tmp_path):
+    from photoclip.core.library import Library
+
+    write_set(tmp_path / "photos", CLASSES, 1)
+    with Library.open(tmp_path / "library", model="photoclip-tiny") as library:
+        library.add_root(tmp_path / "photos")
+    library = Library.open(tmp_path / "library", model="photoclip-tiny")  # a fresh process would start like this
+    win = MainWindow(library)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    assert win.isVisible() and not library.model_loaded
+    win.start()
+    qtbot.waitUntil(lambda: library.model_loaded, timeout=60_000)
+    wait_idle(qtbot, win)
+    win.close()
+    library.close()
+
+
+def test_first_run_offers_folders_and_the_demo(qtbot, window):
+    win = window()
+    assert win.stack.currentWidget() is win.empty
+    labels = list(win.empty.button_widgets)
+    assert "Add a folder…" in labels and "Try the demo pictures" in labels
+
+
+def test_adding_a_folder_indexes_it_with_progress_to_done(qtbot, window, tmp_path):
+    folder = tmp_path / "photos"
+    write_set(folder, CLASSES, 3)
+    win = window()
+    seen = []
+    win.indexing.progress.connect(lambda p: seen.append((p.phase, p.done, p.total)))
+    win.add_folder(folder)
+    qtbot.waitUntil(lambda: ("done", 12, 12) in seen, timeout=60_000)
+    wait_idle(qtbot, win)
+    assert any(phase == "indexing" for phase, _, _ in seen)
+    assert win.indexing_panel.isHidden()
+    assert win.photos.rowCount() == 12
+    assert win.stack.currentWidget() is win.grid
+
+
+def test_typing_a_query_fills_the_grid_with_the_right_photos_first(qtbot, window, tmp_path):
+    win, _folder, classes = indexed_window(qtbot, window, tmp_path)
+    with qtbot.waitSignal(win.results_shown, timeout=30_000):
+        qtbot.keyClicks(win.search_box, "a blue square")
+    assert grid_labels(win, classes, 3).count(("blue", "square")) >= 2
+    assert win.photos.scores is not None and win.photos.scores[0] >= win.photos.scores[-1]
+    with qtbot.waitSignal(win.results_shown, timeout=30_000):
+        qtbot.keyClick(win.search_box, Qt.Key.Key_Escape)
+    assert win.photos.rowCount() == 12 and win.photos.scores is None
+
+
+def test_right_click_find_similar_shows_neighbours(qtbot, window, tmp_path):
+    from photoclip.gui.menus import photo_menu
+
+    win, _folder, classes = indexed_window(qtbot, window, tmp_path)
+    target = next(p for p, label in classes.items() if label == ("yellow", "star"))
+    photo = win.library.catalog.photo_by_path(target)
+    menu = photo_menu(win, [photo])
+    action = next(a for a in menu.actions() if a.text() == "Find similar")
+    with qtbot.waitSignal(win.results_shown, timeout=30_000):
+        action.trigger()
+    shown = grid_labels(win, classes, 2)
+    assert target not in [win.photos.photo_at(r).path for r in range(win.photos.rowCount())]
+    assert shown.count(("yellow", "star")) >= 1 and shown[0] == ("yellow", "star")
+
+
+def test_watched_folder_picks_up_new_deleted_and_moved_photos(qtbot, window, tmp_path):
+    win, folder, classes = indexed_window(qtbot, window, tmp_path)
+    catalog = win.library.catalog
+    new = write(tmp_path / "incoming", "fresh", spec_for("purple", "circle", 31))
+    shutil.copy(new, folder / new.name)
+    qtbot.waitUntil(
+        lambda: (
+            catalog.photo_by_path(folder / new.name) is not None
+            and catalog.vector(catalog.photo_by_path(folder / new.name).id, "photoclip-tiny") is not None
+        ),
+        timeout=60_000,
+    )
+    qtbot.waitUntil(lambda: win.photos.row_of(catalog.photo_by_path(folder / new.name).id) is not None, timeout=30_000)
+
+    doomed = sorted(classes)[0]
+    doomed_id = catalog.photo_by_path(doomed).id
+    doomed.unlink()
+    qtbot.waitUntil(lambda: catalog.photo(doomed_id) is None, timeout=60_000)
+
+    moving = sorted(classes)[1]
+    moving_photo = catalog.photo_by_path(moving)
+    (folder / "sorted").mkdir()
+    moved_to = folder / "sorted" / moving.name
+    moving.rename(moved_to)
+    qtbot.waitUntil(lambda: (catalog.photo(moving_photo.id) or moving_photo).path == moved_to, timeout=60_000)
+    assert catalog.vector(moving_photo.id, "photoclip-tiny") is not None
+    wait_idle(qtbot, win)
+
+
+def test_a_missing_root_shows_offline_and_keeps_its_photos(qtbot, window, tmp_path):
+    win, folder, classes = indexed_window(qtbot, window, tmp_path)
+    win.watcher.poll_s = 0.5
+    folder.rename(tmp_path / "unplugged")
+    qtbot.waitUntil(lambda: not win.library.roots()[0].online, timeout=30_000)
+    wait_idle(qtbot, win)
+    qtbot.waitUntil(lambda: "(offline)" in win.sidebar.topLevelItem(1).child(0).text(0), timeout=10_000)
+    assert win.library.status()["photos"] == len(classes)
+    assert win.photos.rowCount() == len(classes)
+    (tmp_path / "unplugged").rename(folder)
+    qtbot.waitUntil(lambda: win.library.roots()[0].online, timeout=30_000)
+    wait_idle(qtbot, win)

@@ -1,0 +1,76 @@
+"""Model files that must be refused: damaged weights, and pickles that would run code."""
+
+import os
+import pickle
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from photoclip.core.errors import ModelError
+from photoclip.core.models.clip_model import load_model
+from photoclip.core.models.registry import bundled_model_dir
+
+
+class RunsCode:
+    """Unpickling this object runs a command: what a booby-trapped model file does."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (os.system, (f"touch {self.marker}",))
+
+
+@pytest.fixture
+def model_copy(tmp_path):
+    folder = tmp_path / "model"
+    shutil.copytree(bundled_model_dir(), folder)
+    return folder
+
+
+def test_the_bundled_model_loads_and_embeds(tiny_model):
+    vectors = tiny_model.encode_text(["a red circle", "a blue square"])
+    assert vectors.shape == (2, tiny_model.dim)
+    assert abs(float((vectors[0] ** 2).sum()) - 1) < 1e-4
+
+
+def test_truncated_weights_are_refused_with_a_clear_message(model_copy):
+    weights = model_copy / "open_clip_model.safetensors"
+    weights.write_bytes(weights.read_bytes()[: weights.stat().st_size // 2])
+    with pytest.raises(ModelError, match="damaged or incomplete"):
+        load_model("photoclip-tiny", weights=model_copy, device="cpu")
+
+
+def test_corrupted_weights_are_refused(model_copy):
+    weights = model_copy / "open_clip_model.safetensors"
+    weights.write_bytes(b"\xff" * 64 + weights.read_bytes()[64:])
+    with pytest.raises(ModelError, match="damaged or incomplete"):
+        load_model("photoclip-tiny", weights=model_copy, device="cpu")
+
+
+def test_a_pickle_that_would_run_code_is_refused_and_never_runs(model_copy, tmp_path):
+    marker = tmp_path / "pwned"
+    (model_copy / "open_clip_model.safetensors").unlink()
+    with open(model_copy / "open_clip_pytorch_model.bin", "wb") as handle:
+        pickle.dump({"state_dict": RunsCode(marker)}, handle)
+    with pytest.raises(ModelError, match="Refused"):
+        load_model("photoclip-tiny", weights=model_copy, device="cpu")
+    assert not marker.exists()
+
+
+def test_no_weights_and_no_download_says_what_to_do(tmp_path):
+    with pytest.raises(ModelError) as raised:
+        load_model("ViT-B-32/laion2b_s34b_b79k", download=False)
+    message = str(raised.value)
+    assert "not on this machine" in message and "--weights" in message and "photoclip-tiny" in message
+
+
+def test_importing_the_core_does_not_import_torch_or_qt():
+    code = (
+        "import sys; import photoclip.core.library, photoclip.cli.main, photoclip.cli.commands; "
+        "bad = [m for m in ('torch', 'open_clip', 'PySide6') if m in sys.modules]; print(bad)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

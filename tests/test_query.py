@@ -1,0 +1,58 @@
+from photoclip.core.query import parse_query
+
+
+def no_images(_text):
+    return None
+
+
+def test_plain_words_are_one_term():
+    query = parse_query("a dog on a beach at sunset", no_images)
+    assert [(t.weight, t.text) for t in query.terms] == [(1.0, "a dog on a beach at sunset")]
+
+
+def test_minus_and_plus_split_terms_but_hyphenated_words_stay_whole():
+    query = parse_query("beach -people + a t-shirt", no_images)
+    assert [(t.weight, t.text) for t in query.terms] == [(1.0, "beach"), (-1.0, "people"), (1.0, "a t-shirt")]
+
+
+def test_spaced_operators_and_weights():
+    query = parse_query("2:sunset - 0.5:clouds + lake", no_images)
+    assert [(t.weight, t.text) for t in query.terms] == [(2.0, "sunset"), (-0.5, "clouds"), (1.0, "lake")]
+
+
+def test_quotes_keep_an_operator_inside_a_term():
+    query = parse_query('"rock - paper" + scissors', no_images)
+    assert [t.text for t in query.terms] == ["rock - paper", "scissors"]
+
+
+def test_image_paths_become_image_terms(tmp_path):
+    image = tmp_path / "my photos - 2020" / "cat.jpg"
+    image.parent.mkdir()
+    image.write_bytes(b"not really read here")
+    whole = parse_query(str(image))
+    assert len(whole.terms) == 1 and whole.terms[0].image == image.resolve()
+    kinds = [(t.weight, t.image is not None, t.text) for t in parse_query(f"{tmp_path}/x.jpg + snow").terms]
+    assert kinds == [(1.0, False, f"{tmp_path}/x.jpg"), (1.0, False, "snow")]  # x.jpg does not exist
+
+
+def test_image_and_words_together(tmp_path):
+    image = tmp_path / "cat.png"
+    image.write_bytes(b"x")
+    query = parse_query(f"{image} + in the snow -dog")
+    assert [(t.weight, t.image, t.text) for t in query.terms] == [
+        (1.0, image.resolve(), None),
+        (1.0, None, "in the snow"),
+        (-1.0, None, "dog"),
+    ]
+
+
+def test_tags_are_filters_not_terms():
+    query = parse_query('tag:beach sunset tag:"red circle"', no_images)
+    assert query.tags == ("beach", "red circle")
+    assert [t.text for t in query.terms] == ["sunset"]
+    assert parse_query("tag:beach", no_images).is_empty
+
+
+def test_only_negative_terms_leave_nothing_to_rank_by():
+    assert parse_query("-people", no_images).is_empty
+    assert parse_query("", no_images).is_empty

@@ -1,0 +1,115 @@
+"""Searching a library of generated pictures with the small model, the way a user would."""
+
+import datetime as dt
+import os
+
+import pytest
+from pictures import spec_for, write, write_set
+
+from photoclip.core.images import wall_clock_seconds
+from photoclip.core.search import SearchFilters
+from photoclip.smallclip import shapes
+
+CLASSES = [(c, s) for c in ("red", "blue", "green", "yellow") for s in shapes.SHAPES]
+
+
+@pytest.fixture(scope="module")
+def pictures(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("photos")
+    return folder, write_set(folder, CLASSES, 4, seed=11)
+
+
+@pytest.fixture
+def library(pictures, open_library):
+    folder, _ = pictures
+    library = open_library()
+    library.add_root(folder)
+    library.update()
+    return library
+
+
+def labels(hits, pictures):
+    return [pictures[1][h.photo.path] for h in hits]
+
+
+def test_a_red_circle_ranks_red_circles_first(library, pictures):
+    results = library.search("a red circle", limit=4)
+    assert labels(results.hits, pictures).count(("red", "circle")) >= 3
+    assert [h.score for h in results.hits] == sorted((h.score for h in results.hits), reverse=True)
+
+
+@pytest.mark.parametrize(("colour", "shape"), [("blue", "star"), ("green", "triangle"), ("yellow", "square")])
+def test_other_classes_rank_first_too(library, pictures, colour, shape):
+    found = labels(library.search(f"a {colour} {shape}", limit=4).hits, pictures)
+    assert found.count((colour, shape)) >= 3
+
+
+def test_the_cut_off_drops_unrelated_photos(library, pictures):
+    everything = library.search("a red circle", limit=200, min_score=0)
+    cut = library.search("a red circle", limit=200)
+    assert len(everything.hits) == 64
+    assert 0 < len(cut.hits) < 32
+    assert all(h.score >= cut.min_score for h in cut.hits)
+
+
+def test_similar_returns_the_same_colour_and_shape_without_the_photo_itself(library, pictures):
+    target = next(p for p, label in pictures[1].items() if label == ("blue", "square"))
+    results = library.similar(target, limit=3)
+    assert target not in [h.photo.path for h in results.hits]
+    assert labels(results.hits, pictures).count(("blue", "square")) >= 2
+
+
+def test_similar_works_for_a_photo_outside_the_library(library, pictures, tmp_path):
+    outside = write(tmp_path / "elsewhere", "query", spec_for("green", "circle", 4242))
+    results = library.similar(outside, limit=3)
+    assert labels(results.hits, pictures).count(("green", "circle")) >= 2
+    by_path = library.search(str(outside), limit=3)  # a path typed in the search box does the same
+    assert [h.photo.id for h in by_path.hits] == [h.photo.id for h in results.hits]
+
+
+def test_negative_terms_leave_out_matching_photos(library, pictures):
+    with_circles = labels(library.search("red", limit=16, min_score=0).hits, pictures)
+    assert ("red", "circle") in with_circles
+    without = labels(library.search("red -circle", limit=16).hits, pictures)
+    assert without and ("red", "circle") not in without
+
+
+def test_combined_terms_and_weights(library, pictures):
+    found = labels(library.search("blue + star", limit=4).hits, pictures)
+    assert found.count(("blue", "star")) >= 3
+    text_and_image = next(p for p, label in pictures[1].items() if label == ("yellow", "circle"))
+    found = labels(library.search(f"{text_and_image} + 2:a yellow circle", limit=4, min_score=0).hits, pictures)
+    assert found.count(("yellow", "circle")) >= 3
+
+
+def test_filters_by_folder_and_date_and_sorting_by_date(library, pictures, tmp_path):
+    folder, _labelled = pictures
+    # Give a few photos in a sub-folder old file dates (they have no EXIF date).
+    sub = folder / "2015"
+    sub.mkdir(exist_ok=True)
+    old_time = wall_clock_seconds(dt.datetime(2015, 6, 1))
+    old = []
+    for k, colour in enumerate(("red", "blue")):
+        path = write(sub, f"old-{colour}", spec_for(colour, "circle", 9000 + k))
+        os.utime(path, (old_time, dt.datetime(2015, 6, 1 + k).timestamp()))
+        old.append(path)
+    library.update()
+    root = library.roots()[0]
+    in_folder = library.search("a circle", limit=50, min_score=0, filters=SearchFilters(folder=(root.id, "2015")))
+    assert sorted(h.photo.path for h in in_folder.hits) == sorted(old)
+    in_2015 = library.search(
+        "a circle",
+        limit=50,
+        min_score=0,
+        filters=SearchFilters(
+            date_from=wall_clock_seconds(dt.datetime(2015, 1, 1)), date_to=wall_clock_seconds(dt.datetime(2016, 1, 1))
+        ),
+    )
+    assert sorted(h.photo.path for h in in_2015.hits) == sorted(old)
+    newest_first = library.search("a circle", limit=200, min_score=0, sort="date").hits
+    dates = [h.photo.taken_at for h in newest_first]
+    assert dates == sorted(dates, reverse=True) and newest_first[-1].photo.path == old[0]
+    for path in old:
+        path.unlink()
+    sub.rmdir()
+    library.update()
