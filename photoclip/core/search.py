@@ -194,7 +194,7 @@ class Searcher:
         scores = candidate_vectors @ vectors.T  # exact cosine of every candidate with every term
         relevance = (scores[:, weights > 0] * weights[weights > 0]).sum(1) / positive_weight
         rank = (scores * weights).sum(1) / positive_weight
-        keep = relevance >= cut
+        keep = relevance >= cut if cut > 0 else np.ones(len(ids), dtype=bool)  # a cut-off of 0 keeps everything
         negatives = weights < 0
         if negatives.any():
             keep &= (scores[:, negatives] < cutoffs[negatives]).all(1)

@@ -95,6 +95,10 @@ def evaluate(per_class: int, seed: int, workdir: Path) -> dict:
         pair_scores = vectors @ plain.T
         matches = np.array([[t == c for c in classes] for t in truth])
         cutoff, f1 = best_cutoff(pair_scores.ravel(), matches.ravel())
+        image_pairs = vectors @ vectors.T
+        same = np.array([[a == b for b in truth] for a in truth])
+        off_diagonal = ~np.eye(len(truth), dtype=bool)
+        image_cutoff, image_f1 = best_cutoff(image_pairs[off_diagonal], same[off_diagonal])
     return {
         "pictures": len(labels),
         "zero_shot_accuracy": round(accuracy, 4),
@@ -106,6 +110,8 @@ def evaluate(per_class: int, seed: int, workdir: Path) -> dict:
         "cutoff_f1": round(f1, 4),
         "match_score_median": round(float(np.median(pair_scores[matches])), 3),
         "nonmatch_score_p99": round(float(np.percentile(pair_scores[~matches], 99)), 3),
+        "best_image_cutoff": round(image_cutoff, 3),
+        "image_cutoff_f1": round(image_f1, 4),
         "index_rate_photos_per_s": round(report.rate, 1),
         "seconds": round(time.time() - started, 1),
     }
@@ -132,6 +138,10 @@ def main(argv: list[str] | None = None) -> None:
     print(
         f"best text cut-off:        {figures['best_text_cutoff']}  (F1 {figures['cutoff_f1']:.3f}; matches' median "
         f"{figures['match_score_median']}, non-matches' 99th percentile {figures['nonmatch_score_p99']})"
+    )
+    print(
+        f"best image cut-off:       {figures['best_image_cutoff']}  (F1 {figures['image_cutoff_f1']:.3f}, "
+        "for find similar)"
     )
     print(f"took {figures['seconds']} s")
 
