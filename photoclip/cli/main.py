@@ -116,6 +116,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--count", type=int, default=300, help="how many pictures (default 300)")
     demo.add_argument("--folder", metavar="DIR", help="where to write them (default: inside the demo library)")
     demo.add_argument("--max-size", type=int, default=1600, help="largest picture side in px (default 1600)")
+    from photoclip.cli import tag_commands
+
+    tag_commands.add_parsers(command)
     return parser
 
 

@@ -91,6 +91,15 @@ CREATE TABLE collection_photos (
     PRIMARY KEY (collection_id, photo_id)
 ) WITHOUT ROWID;
 
+-- Text vectors of labels, per model and prompt templates: a label set is encoded once.
+CREATE TABLE label_vectors (
+    model     TEXT NOT NULL,
+    templates TEXT NOT NULL,                  -- a digest of the prompt templates used
+    label     TEXT NOT NULL,
+    vector    BLOB NOT NULL,
+    PRIMARY KEY (model, templates, label)
+) WITHOUT ROWID;
+
 -- Which photos of an album a label set has already been run over, so a re-run tags only new ones.
 CREATE TABLE tagging_runs (
     photo_id  INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,

@@ -1,0 +1,199 @@
+"""Zero-shot tagging: labels a photo with words the model was never trained to output.
+
+Each label is encoded through several prompt templates ("a photo of a {}.", "a close-up photo of
+a {}.", ...) and the vectors are averaged: CLIP's prompt ensembling. A photo gets the labels
+whose vectors it is closest to, under a rule that does not assume the list is right for it:
+
+* the label's score (cosine) clears the model's ``tag_min_score``;
+* it beats the label set's "none of these" baseline (the photo's score against generic prompts
+  such as "a photo of something.") by ``tag_margin``, so a receipt is not tagged "beach" because
+  beach is the best of a poor list;
+* it is within ``spread`` of the photo's best label, and at most ``max_tags`` labels are kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from photoclip.core.errors import PhotoclipError
+from photoclip.core.paths import resources_dir
+from photoclip.core.tag_store import TagStore, normalise_label
+
+if TYPE_CHECKING:
+    from photoclip.core.library import Library
+    from photoclip.core.models.registry import ModelSpec
+
+BUILTIN_DIR_NAME = "labels"
+
+
+@dataclass(frozen=True)
+class LabelSet:
+    """A named list of labels."""
+
+    name: str
+    labels: tuple[str, ...]
+    builtin: bool = False
+
+
+@dataclass(frozen=True)
+class TagRule:
+    """The decision rule's knobs (thresholds come from the model by default)."""
+
+    min_score: float
+    margin: float
+    spread: float = 0.05
+    max_tags: int = 3
+
+    @classmethod
+    def for_model(cls, spec: ModelSpec, **overrides: float) -> TagRule:
+        """The rule with the model's own thresholds."""
+        return cls(min_score=spec.tag_min_score, margin=spec.tag_margin, **overrides)
+
+
+@dataclass
+class TagReport:
+    """What a tagging run did."""
+
+    album: str
+    label_set: str
+    photos: int = 0
+    tagged: int = 0
+    tags: int = 0
+    skipped: int = 0  # already tagged with this label set (use redo to tag again)
+    cancelled: bool = False
+    per_label: dict[str, int] = field(default_factory=dict)
+
+
+def parse_labels(text: str) -> tuple[str, ...]:
+    """``"beach, mountain; city"`` (or one per line) -> ('beach', 'mountain', 'city'), duplicates dropped."""
+    parts = [normalise_label(p) for chunk in text.splitlines() for p in chunk.replace(";", ",").split(",")]
+    return tuple(dict.fromkeys(p for p in parts if p))
+
+
+def read_label_file(path: Path) -> LabelSet:
+    """A label set file: one label per line, '#' comments, an optional '# name: NAME' line."""
+    name = path.stem
+    labels = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        stripped = line.strip()
+        if stripped.startswith("#"):
+            if stripped[1:].strip().lower().startswith("name:"):
+                name = stripped.split(":", 1)[1].strip()
+            continue
+        if stripped:
+            labels.append(normalise_label(stripped))
+    return LabelSet(name, tuple(dict.fromkeys(labels)), builtin=True)
+
+
+def builtin_label_sets() -> dict[str, LabelSet]:
+    """The label sets shipped in ``resources/labels``."""
+    folder = resources_dir() / BUILTIN_DIR_NAME
+    sets = [read_label_file(p) for p in sorted(folder.glob("*.txt"))]
+    return {s.name: s for s in sets}
+
+
+def label_sets(store: TagStore) -> dict[str, LabelSet]:
+    """Built-in and saved label sets (a saved one may not shadow a built-in name)."""
+    sets = builtin_label_sets()
+    for name, labels in store.label_sets().items():
+        sets.setdefault(name, LabelSet(name, labels))
+    return sets
+
+
+class Tagger:
+    """Scores photos against a label set and stores the tags the rule allows."""
+
+    def __init__(self, library: Library, spec: ModelSpec | None = None, rule: TagRule | None = None) -> None:
+        self.library = library
+        self.spec = spec or library.search_spec
+        self.rule = rule or TagRule.for_model(self.spec)
+        self.store = TagStore(library.catalog)
+
+    def _templates_key(self) -> str:
+        text = "\x1f".join(self.spec.prompt_templates)
+        return hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
+
+    def label_vectors(self, labels: Sequence[str]) -> np.ndarray:
+        """Prompt-ensemble vectors of ``labels`` (cached in the catalog per model and templates)."""
+        key = self._templates_key()
+        cached = self.store.cached_label_vectors(self.spec.id, key, labels)
+        missing = [label for label in labels if label not in cached]
+        if missing:
+            model = self.library.model(self.spec.id)
+            templates = self.spec.prompt_templates
+            prompts = [t.format(label) for label in missing for t in templates]
+            encoded = model.encode_text(prompts).reshape(len(missing), len(templates), -1).mean(1)
+            encoded /= np.linalg.norm(encoded, axis=1, keepdims=True)
+            fresh = dict(zip(missing, encoded, strict=True))
+            self.store.store_label_vectors(self.spec.id, key, fresh)
+            cached.update(fresh)
+        return np.stack([cached[label] for label in labels]).astype(np.float32)
+
+    def none_vector(self) -> np.ndarray:
+        """The "none of these" baseline: the mean of the model's generic prompts."""
+        vectors = self.library.model(self.spec.id).encode_text(list(self.spec.none_prompts))
+        mean = vectors.mean(0)
+        return (mean / np.linalg.norm(mean)).astype(np.float32)
+
+    def decide(self, photo_vectors: np.ndarray, label_set: LabelSet) -> list[list[tuple[str, float]]]:
+        """For each photo (row), the (label, score) tags the rule gives it, best first."""
+        labels = label_set.labels
+        scores = photo_vectors @ self.label_vectors(labels).T
+        baseline = photo_vectors @ self.none_vector()
+        rule = self.rule
+        out = []
+        for row, base in zip(scores, baseline, strict=True):
+            best = float(row.max()) if len(row) else 0.0
+            keep = (row >= rule.min_score) & (row - base >= rule.margin) & (row >= best - rule.spread)
+            chosen = sorted(((labels[i], float(row[i])) for i in np.flatnonzero(keep)), key=lambda t: -t[1])
+            out.append(chosen[: rule.max_tags])
+        return out
+
+    def tag(
+        self,
+        photo_ids: Sequence[int],
+        label_set: LabelSet,
+        *,
+        album: str = "",
+        redo: bool = False,
+        progress: Callable[[int, int], None] | None = None,
+        stop: threading.Event | None = None,
+        chunk: int = 2000,
+    ) -> TagReport:
+        """Tags the photos (those with a vector); a re-run only tags photos new to this label set."""
+        if not label_set.labels:
+            raise PhotoclipError(f"The label set '{label_set.name}' has no labels.")
+        report = TagReport(album=album, label_set=label_set.name)
+        index = self.library.index(self.spec.id)
+        ids, _ = index.get_vectors(np.asarray(list(photo_ids), dtype=np.int64))
+        ids = ids.tolist()
+        report.photos = len(ids)
+        if redo:
+            self.store.clear_suggestions(ids, label_set.name)
+        todo = self.store.untagged(ids, label_set.name, self.spec.id)
+        report.skipped = len(ids) - len(todo)
+        self.label_vectors(label_set.labels)  # encode once, before the loop
+        for start in range(0, len(todo), chunk):
+            if stop is not None and stop.is_set():
+                report.cancelled = True
+                break
+            part = todo[start : start + chunk]
+            found, vectors = index.get_vectors(np.asarray(part, dtype=np.int64))
+            for photo_id, tags in zip(found.tolist(), self.decide(vectors, label_set), strict=True):
+                if tags:
+                    self.store.suggest(photo_id, tags, model=self.spec.id, label_set=label_set.name)
+                    report.tagged += 1
+                    report.tags += len(tags)
+                    for label, _score in tags:
+                        report.per_label[label] = report.per_label.get(label, 0) + 1
+            self.store.mark_tagged(found.tolist(), label_set.name, self.spec.id)
+            if progress is not None:
+                progress(min(start + chunk, len(todo)), len(todo))
+        return report

@@ -1,0 +1,171 @@
+"""Zero-shot tagging: from the command line and the GUI, review, filters, XMP sidecars."""
+
+import json
+import shutil
+import subprocess
+
+import pytest
+from pictures import spec_for, write, write_set
+
+from photoclip.cli.main import main as cli
+from photoclip.core.search import SearchFilters
+from photoclip.core.tag_store import TagStore
+from photoclip.core.tagging import LabelSet, Tagger, builtin_label_sets, parse_labels
+
+CLASSES = [("red", "circle"), ("blue", "square"), ("green", "triangle"), ("yellow", "star")]
+
+
+@pytest.fixture
+def tagged_folder(tmp_path, open_library):
+    folder = tmp_path / "album"
+    classes = write_set(folder, CLASSES, 3, seed=3)
+    library = open_library()
+    library.add_root(folder)
+    library.update()
+    return library, folder, classes
+
+
+def test_parse_labels_accepts_commas_semicolons_and_lines():
+    assert parse_labels("Beach, mountain;  city\nsnowy   peaks,beach") == ("beach", "mountain", "city", "snowy peaks")
+
+
+def test_builtin_label_sets_are_large_enough():
+    sets = builtin_label_sets()
+    assert len(sets["everyday"].labels) >= 100
+    assert {"receipt", "screenshot", "beach", "dog", "birthday party"} <= set(sets["everyday"].labels)
+    assert len(sets["shapes"].labels) == 32
+
+
+def test_tagging_an_album_gives_the_right_labels(tagged_folder):
+    library, _folder, classes = tagged_folder
+    report = Tagger(library).tag(library.catalog.filter_photo_ids().tolist(), builtin_label_sets()["shapes"])
+    assert report.photos == 12 and report.tagged >= 10
+    store = TagStore(library.catalog)
+    right = given = 0
+    for path, (colour, shape) in classes.items():
+        tags = store.tags(library.catalog.photo_by_path(path).id)
+        given += len(tags)
+        right += sum(t.label == f"{colour} {shape}" for t in tags)
+        assert all(t.source == "auto" and t.state == "suggested" and 0 < t.score <= 1 for t in tags)
+    assert given and right / given >= 0.8
+
+
+def test_a_rerun_tags_only_new_photos_unless_asked_to_redo(tagged_folder):
+    library, folder, _classes = tagged_folder
+    shapes_set = builtin_label_sets()["shapes"]
+    tagger = Tagger(library)
+    tagger.tag(library.catalog.filter_photo_ids().tolist(), shapes_set)
+    write(folder, "late-arrival", spec_for("red", "circle", 777))
+    library.update()
+    again = tagger.tag(library.catalog.filter_photo_ids().tolist(), shapes_set)
+    assert (again.photos, again.skipped) == (13, 12)
+    redo = tagger.tag(library.catalog.filter_photo_ids().tolist(), shapes_set, redo=True)
+    assert redo.skipped == 0
+
+
+def test_a_rejected_tag_never_comes_back(tagged_folder):
+    library, _folder, classes = tagged_folder
+    store = TagStore(library.catalog)
+    path = next(p for p, c in classes.items() if c == ("red", "circle"))
+    photo_id = library.catalog.photo_by_path(path).id
+    label_set = LabelSet("mine", ("red circle", "blue square"))
+    Tagger(library).tag([photo_id], label_set)
+    assert "red circle" in store.labels(photo_id)
+    store.reject(photo_id, "red circle")
+    store.add(photo_id, "holiday")
+    Tagger(library).tag([photo_id], label_set, redo=True)
+    assert "red circle" not in store.labels(photo_id)
+    assert [t.label for t in store.tags(photo_id)] == ["holiday"]
+    store.accept(photo_id, "red circle")  # the user may still change their mind
+    assert "red circle" in store.labels(photo_id)
+
+
+def test_a_picture_outside_the_label_set_gets_no_tag(tmp_path, open_library):
+    folder = tmp_path / "odd"
+    for k, colour in enumerate(("pink", "brown", "grey", "cyan")):
+        write(folder, f"{colour}", spec_for(colour, "circle", 300 + k))
+    library = open_library()
+    library.add_root(folder)
+    library.update()
+    report = Tagger(library).tag(library.catalog.filter_photo_ids().tolist(), builtin_label_sets()["shapes"])
+    assert report.tagged <= 1
+
+
+def test_tags_filter_searches_and_combine_with_words(tagged_folder):
+    library, _folder, classes = tagged_folder
+    store = TagStore(library.catalog)
+    beach = [library.catalog.photo_by_path(p).id for p, c in classes.items() if c[1] in ("circle", "square")]
+    for photo_id in beach:
+        store.add(photo_id, "Beach")
+    tagged = library.search("tag:beach", limit=100)
+    assert sorted(h.photo.id for h in tagged.hits) == sorted(beach)
+    ranked = library.search("tag:beach a red circle", limit=3, min_score=0)
+    assert all(h.photo.id in beach for h in ranked.hits)
+    assert classes[ranked.hits[0].photo.path] == ("red", "circle")
+    assert len(library.search("", filters=SearchFilters(tags=("beach",)), limit=100).hits) == len(beach)
+
+
+def test_cli_tags_an_album_and_exports_xmp_sidecars(tagged_folder, capsys, tmp_path):
+    library, folder, classes = tagged_folder
+    library_dir = str(library.paths.root)
+    library.close()
+    photo = next(iter(sorted(classes)))
+    sidecar = photo.with_name(photo.name + ".xmp")
+    sidecar.write_text(  # a sidecar another program wrote before: its contents must survive
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        '<rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmp:Rating="4">'
+        '<dc:subject xmlns:dc="http://purl.org/dc/elements/1.1/"><rdf:Bag><rdf:li>family</rdf:li></rdf:Bag>'
+        "</dc:subject></rdf:Description></rdf:RDF></x:xmpmeta>"
+    )
+    before = {p: p.read_bytes() for p in classes}
+    assert (
+        cli(
+            [
+                "--library",
+                library_dir,
+                "--model",
+                "photoclip-tiny",
+                "tag",
+                str(folder),
+                "--label-set",
+                "shapes",
+                "--export-xmp",
+            ]
+        )
+        == 0
+    )
+    out = capsys.readouterr().out
+    assert "of 12 photos tagged" in out and "XMP sidecar" in out
+    assert {p: p.read_bytes() for p in classes} == before  # the photos themselves untouched
+    exiftool = shutil.which("exiftool")
+    if exiftool is None:
+        pytest.skip("exiftool is not installed (.ci/run installs it)")
+    result = subprocess.run(
+        [exiftool, "-json", "-XMP-dc:Subject", "-XMP-xmp:Rating", str(sidecar)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    read = json.loads(result.stdout)[0]
+    subjects = read["Subject"] if isinstance(read["Subject"], list) else [read["Subject"]]
+    assert "family" in subjects and f"{classes[photo][0]} {classes[photo][1]}" in subjects
+    assert read["Rating"] == 4
+    other = sorted(classes)[1]
+    read_other = json.loads(
+        subprocess.run(
+            [exiftool, "-json", "-XMP-dc:Subject", str(other) + ".xmp"], capture_output=True, text=True, check=True
+        ).stdout
+    )[0]
+    assert read_other["Subject"]
+
+
+def test_cli_review_with_tags_command(tagged_folder, capsys):
+    library, _folder, classes = tagged_folder
+    path = next(p for p, c in classes.items() if c == ("blue", "square"))
+    library_dir = str(library.paths.root)
+    library.close()
+    args = ["--library", library_dir, "--model", "photoclip-tiny"]
+    assert cli([*args, "tags", str(path), "--add", "Sea side"]) == 0
+    assert "sea side" in capsys.readouterr().out
+    assert cli([*args, "tags", str(path), "--reject", "sea side"]) == 0
+    assert "sea side" not in capsys.readouterr().out
