@@ -94,7 +94,7 @@ def test_adding_a_folder_indexes_it_with_progress_to_done(qtbot, window, tmp_pat
     qtbot.waitUntil(lambda: ("done", 12, 12) in seen, timeout=60_000)
     wait_idle(qtbot, win)
     assert any(phase == "indexing" for phase, _, _ in seen)
-    assert win.indexing_panel.isHidden()
+    qtbot.waitUntil(win.indexing_panel.isHidden, timeout=10_000)  # the last report may still be queued
     assert win.photos.rowCount() == 12
     assert win.stack.currentWidget() is win.grid
 
@@ -166,3 +166,42 @@ def test_a_missing_root_shows_offline_and_keeps_its_photos(qtbot, window, tmp_pa
     (tmp_path / "unplugged").rename(folder)
     qtbot.waitUntil(lambda: win.library.roots()[0].online, timeout=30_000)
     wait_idle(qtbot, win)
+
+
+def test_auto_tag_an_album_then_review_and_filter_by_tag(qtbot, window, tmp_path):
+    from photoclip.core.albums import resolve_album
+    from photoclip.gui.menus import photo_menu
+    from photoclip.gui.sidebar import KindRole, TagRole
+    from photoclip.gui.tagging_ui import AutoTagDialog, run_auto_tag
+
+    win, folder, classes = indexed_window(qtbot, window, tmp_path)
+    album = resolve_album(win.library, str(folder))
+    dialog = AutoTagDialog(win, album)
+    assert dialog.label_set().name == "shapes"  # the demo model's own labels are offered first
+    dialog.choice.setCurrentIndex(dialog.choice.count() - 1)  # "Your own words…"
+    dialog.words.setPlainText("red circle, blue square, green triangle, yellow star")
+    chosen = dialog.label_set()
+    assert chosen.labels == ("red circle", "blue square", "green triangle", "yellow star")
+    with qtbot.waitSignal(win.tagging_finished, timeout=60_000) as finished:
+        run_auto_tag(win, album, chosen)
+    assert finished.args[0].tagged >= 10
+
+    tag_items = [win.sidebar.topLevelItem(i) for i in range(win.sidebar.topLevelItemCount())]
+    tags_header = next(item for item in tag_items if item.text(0) == "Tags")
+    red = next(
+        tags_header.child(i)
+        for i in range(tags_header.childCount())
+        if tags_header.child(i).data(0, TagRole) == "red circle"
+    )
+    assert red.data(0, KindRole) == "tag" and int(red.text(1)) >= 2
+    with qtbot.waitSignal(win.results_shown, timeout=30_000):
+        win.sidebar.setCurrentItem(red)
+    shown = grid_labels(win, classes, win.photos.rowCount())
+    assert shown and shown.count(("red", "circle")) >= len(shown) - 1
+
+    photo = win.photos.photo_at(0)
+    menu = photo_menu(win, [photo])
+    tags_menu = next(a.menu() for a in menu.actions() if a.text() == "Tags")
+    entry = next(a.menu() for a in tags_menu.actions() if a.text().startswith("red circle"))
+    next(a for a in entry.actions() if a.text().startswith("Reject")).trigger()
+    assert "red circle" not in win.tag_store.labels(photo.id)

@@ -99,6 +99,21 @@ class VectorIndex:
     def __len__(self) -> int:
         return len(self._ids) if self._mode == "exact" else self._count
 
+    @classmethod
+    def from_vectors(
+        cls, directory: Path, model: str, ids: np.ndarray, vectors: np.ndarray, *, exact_limit: int = EXACT_LIMIT
+    ) -> VectorIndex:
+        """An index built straight from vectors (benchmarks; the library builds from its catalog)."""
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        index = cls(directory, model, vectors.shape[1], exact_limit=exact_limit)
+        with index._lock.write():
+            if len(ids) > exact_limit:
+                index._build_hnsw(np.asarray(ids, dtype=np.int64), vectors)
+            else:
+                index._set_exact(np.asarray(ids, dtype=np.int64), vectors)
+            index._dirty = True
+        return index
+
     # -- opening and syncing -----------------------------------------------------------------
     def open(self, catalog: Catalog) -> str:
         """Loads the index file and brings it in step with the catalog; rebuilds when it must.

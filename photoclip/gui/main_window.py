@@ -32,6 +32,7 @@ from photoclip import APP_NAME
 from photoclip.core.images import is_supported
 from photoclip.core.library import Library
 from photoclip.core.search import SearchFilters, SearchResults
+from photoclip.core.tag_store import TagStore
 from photoclip.gui.delegate import PhotoDelegate
 from photoclip.gui.empty_state import EmptyState
 from photoclip.gui.indexing import IndexingController
@@ -57,10 +58,12 @@ class MainWindow(QMainWindow):
     """The photoclip window. Call :meth:`start` once it is shown."""
 
     results_shown = Signal(int)  # how many photos the grid shows after a search or a filter
+    tagging_finished = Signal(object)  # TagReport
 
     def __init__(self, library: Library) -> None:
         super().__init__()
         self.library = library
+        self.tag_store = TagStore(library.catalog)
         self.tasks = TaskRunner(parent=self)
         self.filters = SearchFilters()
         self.similar_to: int | Path | None = None
@@ -140,6 +143,7 @@ class MainWindow(QMainWindow):
         self.sidebar.folder_selected.connect(self._folder_selected)
         self.sidebar.tag_selected.connect(self._tag_selected)
         self.sidebar.all_selected.connect(self._all_selected)
+        self.sidebar.collection_selected.connect(self._collection_selected)
         self.sidebar.customContextMenuRequested.connect(self._sidebar_menu)
         split = QSplitter()
         split.addWidget(self.sidebar)
@@ -172,6 +176,8 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addAction("&Add folder…", self.add_folder, QKeySequence("Ctrl+O"))
         file_menu.addAction("Rescan all folders", self._scan_all)
+        file_menu.addAction("Save search as collection…", self._save_search)
+        file_menu.addAction("Auto-tag the whole library…", self._auto_tag_all)
         file_menu.addSeparator()
         file_menu.addAction("&Settings…", self.open_settings, QKeySequence("Ctrl+,"))
         file_menu.addSeparator()
@@ -362,14 +368,28 @@ class MainWindow(QMainWindow):
         self.filters = SearchFilters(tags=(label,))
         self.refresh()
 
+    def _collection_selected(self, name: str) -> None:
+        collection = self.tag_store.collection(name)
+        if collection is None:
+            return
+        if collection.query:  # a saved search: run it
+            self.filters = SearchFilters()
+            self.search(collection.query)
+        else:
+            self.filters = SearchFilters(photo_ids=tuple(self.tag_store.collection_photo_ids(collection)))
+            self.refresh()
+
     def _all_selected(self) -> None:
         self.filters = SearchFilters()
         self.refresh()
 
     def refresh_sidebar(self) -> None:
         """Rebuilds folders (with counts and offline marks) and tags."""
-        tags = self.library.catalog.tag_counts() if hasattr(self.library.catalog, "tag_counts") else None
-        self.sidebar.populate(self.library.catalog, self.library.roots(), tags)
+        collections = [
+            (c.name, "search" if c.query else f"{len(self.tag_store.collection_photo_ids(c)):,}")
+            for c in self.tag_store.collections()
+        ]
+        self.sidebar.populate(self.library.catalog, self.library.roots(), self.tag_store.counts(), collections)
 
     def update_status(self) -> None:
         """The status bar's summary of the library."""
@@ -459,6 +479,29 @@ class MainWindow(QMainWindow):
             self.cutoff.setValue(-0.01 if value is None else value)
         self.update_status()
 
+    def _save_search(self) -> None:
+        from photoclip.gui.tagging_ui import save_search_as_collection
+
+        save_search_as_collection(self)
+
+    def _auto_tag_all(self) -> None:
+        from photoclip.core.albums import resolve_album
+        from photoclip.gui.tagging_ui import auto_tag
+
+        auto_tag(self, resolve_album(self.library, None))
+
+    def extend_photo_menu(self, menu: object, photos: list) -> None:
+        """Adds the tagging entries to a photo's right-click menu."""
+        from photoclip.gui.tagging_ui import extend_photo_menu
+
+        extend_photo_menu(self, menu, photos)
+
+    def extend_folder_menu(self, menu: object, root_id: int, folder: str) -> None:
+        """Adds "Auto-tag…" to a folder's right-click menu."""
+        from photoclip.gui.tagging_ui import extend_folder_menu
+
+        extend_folder_menu(self, menu, root_id, folder)
+
     def _toggle_scores(self, shown: bool) -> None:
         self.delegate.show_scores = shown
         self.grid.viewport().update()
@@ -484,8 +527,7 @@ class MainWindow(QMainWindow):
         if photo is None:
             return
         if self.preview is None:
-            tags_for = getattr(self.library.catalog, "tag_labels", None)
-            self.preview = PreviewDialog(self.tasks, tags_for, self)
+            self.preview = PreviewDialog(self.tasks, self.tag_store.labels, self)
             self.preview.step.connect(self._preview_step)
         self.preview.show_photo(photo)
         self.preview.show()
@@ -509,8 +551,14 @@ class MainWindow(QMainWindow):
 
     def _sidebar_menu(self, position: object) -> None:
         from photoclip.gui.menus import folder_menu
+        from photoclip.gui.sidebar import CollectionRole, KindRole
 
         item = self.sidebar.itemAt(position)
+        if item is not None and item.data(0, KindRole) == "collection":
+            from photoclip.gui.tagging_ui import collection_menu
+
+            collection_menu(self, item.data(0, CollectionRole)).exec(self.sidebar.viewport().mapToGlobal(position))
+            return
         menu = folder_menu(self, item) if item is not None else None
         if menu is not None:
             menu.exec(self.sidebar.viewport().mapToGlobal(position))

@@ -12,6 +12,7 @@ KindRole = Qt.ItemDataRole.UserRole + 10
 RootRole = Qt.ItemDataRole.UserRole + 11
 FolderRole = Qt.ItemDataRole.UserRole + 12
 TagRole = Qt.ItemDataRole.UserRole + 13
+CollectionRole = Qt.ItemDataRole.UserRole + 14
 
 
 class Sidebar(QTreeWidget):
@@ -19,6 +20,7 @@ class Sidebar(QTreeWidget):
 
     folder_selected = Signal(int, str)  # root id, folder relative to it ('' = the whole root)
     tag_selected = Signal(str)
+    collection_selected = Signal(str)
     all_selected = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -35,7 +37,13 @@ class Sidebar(QTreeWidget):
         self.itemSelectionChanged.connect(self._selected)
         self._offline_brush = QBrush(QColor(170, 80, 30))
 
-    def populate(self, catalog: Catalog, roots: list[Root], tags: list[tuple[str, int]] | None = None) -> None:
+    def populate(
+        self,
+        catalog: Catalog,
+        roots: list[Root],
+        tags: list[tuple[str, int]] | None = None,
+        collections: list[tuple[str, str]] | None = None,
+    ) -> None:
         """Rebuilds the tree from the catalog, keeping what was selected and expanded."""
         selected = self._key(self.currentItem()) if self.currentItem() else ("all", None, None)
         expanded = {self._key(item) for item in self._walk() if item.isExpanded()}
@@ -61,6 +69,15 @@ class Sidebar(QTreeWidget):
             item.setToolTip(0, tip)
             self._add_subfolders(item, root.id, catalog.folder_counts(root.id))
         folders_header.setExpanded(True)
+        if collections:
+            header = QTreeWidgetItem(self, ["Collections", ""])
+            header.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            header.setData(0, KindRole, "header")
+            for name, detail in collections:
+                item = QTreeWidgetItem(header, [name, detail])
+                item.setData(0, KindRole, "collection")
+                item.setData(0, CollectionRole, name)
+            header.setExpanded(True)
         if tags:
             tags_header = QTreeWidgetItem(self, ["Tags", ""])
             tags_header.setFlags(Qt.ItemFlag.ItemIsEnabled)
@@ -119,6 +136,8 @@ class Sidebar(QTreeWidget):
             self.folder_selected.emit(int(item.data(0, RootRole)), item.data(0, FolderRole) or "")
         elif kind == "tag":
             self.tag_selected.emit(item.data(0, TagRole))
+        elif kind == "collection":
+            self.collection_selected.emit(item.data(0, CollectionRole))
         elif kind == "all":
             self.all_selected.emit()
 

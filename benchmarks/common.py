@@ -1,0 +1,110 @@
+"""Shared helpers for the benchmarks: synthetic CLIP-like vectors, timing, random-weight models."""
+
+from __future__ import annotations
+
+import os
+import resource
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+
+def clip_like_vectors(
+    count: int, dim: int = 512, *, clusters: int = 2000, seed: int = 0, chunk: int = 100_000
+) -> np.ndarray:
+    """Unit vectors shaped like CLIP image embeddings of a photo library.
+
+    Real embeddings are not uniform on the sphere: they share a strong common direction (the
+    "image" side of CLIP's modality gap) and gather in clusters (events, places, faces), each with
+    a few directions of spread. Uniform random vectors would make HNSW look worse than it is on
+    photos; these make it look about as it does.
+    """
+    rng = np.random.default_rng(seed)
+    mean = rng.normal(size=dim).astype(np.float32)
+    mean /= np.linalg.norm(mean)
+    centres = rng.normal(size=(clusters, dim)).astype(np.float32)
+    centres /= np.linalg.norm(centres, axis=1, keepdims=True)
+    out = np.empty((count, dim), dtype=np.float32)
+    for start in range(0, count, chunk):
+        n = min(chunk, count - start)
+        which = rng.integers(0, clusters, size=n)
+        noise = rng.normal(size=(n, dim)).astype(np.float32)
+        noise /= np.linalg.norm(noise, axis=1, keepdims=True)
+        block = 0.55 * mean + 0.60 * centres[which] + 0.45 * noise
+        out[start : start + n] = block / np.linalg.norm(block, axis=1, keepdims=True)
+    return out
+
+
+def text_like_queries(count: int, dim: int = 512, *, clusters: int = 2000, seed: int = 0) -> np.ndarray:
+    """Unit vectors shaped like CLIP text queries for such a library: off the image side (the
+    modality gap), near one cluster. Cosines with matching images land around 0.25–0.35 as with
+    real CLIP, and the query is out of the image graph's distribution, as real text queries are."""
+    rng = np.random.default_rng(seed)
+    mean = rng.normal(size=dim).astype(np.float32)
+    mean /= np.linalg.norm(mean)
+    centres = rng.normal(size=(clusters, dim)).astype(np.float32)
+    centres /= np.linalg.norm(centres, axis=1, keepdims=True)
+    query_rng = np.random.default_rng(seed + 7919)
+    text_side = query_rng.normal(size=dim).astype(np.float32)
+    text_side /= np.linalg.norm(text_side)
+    which = query_rng.integers(0, clusters, size=count)
+    noise = query_rng.normal(size=(count, dim)).astype(np.float32)
+    noise /= np.linalg.norm(noise, axis=1, keepdims=True)
+    block = 0.75 * text_side + 0.30 * centres[which] + 0.10 * mean + 0.55 * noise
+    return block / np.linalg.norm(block, axis=1, keepdims=True)
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    """(p50, p95) of a list of durations, in milliseconds."""
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return statistics.median(ordered) * 1000, p95 * 1000
+
+
+def timed(fn: Callable[[], object], repeat: int) -> list[float]:
+    """Durations (seconds) of ``repeat`` calls."""
+    out = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - start)
+    return out
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory so far, in MB."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 1024 if sys.platform != "darwin" else peak / 1024 / 1024
+
+
+def random_weight_model(
+    arch: str = "ViT-B-32-256", model_id: str = "ViT-B-32-256/datacomp_s34b_b86k", threads: int | None = None
+) -> object:
+    """The default model's architecture with random weights: the same compute as the real one."""
+    import open_clip
+    import torch
+
+    from photoclip.core.models.clip_model import ClipModel, physical_cores
+    from photoclip.core.models.registry import get_model
+
+    torch.set_num_threads(threads or physical_cores())
+    torch.manual_seed(0)
+    spec = get_model(model_id)
+    tag = open_clip.get_pretrained_cfg(spec.arch, spec.pretrained) or {}
+    preprocess_cfg = {k: v for k, v in tag.items() if k in ("mean", "std", "interpolation", "resize_mode")}
+    model, _, preprocess = open_clip.create_model_and_transforms(
+        arch, pretrained=None, force_preprocess_cfg=preprocess_cfg
+    )
+    model.eval()
+    return ClipModel(spec, model, preprocess, open_clip.get_tokenizer(arch), "cpu")
+
+
+def cores() -> int:
+    """CPU cores this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)

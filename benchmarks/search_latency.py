@@ -1,0 +1,152 @@
+"""Search latency and recall: exact search against HNSW at several library sizes.
+
+    python benchmarks/search_latency.py [--sizes 10000,100000,200000,1000000] [--queries 200]
+    python benchmarks/search_latency.py --end-to-end      # text query through Library.search at 100k
+
+For each size it prints, for text-like and image queries, the p50/p95 latency of exact search
+(one matrix-vector product) and of HNSW at several ``ef``, with HNSW's recall@10 against the exact
+answer, then what photoclip's own VectorIndex does at that size (exact below its limit, HNSW
+above). Vectors are synthetic but CLIP-shaped (see common.py). Times exclude the text encoder
+except with --end-to-end, which times the default model's text tower (random weights: the same
+compute) plus the index and the catalog, as a user's search does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from common import clip_like_vectors, peak_rss_mb, percentiles, text_like_queries, timed
+
+from photoclip.core.vectors import EF_IMAGE, EF_TEXT, EXACT_LIMIT, VectorIndex
+
+
+def recall_at_10(found: list[np.ndarray], truth: list[np.ndarray]) -> float:
+    """Mean share of the true top 10 that a search found."""
+    return float(
+        np.mean([len(set(f[:10].tolist()) & set(t[:10].tolist())) / 10 for f, t in zip(found, truth, strict=True)])
+    )
+
+
+def exact_top(matrix: np.ndarray, ids: np.ndarray, query: np.ndarray, k: int = 10) -> np.ndarray:
+    """The true top-k ids by inner product."""
+    scores = matrix @ query
+    part = np.argpartition(-scores, k - 1)[:k]
+    return ids[part[np.argsort(-scores[part])]]
+
+
+def bench_size(size: int, queries: int, dim: int, workdir: Path) -> None:
+    """Exact and HNSW latency and recall at one library size."""
+    vectors = clip_like_vectors(size + queries, dim, seed=1)
+    held_out, vectors = vectors[:queries], vectors[queries:]
+    ids = np.arange(1, size + 1, dtype=np.int64)
+    text = text_like_queries(queries, dim, seed=1)
+    kinds = {"text": text, "image": held_out}
+    print(f"\n== {size:,} vectors ({dim}-d) ==")
+    truth = {k: [exact_top(vectors, ids, q) for q in qs] for k, qs in kinds.items()}
+    for kind, qs in kinds.items():
+        samples = [t for q in qs for t in timed(lambda q=q: exact_top(vectors, ids, q), 1)]
+        p50, p95 = percentiles(samples)
+        print(f"  exact          {kind:5}  p50 {p50:7.2f} ms  p95 {p95:7.2f} ms  recall@10 1.000")
+    started = time.perf_counter()
+    hnsw = VectorIndex.from_vectors(workdir / f"hnsw-{size}", "bench", ids, vectors, exact_limit=0)
+    build = time.perf_counter() - started
+    print(f"  HNSW build: {build:.1f} s (M=32, ef_construction=200), peak RSS so far {peak_rss_mb():.0f} MB")
+    for kind, qs in kinds.items():
+        for ef in (64, 128, 256, 400, 800):
+            found, samples = [], []
+            for q in qs:
+                start = time.perf_counter()
+                found.append(hnsw.search(q, 10, ef=ef)[0])
+                samples.append(time.perf_counter() - start)
+            p50, p95 = percentiles(samples)
+            print(
+                f"  HNSW ef={ef:<4}   {kind:5}  p50 {p50:7.2f} ms  p95 {p95:7.2f} ms  "
+                f"recall@10 {recall_at_10(found, truth[kind]):.3f}"
+            )
+    auto = VectorIndex.from_vectors(workdir / f"auto-{size}", "bench", ids, vectors, exact_limit=EXACT_LIMIT)
+    for kind, qs in kinds.items():
+        ef = EF_TEXT if kind == "text" else EF_IMAGE
+        found, samples = [], []
+        for q in qs:
+            start = time.perf_counter()
+            found.append(auto.search(q, 10, ef=ef)[0])
+            samples.append(time.perf_counter() - start)
+        p50, p95 = percentiles(samples)
+        print(
+            f"  photoclip ({auto.mode:5}) {kind:5}  p50 {p50:7.2f} ms  p95 {p95:7.2f} ms  "
+            f"recall@10 {recall_at_10(found, truth[kind]):.3f}"
+        )
+    del hnsw, auto
+
+
+def end_to_end(size: int, queries: int) -> None:
+    """Text queries through Library.search on a catalogued library of ``size`` photos."""
+    from common import random_weight_model
+
+    from photoclip.core.catalog import PhotoMetadata
+    from photoclip.core.library import Library
+
+    model = random_weight_model()
+    with tempfile.TemporaryDirectory() as tmp:
+        library = Library.open(Path(tmp) / "library", cache=Path(tmp) / "cache", model=model.id, loaded_model=model)
+        root = library.catalog.add_root(Path(tmp))
+        library.catalog.add_pending(root.id, ((f"{i // 1000:03d}/IMG_{i:06d}.jpg", 1, 1) for i in range(size)))
+        ids = library.catalog.filter_photo_ids()
+        vectors = clip_like_vectors(size, model.dim, seed=2)
+        for start in range(0, size, 20_000):
+            chunk = ids[start : start + 20_000]
+            library.catalog.store_indexed(
+                [
+                    (int(i), PhotoMetadata(f"{i:032x}", 4000, 3000, 1e9 + int(i), "file"), v)
+                    for i, v in zip(chunk, vectors[start : start + 20_000], strict=True)
+                ],
+                model.id,
+            )
+        opened = time.perf_counter()
+        library.index()
+        print(f"\n== end to end: Library.search at {size:,} photos (text tower of {model.id}, random weights) ==")
+        print(f"  opening the index: {time.perf_counter() - opened:.2f} s ({library.index().mode})")
+        words = ["dog", "beach", "sunset", "mountain", "birthday", "receipt", "snow", "car", "cat", "lake"]
+        texts = [
+            f"a {a} near a {b} {k}"
+            for k in range(queries // 10 + 1)
+            for a, b in zip(words, words[3:] + words[:3], strict=True)
+        ][:queries]
+        library.search(texts[0], limit=20)  # warm-up: first call builds the searcher
+        samples = []
+        for text in texts[1:]:
+            start = time.perf_counter()
+            library.search(text, limit=20, min_score=0)
+            samples.append(time.perf_counter() - start)
+        p50, p95 = percentiles(samples)
+        encode = percentiles(timed(lambda: model.encode_text(["a photo of a dog on a beach at sunset"]), 30))
+        print(
+            f"  text query, 20 results: p50 {p50:.1f} ms  p95 {p95:.1f} ms  (text encoder alone p50 {encode[0]:.1f} ms)"
+        )
+        library.close()
+
+
+def main() -> None:
+    """Command-line entry point."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="10000,100000,200000")
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--dim", type=int, default=512)
+    parser.add_argument("--end-to-end", action="store_true", help="only the Library.search timing at 100k")
+    parser.add_argument("--e2e-size", type=int, default=100_000)
+    args = parser.parse_args()
+    if args.end_to_end:
+        end_to_end(args.e2e_size, args.queries)
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in (int(s) for s in args.sizes.split(",")):
+            bench_size(size, args.queries, args.dim, Path(tmp))
+    print(f"\npeak RSS {peak_rss_mb():.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
