@@ -97,9 +97,13 @@ def random_weight_model(
     torch.manual_seed(0)
     spec = get_model(model_id)
     tag = open_clip.get_pretrained_cfg(spec.arch, spec.pretrained) or {}
-    preprocess_cfg = {k: v for k, v in tag.items() if k in ("mean", "std", "interpolation", "resize_mode")}
     model, _, preprocess = open_clip.create_model_and_transforms(
-        arch, pretrained=None, force_preprocess_cfg=preprocess_cfg
+        arch,
+        pretrained=None,
+        image_mean=tag.get("mean"),
+        image_std=tag.get("std"),
+        image_interpolation=tag.get("interpolation"),
+        image_resize_mode=tag.get("resize_mode"),
     )
     model.eval()
     return ClipModel(spec, model, preprocess, open_clip.get_tokenizer(arch), "cpu")

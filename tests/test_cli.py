@@ -15,10 +15,12 @@ CLASSES = [("red", "circle"), ("blue", "square"), ("green", "triangle"), ("yello
 def test_help_and_version_answer_at_once_without_torch():
     for args in (["--help"], ["--version"], ["search", "--help"]):
         started = time.monotonic()
-        code = ("import sys, runpy; sys.argv = ['photoclip'] + %r\n"
-                "try:\n    runpy.run_module('photoclip.cli.main', run_name='__main__')\n"
-                "except SystemExit: pass\n"
-                "print('TORCH' if 'torch' in sys.modules else 'NO-TORCH')" % args)
+        code = (
+            f"import sys, runpy; sys.argv = ['photoclip'] + {args!r}\n"
+            "try:\n    runpy.run_module('photoclip.cli.main', run_name='__main__')\n"
+            "except SystemExit: pass\n"
+            "print('TORCH' if 'torch' in sys.modules else 'NO-TORCH')"
+        )
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
         assert out.strip().endswith("NO-TORCH")
         assert time.monotonic() - started < 10  # a whole interpreter start; typically 0.1 s

@@ -146,11 +146,13 @@ def test_watched_folder_picks_up_new_deleted_and_moved_photos(qtbot, window, tmp
 
     moving = sorted(classes)[1]
     moving_photo = catalog.photo_by_path(moving)
+    win.tag_store.add(moving_photo.id, "keep me")
     (folder / "sorted").mkdir()
     moved_to = folder / "sorted" / moving.name
     moving.rename(moved_to)
     qtbot.waitUntil(lambda: (catalog.photo(moving_photo.id) or moving_photo).path == moved_to, timeout=60_000)
     assert catalog.vector(moving_photo.id, "photoclip-tiny") is not None
+    assert win.tag_store.labels(moving_photo.id) == ["keep me"]  # the same photo, tags and all
     wait_idle(qtbot, win)
 
 

@@ -171,3 +171,37 @@ def test_a_missing_root_keeps_its_photos_offline_until_it_returns(tmp_path, open
     report = library.update()
     assert not report.offline and counter.images == 0 and report.unchanged == 8
     assert library.catalog.root(root.id).online
+
+
+def test_switching_models_keeps_the_old_one_serving_until_the_new_one_covers_the_library(
+    tmp_path, open_library, monkeypatch
+):
+    import dataclasses
+
+    from photoclip.core.models import registry
+
+    # A second model (the bundled weights under another id) to switch to.
+    other = dataclasses.replace(registry.get_model("photoclip-tiny"), id="photoclip-tiny-b")
+    monkeypatch.setattr(registry, "MODELS", (*registry.MODELS, other))
+    folder = tmp_path / "photos"
+    write_set(folder, CLASSES, 3)
+    library = open_library()
+    library.add_root(folder)
+    library.update()
+    library.use_model("photoclip-tiny-b")
+    assert library.search_spec.id == "photoclip-tiny"  # the new model has no vectors yet
+    assert library.search("a red circle", limit=3).hits  # searches keep working meanwhile
+    stop = threading.Event()
+
+    def stop_midway(p: IndexProgress):
+        if p.phase == "indexing" and p.done >= 5:
+            stop.set()
+
+    library.settings.set("batch_size", 2)
+    library.update(progress=stop_midway, stop=stop)
+    assert 0 < library.catalog.embedding_count("photoclip-tiny-b") < 12
+    assert library.search_spec.id == "photoclip-tiny"
+    library.update()
+    assert library.search_spec.id == "photoclip-tiny-b"
+    assert library.catalog.embedding_count("photoclip-tiny") == 12  # old vectors kept for switching back
+    assert library.search("a red circle", limit=3).hits

@@ -74,3 +74,30 @@ def test_importing_the_core_does_not_import_torch_or_qt():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_a_weights_file_for_a_named_architecture_loads_like_a_download(tmp_path, tiny_model):
+    """The path real models take: an open_clip architecture name plus a weights file."""
+    import dataclasses
+    import json
+
+    import numpy as np
+    import open_clip
+
+    from photoclip.core.models.registry import get_model
+
+    config = json.loads((bundled_model_dir() / "open_clip_config.json").read_text())
+    (tmp_path / "photoclip-tiny-as-file.json").write_text(json.dumps(config["model_cfg"]))
+    open_clip.add_model_config(tmp_path / "photoclip-tiny-as-file.json")
+    spec = dataclasses.replace(
+        get_model("photoclip-tiny"),
+        id="tiny-as-file",
+        arch="photoclip-tiny-as-file",
+        pretrained="",
+        hf_repo="example/tiny",
+    )
+    weights = tmp_path / "downloaded.safetensors"
+    shutil.copy(bundled_model_dir() / "open_clip_model.safetensors", weights)
+    model = load_model(spec, weights=weights, device="cpu")
+    text = ["a red circle", "a green star"]
+    assert np.allclose(model.encode_text(text), tiny_model.encode_text(text), atol=1e-5)

@@ -246,9 +246,14 @@ class Library:
         """Scans the watched folders (or ``roots``) and indexes what is new or changed."""
         with self._writing():
             try:
-                return self.indexer().run(roots, under=under, progress=progress, stop=stop, pause=pause)
+                report = self.indexer().run(roots, under=under, progress=progress, stop=stop, pause=pause)
             finally:
                 self._serving = None
+        if report.embedded:
+            from photoclip.core.thumbnail_cache import prune
+
+            prune(self.paths.thumbnails, self.settings.get("thumbnail_cache_mb") * 1_000_000)
+        return report
 
     def _writing(self) -> _WriterSection:
         return _WriterSection(self.writer_lock, self._write_mutex)

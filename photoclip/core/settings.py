@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from photoclip.core.atomic import atomic_write_bytes
-from photoclip.core.models.registry import DEFAULT_MODEL_ID, MODELS
+from photoclip.core.models import registry
+from photoclip.core.models.registry import DEFAULT_MODEL_ID
 from photoclip.core.vectors import EXACT_LIMIT
 
 log = logging.getLogger(__name__)
@@ -27,8 +29,12 @@ class Setting:
     type: type
     default: Any
     help: str
-    choices: tuple[Any, ...] | None = None
+    choices: tuple[Any, ...] | Callable[[], tuple[Any, ...]] | None = None
     minimum: float | None = None
+
+    def allowed(self) -> tuple[Any, ...] | None:
+        """The values the setting may take (None: any of its type)."""
+        return self.choices() if callable(self.choices) else self.choices
 
     def check(self, value: Any) -> Any:
         """Converts ``value`` to the setting's type and validates it; raises ValueError if wrong."""
@@ -37,17 +43,22 @@ class Setting:
         if self.type is bool and isinstance(value, str):
             value = value.strip().lower() in ("1", "true", "yes", "on")
         converted = self.type(value)
-        if self.choices is not None and converted not in self.choices:
-            raise ValueError(f"{self.key} must be one of {', '.join(map(str, self.choices))}")
+        allowed = self.allowed()
+        if allowed is not None and converted not in allowed:
+            raise ValueError(f"{self.key} must be one of {', '.join(map(str, allowed))}")
         if self.minimum is not None and converted < self.minimum:
             raise ValueError(f"{self.key} must be at least {self.minimum}")
         return converted
 
 
+def _model_ids() -> tuple[str, ...]:
+    return tuple(m.id for m in registry.MODELS)
+
+
 SETTINGS: dict[str, Setting] = {
     s.key: s
     for s in (
-        Setting("model", str, DEFAULT_MODEL_ID, "CLIP model for indexing and search", tuple(m.id for m in MODELS)),
+        Setting("model", str, DEFAULT_MODEL_ID, "CLIP model for indexing and search", _model_ids),
         Setting("weights", dict, {}, "model id -> a weights file or models folder to use instead of downloading"),
         Setting("device", str, "auto", "where the model runs", ("auto", "cuda", "mps", "cpu")),
         Setting("cpu_threads", int, 0, "threads for the model on the CPU (0: the physical cores)", minimum=0),

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 #: Below this many vectors search is exact (see benchmarks/README.md for where the crossover is).
-EXACT_LIMIT = 20_000
+EXACT_LIMIT = 30_000
 HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 200
 #: ef for text queries: they lie outside the image graph's distribution and need a wider beam.

@@ -23,7 +23,7 @@ class EmptyState(QWidget):
         self.text = QLabel()
         self.text.setWordWrap(True)
         self.text.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.text.setMaximumWidth(560)
+        self.text.setFixedWidth(560)  # a fixed width lets the label work out its wrapped height
         self.text.setTextFormat(Qt.TextFormat.PlainText)
         self.progress = QProgressBar()
         self.progress.setMaximumWidth(420)

@@ -197,6 +197,7 @@ class MainWindow(QMainWindow):
         self._started = True
         self.indexing = IndexingController(self.library, self)
         self.indexing.progress.connect(self.indexing_panel.update_progress)
+        self.indexing.progress.connect(self._indexing_progress)
         self.indexing.finished.connect(self._indexing_finished)
         self.indexing.failed.connect(lambda text: self.statusBar().showMessage(text, 15000))
         self.indexing_panel.pause_toggled.connect(self.indexing.set_paused)
@@ -406,6 +407,21 @@ class MainWindow(QMainWindow):
         else:
             parts.append(model)
         self.status_label.setText("  ·  ".join(parts))
+
+    def _indexing_progress(self, progress: object) -> None:
+        """While indexing: show newly found photos after the scan, and new thumbnails as they come."""
+        import time
+
+        phase = getattr(progress, "phase", "")
+        now = time.monotonic()
+        if phase == "loading model" or (phase == "indexing" and now - getattr(self, "_last_tick", 0.0) > 1.5):
+            self._last_tick = now
+            self.refresh_sidebar()
+            self.update_status()
+            if phase == "loading model" and not self.search_box.text().strip():
+                self.refresh()  # the photos just found appear (their thumbnails follow as they are indexed)
+            else:
+                self.photos.invalidate()
 
     def _indexing_finished(self, report: object) -> None:
         self.refresh_sidebar()

@@ -51,15 +51,16 @@ LABELS = {
 
 
 def _editor(setting: Setting, value: Any) -> QWidget:
-    if setting.choices is not None:
+    choices = setting.allowed()
+    if choices is not None:
         box = QComboBox()
-        for choice in setting.choices:
+        for choice in choices:
             label = str(choice)
             if setting.key == "model":
                 spec = get_model(choice)
                 label = f"{choice} — {spec.note}" + (f" ({spec.download_mb} MB)" if spec.download_mb else "")
             box.addItem(label, choice)
-        box.setCurrentIndex(max(0, list(setting.choices).index(value) if value in setting.choices else 0))
+        box.setCurrentIndex(list(choices).index(value) if value in choices else 0)
         return box
     if setting.type is bool:
         check = QCheckBox()

@@ -39,6 +39,8 @@ class _Read(QRunnable):
                 decoded = images.decode(data, min_short_side=images.THUMBNAIL_SIZE, name=self.path.name)
                 cached = images.write_thumbnail(self.loader.cache_dir, fingerprint, decoded.image)
             image = QImage(str(cached))
+            if not image.isNull():  # 3 bytes a pixel: 800 thumbnails stay under ~120 MB
+                image = image.convertToFormat(QImage.Format.Format_RGB888)
         except Exception:  # an unreadable or offline photo shows a placeholder
             image = QImage()
         self.loader._signals.loaded.emit(self.photo_id, image)
@@ -49,7 +51,7 @@ class ThumbnailLoader(QObject):
 
     ready = Signal(int)
 
-    def __init__(self, cache_dir: Path, capacity: int = 3000, threads: int = 2, parent: QObject | None = None) -> None:
+    def __init__(self, cache_dir: Path, capacity: int = 800, threads: int = 2, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.cache_dir = Path(cache_dir)
         self.capacity = capacity
@@ -63,11 +65,17 @@ class ThumbnailLoader(QObject):
         self._signals.loaded.connect(self._on_loaded)
 
     def get(self, photo_id: int, fingerprint: str | None, path: Path) -> QImage | None:
-        """The thumbnail if it is in memory; otherwise starts loading it and returns None."""
+        """The thumbnail if it is in memory; otherwise starts loading it and returns None.
+
+        A photo not indexed yet (no fingerprint) gets no read: the indexer writes its thumbnail from
+        the decode it does anyway, and the grid shows it once that is done.
+        """
         image = self._images.get(photo_id)
         if image is not None:
             self._images.move_to_end(photo_id)
             return image
+        if fingerprint is None:
+            return None
         with self._lock:
             self._wanted.add(photo_id)
             if photo_id in self._requested:

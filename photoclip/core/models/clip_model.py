@@ -216,16 +216,17 @@ def load_model(
             clip, _, preprocess = open_clip.create_model_and_transforms(name, device=device, precision=precision)
             tokenizer = open_clip.get_tokenizer(name)
         else:
-            tag_cfg = open_clip.get_pretrained_cfg(spec.arch, spec.pretrained) or {}
-            preprocess_cfg = {
-                k: v for k, v in tag_cfg.items() if k in ("mean", "std", "interpolation", "resize_mode", "fill_color")
-            }
+            # A file path loses what the pretrained tag says about preprocessing; pass it on.
+            tag = open_clip.get_pretrained_cfg(spec.arch, spec.pretrained) if spec.pretrained else {}
             clip, _, preprocess = open_clip.create_model_and_transforms(
                 spec.arch,
                 pretrained=str(source.path),
                 device=device,
                 precision=precision,
-                force_preprocess_cfg=preprocess_cfg,
+                image_mean=tag.get("mean"),
+                image_std=tag.get("std"),
+                image_interpolation=tag.get("interpolation"),
+                image_resize_mode=tag.get("resize_mode"),
                 weights_only=True,
             )
             tokenizer = open_clip.get_tokenizer(spec.arch)
