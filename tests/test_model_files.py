@@ -101,3 +101,17 @@ def test_a_weights_file_for_a_named_architecture_loads_like_a_download(tmp_path,
     model = load_model(spec, weights=weights, device="cpu")
     text = ["a red circle", "a green star"]
     assert np.allclose(model.encode_text(text), tiny_model.encode_text(text), atol=1e-5)
+
+
+def test_text_encoding_skips_padding_without_changing_the_vectors(tiny_model):
+    import numpy as np
+
+    texts = ["a red circle", "a photo of a small yellow star on a noisy purple background", "star"]
+    assert tiny_model.trim_text
+    trimmed = tiny_model.encode_text(texts)
+    tiny_model.trim_text = False
+    try:
+        full = tiny_model.encode_text(texts)
+    finally:
+        tiny_model.trim_text = True
+    assert np.abs(trimmed - full).max() < 1e-5
