@@ -138,6 +138,13 @@ class Library:
             self.settings.set("model", spec.id)
         return spec
 
+    def reload_models(self) -> None:
+        """Drops loaded models so the next use loads them with the current device and threads."""
+        with self._model_lock:
+            self.device = self.settings.get("device")
+            self._models.clear()
+            self._searcher = None
+
     @property
     def search_spec(self) -> ModelSpec:
         """The model searches use: the library's, or while its vectors are still being made after a

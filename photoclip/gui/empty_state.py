@@ -47,6 +47,8 @@ class EmptyState(QWidget):
         """Replaces the message and the buttons (the first button is the default one)."""
         self.title.setText(title)
         self.text.setText(text)
+        # A wrapped label inside an aligned layout item is given one line's height unless told.
+        self.text.setMinimumHeight(self.text.heightForWidth(self.text.width()))
         self.progress.hide()
         while self.buttons.count():
             widget = self.buttons.takeAt(0).widget()

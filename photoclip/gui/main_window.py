@@ -468,9 +468,12 @@ class MainWindow(QMainWindow):
 
     def open_settings(self) -> None:
         """Opens the settings dialog and applies what changed."""
+        from photoclip.gui.menus import remove_root
         from photoclip.gui.settings_dialog import SettingsDialog
 
-        dialog = SettingsDialog(self.library, self)
+        dialog = SettingsDialog(
+            self.library, self, add_folder=self.add_folder, remove_folder=lambda root_id: remove_root(self, root_id)
+        )
         if not dialog.exec():
             return
         changes = dialog.changes()
@@ -490,6 +493,10 @@ class MainWindow(QMainWindow):
                 from photoclip.gui.model_setup import show_model_setup
 
                 show_model_setup(self)
+        if {"device", "cpu_threads"} & set(changes):
+            self.library.reload_models()
+            if self.library.model_present():
+                self.tasks.run(lambda: self.library.model(self.library.search_spec.id), key="model")
         if "min_score" in changes:
             value = changes["min_score"]
             self.cutoff.setValue(-0.01 if value is None else value)

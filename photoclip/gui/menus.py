@@ -55,7 +55,7 @@ def folder_menu(window: MainWindow, item: QTreeWidgetItem) -> QMenu | None:
     if folder:
         menu.addAction("Exclude from the library", lambda: _exclude(window, root_id, folder))
     else:
-        menu.addAction("Remove from library…", lambda: _remove_root(window, root_id))
+        menu.addAction("Remove from library…", lambda: remove_root(window, root_id))
     extend = getattr(window, "extend_folder_menu", None)
     if extend is not None:
         extend(menu, root_id, folder)
@@ -68,7 +68,8 @@ def _exclude(window: MainWindow, root_id: int, folder: str) -> None:
     window.indexing.rescan({root_id: [folder]})
 
 
-def _remove_root(window: MainWindow, root_id: int) -> None:
+def remove_root(window: MainWindow, root_id: int) -> None:
+    """Asks, then forgets a watched folder and its photos (the files are untouched)."""
     root = window.library.catalog.root(root_id)
     answer = QMessageBox.question(
         window,

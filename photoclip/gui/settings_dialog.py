@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -100,10 +101,18 @@ def _value(setting: Setting, editor: QWidget) -> Any:
 class SettingsDialog(QDialog):
     """Edits the library's settings and its folders' exclusions."""
 
-    def __init__(self, library: Library, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        library: Library,
+        parent: QWidget | None = None,
+        *,
+        add_folder: object = None,
+        remove_folder: object = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Settings")
         self.library = library
+        self._add_folder, self._remove_folder = add_folder, remove_folder
         self.editors: dict[str, QWidget] = {}
         form = QFormLayout()
         for key in SHOWN:
@@ -112,24 +121,57 @@ class SettingsDialog(QDialog):
             editor.setToolTip(setting.help)
             self.editors[key] = editor
             form.addRow(LABELS[key], editor)
+        self.folders = QListWidget()
+        self._fill_folders()
+        folder_buttons = QHBoxLayout()
+        add = QPushButton("Add folder…")
+        add.clicked.connect(self._add)
+        remove = QPushButton("Remove from library")
+        remove.clicked.connect(self._remove)
+        folder_buttons.addWidget(add)
+        folder_buttons.addWidget(remove)
+        folder_buttons.addStretch(1)
         self.excluded = QListWidget()
         for root in library.roots():
             for folder in root.excluded:
                 item = QListWidgetItem(f"{root.path}/{folder}")
                 item.setData(256, (root.id, folder))
                 self.excluded.addItem(item)
-        remove = QPushButton("Include again")
-        remove.clicked.connect(self._include_again)
+        include = QPushButton("Include again")
+        include.clicked.connect(self._include_again)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Folders in the library (photos are never changed or deleted):"))
+        layout.addWidget(self.folders)
+        layout.addLayout(folder_buttons)
         layout.addLayout(form)
         layout.addWidget(QLabel("Excluded sub-folders (right-click a folder in the sidebar to exclude it):"))
         layout.addWidget(self.excluded)
-        layout.addWidget(remove)
+        layout.addWidget(include)
         layout.addWidget(buttons)
         self._included: list[tuple[int, str]] = []
+
+    def _fill_folders(self) -> None:
+        self.folders.clear()
+        counts = self.library.catalog.root_counts()
+        for root in self.library.roots():
+            state = "" if root.online else "  (offline)"
+            item = QListWidgetItem(f"{root.path}  —  {counts.get(root.id, 0):,} photos{state}")
+            item.setData(256, root.id)
+            self.folders.addItem(item)
+
+    def _add(self) -> None:
+        if callable(self._add_folder):
+            self._add_folder()
+            self._fill_folders()
+
+    def _remove(self) -> None:
+        item = self.folders.currentItem()
+        if item is not None and callable(self._remove_folder):
+            self._remove_folder(int(item.data(256)))
+            self._fill_folders()
 
     def _include_again(self) -> None:
         for item in self.excluded.selectedItems():
