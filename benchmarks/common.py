@@ -84,7 +84,10 @@ def peak_rss_mb() -> float:
 
 
 def random_weight_model(
-    arch: str = "ViT-B-32-256", model_id: str = "ViT-B-32-256/datacomp_s34b_b86k", threads: int | None = None
+    arch: str = "ViT-B-32-256",
+    model_id: str = "ViT-B-32-256/datacomp_s34b_b86k",
+    threads: int | None = None,
+    int8: bool = False,
 ) -> object:
     """The default model's architecture with random weights: the same compute as the real one."""
     import open_clip
@@ -106,9 +109,109 @@ def random_weight_model(
         image_resize_mode=tag.get("resize_mode"),
     )
     model.eval()
+    if int8:
+        from photoclip.core.models.clip_model import quantize_image_mlps
+
+        quantize_image_mlps(model)
     return ClipModel(spec, model, preprocess, open_clip.get_tokenizer(arch), "cpu")
 
 
 def cores() -> int:
     """CPU cores this process may use."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+BENCH_DIR = Path("/tmp/photoclip-bench")
+
+
+def random_weights_file(arch: str = "ViT-B-32-256") -> Path:
+    """A weights file of the default architecture with random weights (written once), so that
+    benchmarks can load a model through photoclip's real loading path with --weights."""
+    target = BENCH_DIR / f"{arch}-random" / "open_clip_model.safetensors"
+    if target.exists():
+        return target
+    import open_clip
+    import torch
+    from safetensors.torch import save_file
+
+    torch.manual_seed(0)
+    model = open_clip.create_model(arch, pretrained=None)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    save_file({k: v.contiguous() for k, v in model.state_dict().items()}, str(target))
+    return target
+
+
+def synthetic_library(
+    path: Path,
+    photos: int,
+    model_id: str = "ViT-B-32-256/datacomp_s34b_b86k",
+    dim: int = 512,
+    thumbnails: Path | None = None,
+    distinct_thumbnails: int = 2000,
+    make_files: bool = False,
+) -> Path:
+    """A catalogued library of ``photos`` indexed photos with CLIP-like vectors (built once).
+
+    Photos share ``distinct_thumbnails`` real thumbnails when ``thumbnails`` is given, so the grid
+    has JPEGs to read without 100k files on disk. Without ``make_files`` the photo files do not
+    exist: such a library must not be rescanned (the scan would find every photo gone).
+    """
+    from photoclip.core.catalog import PhotoMetadata
+    from photoclip.core.library import Library
+
+    marker = path / f".built-{photos}"
+    if marker.exists():
+        return path
+    import shutil
+
+    shutil.rmtree(path, ignore_errors=True)
+    library = Library.open(path / "library", cache=path / "cache", model=model_id)
+    folder = path / "photos"
+    folder.mkdir(parents=True, exist_ok=True)
+    root = library.catalog.add_root(folder)
+    relpaths = [f"{2000 + i // 5000}/IMG_{i:06d}.jpg" for i in range(photos)]
+    stats = [(4_000_000, 1)] * photos
+    if make_files:
+        from PIL import Image
+
+        tiny = folder / "tiny.jpg"
+        Image.new("RGB", (8, 8), (120, 140, 160)).save(tiny)
+        data = tiny.read_bytes()
+        tiny.unlink()
+        stats = []
+        for rel in relpaths:
+            target = folder / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+            info = target.stat()
+            stats.append((info.st_size, info.st_mtime_ns))
+    library.catalog.add_pending(
+        root.id, ((rel, size, mtime) for rel, (size, mtime) in zip(relpaths, stats, strict=True))
+    )
+    ids = library.catalog.filter_photo_ids()
+    vectors = clip_like_vectors(photos, dim, seed=3)
+    for start in range(0, photos, 20_000):
+        chunk = ids[start : start + 20_000]
+        library.catalog.store_indexed(
+            [
+                (
+                    int(i),
+                    PhotoMetadata(f"{int(i) % distinct_thumbnails:032x}", 4000, 3000, 1.5e9 + int(i) * 60, "exif"),
+                    v,
+                )
+                for i, v in zip(chunk, vectors[start : start + 20_000], strict=True)
+            ],
+            model_id,
+        )
+    if thumbnails is not None:
+        from PIL import Image
+
+        from photoclip.core import images
+
+        for k in range(distinct_thumbnails):
+            noise = Image.effect_noise((256, 192), 40 + k % 50).convert("RGB")
+            images.write_thumbnail(thumbnails, f"{k:032x}", noise)
+    library.index()  # build the vector index now, not in the timed part
+    library.close()
+    marker.touch()
+    return path

@@ -115,3 +115,40 @@ def test_text_encoding_skips_padding_without_changing_the_vectors(tiny_model):
     finally:
         tiny_model.trim_text = True
     assert np.abs(trimmed - full).max() < 1e-5
+
+
+@pytest.fixture
+def tiny_as_named_architecture(tmp_path):
+    """The small model's config registered as an open_clip architecture, as the real models are."""
+    import dataclasses
+    import json
+
+    import open_clip
+
+    from photoclip.core.models.registry import get_model
+
+    config = json.loads((bundled_model_dir() / "open_clip_config.json").read_text())
+    (tmp_path / "photoclip-tiny-named.json").write_text(json.dumps(config["model_cfg"]))
+    open_clip.add_model_config(tmp_path / "photoclip-tiny-named.json")
+    return dataclasses.replace(
+        get_model("photoclip-tiny"), id="tiny-named", arch="photoclip-tiny-named", pretrained="", hf_repo="example/tiny"
+    )
+
+
+def test_a_truncated_download_is_refused(tmp_path, tiny_as_named_architecture):
+    weights = tmp_path / "open_clip_model.safetensors"
+    data = (bundled_model_dir() / "open_clip_model.safetensors").read_bytes()
+    weights.write_bytes(data[: len(data) * 2 // 3])
+    with pytest.raises(ModelError, match="damaged or incomplete"):
+        load_model(tiny_as_named_architecture, weights=weights, device="cpu")
+
+
+def test_weights_of_another_architecture_are_refused(tmp_path, tiny_as_named_architecture):
+    from safetensors.torch import load_file, save_file
+
+    state = load_file(str(bundled_model_dir() / "open_clip_model.safetensors"))
+    state["text_projection"] = state["text_projection"][:, :64].contiguous()  # another embedding width
+    weights = tmp_path / "other.safetensors"
+    save_file(state, str(weights))
+    with pytest.raises(ModelError, match="does not hold weights"):
+        load_model(tiny_as_named_architecture, weights=weights, device="cpu")

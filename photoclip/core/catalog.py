@@ -498,6 +498,15 @@ class Catalog:
             ids = np.intersect1d(ids, np.asarray(photo_ids, dtype=np.int64))
         return ids
 
+    def ids_by_date(self, ids: np.ndarray | None = None, *, newest_first: bool = True) -> np.ndarray:
+        """Photo ids (all readable ones, or those of ``ids``) ordered by date taken; undated last."""
+        order = "DESC" if newest_first else "ASC"
+        rows = self._query(
+            f"SELECT id FROM photos WHERE status != 'error' ORDER BY taken_at IS NULL, taken_at {order}, id {order}"
+        )
+        ordered = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+        return ordered if ids is None else ordered[np.isin(ordered, ids)]
+
     # -- embeddings --------------------------------------------------------------------------
     @staticmethod
     def _next_seq(conn: sqlite3.Connection, model: str) -> int:

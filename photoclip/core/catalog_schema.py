@@ -31,7 +31,7 @@ CREATE TABLE photos (
     folder      TEXT NOT NULL,                    -- relpath's parent folder, '' at the root
     size        INTEGER NOT NULL,
     mtime_ns    INTEGER NOT NULL,
-    fingerprint TEXT,                             -- BLAKE2b of the file's bytes
+    fingerprint TEXT,                             -- SHA-256 (128 bits) of the file's bytes
     width       INTEGER,
     height      INTEGER,
     taken_at    REAL,                             -- wall-clock time as seconds, EXIF or file time

@@ -61,8 +61,12 @@ def is_supported(path: Path | str) -> bool:
 
 
 def fingerprint(data: bytes) -> str:
-    """The content fingerprint: BLAKE2b-128 of the file's bytes, in hex."""
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+    """The content fingerprint: the first 128 bits of the bytes' SHA-256, in hex.
+
+    SHA-256 rather than BLAKE2b because CPUs with SHA extensions (AMD Zen, recent Intel, Apple
+    silicon) hash it about twice as fast, and every new photo is hashed whole.
+    """
+    return hashlib.sha256(data).hexdigest()[:32]
 
 
 @dataclass

@@ -82,6 +82,7 @@ class Library:
                 weights = self.weights_for(spec)
                 model = load_model(
                     spec,
+                    cpu_int8=self.settings.get("cpu_int8"),
                     weights=weights,
                     device=self.device,
                     threads=threads,

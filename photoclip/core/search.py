@@ -70,6 +70,16 @@ class SearchResults:
     considered: int = 0  # candidates scored before the cut-off
     cut: int = 0  # candidates under the cut-off
     notes: list[str] = field(default_factory=list)
+    # Every result in order, when there are more than ``hits`` carries (listing a whole library):
+    # the grid shows them by id and fetches rows only for what is on screen.
+    all_ids: np.ndarray | None = None
+
+    @property
+    def ids(self) -> np.ndarray:
+        """Ids of every result, in order."""
+        if self.all_ids is not None:
+            return self.all_ids
+        return np.fromiter((h.photo.id for h in self.hits), dtype=np.int64, count=len(self.hits))
 
 
 class Searcher:
@@ -240,13 +250,14 @@ class Searcher:
         query = Query(str(path), (QueryTerm(1.0, image=path),))
         return self.search(query, limit=limit, min_score=min_score, sort=sort, filters=filters, exclude=exclude)
 
-    def _browse(self, query: Query, allowed: np.ndarray | None, limit: int, sort: str) -> SearchResults:
-        """No words to rank by: list the (filtered) photos by date."""
-        ids = allowed if allowed is not None else self.catalog.filter_photo_ids()
-        photos = self.catalog.photos_by_ids(ids.tolist())
-        hits = [SearchHit(p, 0.0, 0.0) for p in photos]
-        _sort(hits, "date" if sort == "relevance" else sort)
-        return SearchResults(hits[:limit], query, 0.0, considered=len(hits))
+    def _browse(
+        self, query: Query, allowed: np.ndarray | None, limit: int, sort: str, page: int = 500
+    ) -> SearchResults:
+        """No words to rank by: list the (filtered) photos by date, ids only beyond the first page."""
+        newest_first = sort not in ("date-asc", "oldest")
+        ids = self.catalog.ids_by_date(allowed, newest_first=newest_first)[:limit]
+        hits = [SearchHit(p, 0.0, 0.0) for p in self.catalog.photos_by_ids(ids[:page].tolist())]
+        return SearchResults(hits, query, 0.0, considered=len(ids), all_ids=ids)
 
 
 def _sort(hits: list[SearchHit], sort: str) -> None:

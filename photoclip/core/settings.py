@@ -61,9 +61,16 @@ SETTINGS: dict[str, Setting] = {
         Setting("model", str, DEFAULT_MODEL_ID, "CLIP model for indexing and search", _model_ids),
         Setting("weights", dict, {}, "model id -> a weights file or models folder to use instead of downloading"),
         Setting("device", str, "auto", "where the model runs", ("auto", "cuda", "mps", "cpu")),
+        Setting(
+            "cpu_int8",
+            bool,
+            True,
+            "on the CPU, run the image tower's MLP layers in int8 (1.4x faster "
+            "indexing; vectors within cosine 0.999 of fp32)",
+        ),
         Setting("cpu_threads", int, 0, "threads for the model on the CPU (0: the physical cores)", minimum=0),
         Setting("decode_workers", int, 0, "threads that decode photos (0: automatic)", minimum=0),
-        Setting("batch_size", int, 32, "photos per model call", minimum=1),
+        Setting("batch_size", int, 16, "photos per model call", minimum=1),
         Setting("min_score", float, None, "relevance cut-off for searches (empty: the model's default)"),
         Setting("thumbnail_cache_mb", int, 2048, "thumbnail cache size limit in MB", minimum=16),
         Setting("exact_search_limit", int, EXACT_LIMIT, "below this many photos, search exactly", minimum=0),

@@ -302,11 +302,11 @@ class MainWindow(QMainWindow):
 
     def _show_results(self, results: SearchResults) -> None:
         ranked = bool(results.query.positive)
-        ids = [h.photo.id for h in results.hits]
+        ids = results.ids
         scores = [h.score for h in results.hits] if ranked else None
-        self.photos.set_photos(ids, scores, rows=[h.photo for h in results.hits])
-        self.thumbnails.set_visible(set(ids[:400]))
-        if results.hits:
+        self.photos.set_photos(ids, scores, rows=[h.photo for h in results.hits[:1000]])
+        self.thumbnails.set_visible(set(ids[:400].tolist()))
+        if len(ids):
             self.stack.setCurrentWidget(self.grid)
             self.grid.scrollToTop()
             self._visible_changed()
@@ -493,7 +493,7 @@ class MainWindow(QMainWindow):
                 from photoclip.gui.model_setup import show_model_setup
 
                 show_model_setup(self)
-        if {"device", "cpu_threads"} & set(changes):
+        if {"device", "cpu_threads", "cpu_int8"} & set(changes):
             self.library.reload_models()
             if self.library.model_present():
                 self.tasks.run(lambda: self.library.model(self.library.search_spec.id), key="model")

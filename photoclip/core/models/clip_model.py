@@ -127,6 +127,7 @@ class ClipModel:
         self.image_size = max(size) if isinstance(size, (tuple, list)) else int(size)
         self.resize_mode = cfg.get("resize_mode", "shortest")
         self._lock = threading.Lock()  # one forward pass at a time; torch parallelises inside it
+        self.image_int8 = False
         # Plain open_clip CLIP with a causal, end-of-text-pooled text tower (OpenAI-style models; not
         # SigLIP or Hugging Face text towers) can skip the padding; see _encode_text_trimmed.
         from open_clip.model import CLIP
@@ -217,12 +218,42 @@ class ClipModel:
         return F.normalize(x, dim=-1)
 
 
+def quantize_image_mlps(clip: Any) -> bool:
+    """Runs the image tower's MLP layers in int8 on the CPU (dynamic quantization, per-channel weights).
+
+    The MLPs are two thirds of a ViT's work; in int8 the image tower runs ~1.4x faster on an AVX2 CPU
+    and its vectors stay within cosine 0.999 of fp32 on the architectures tested. Attention and
+    the text tower stay in fp32. Returns False (and changes nothing) for towers without such MLPs.
+    """
+    import warnings
+
+    import torch
+    from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
+
+    blocks = getattr(getattr(clip.visual, "transformer", None), "resblocks", None)
+    if not blocks:
+        return False
+    names = {
+        f"transformer.resblocks.{i}.mlp.{layer}": per_channel_dynamic_qconfig
+        for i, block in enumerate(blocks)
+        for layer in ("c_fc", "c_proj")
+        if isinstance(getattr(getattr(block, "mlp", None), layer, None), torch.nn.Linear)
+    }
+    if not names:
+        return False
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch points eager quantization users at torchao
+        quantize_dynamic(clip.visual, names, dtype=torch.qint8, inplace=True)
+    return True
+
+
 def load_model(
     model: ModelSpec | str | None = None,
     *,
     weights: Path | str | None = None,
     device: str | None = "auto",
     threads: int | None = None,
+    cpu_int8: bool = False,
     download: bool = True,
     progress: DownloadProgress | None = None,
     cancel: threading.Event | None = None,
@@ -256,24 +287,93 @@ def load_model(
         else:
             # A file path loses what the pretrained tag says about preprocessing; pass it on.
             tag = open_clip.get_pretrained_cfg(spec.arch, spec.pretrained) if spec.pretrained else {}
+            streamed = source.path.suffix == ".safetensors"
             clip, _, preprocess = open_clip.create_model_and_transforms(
                 spec.arch,
-                pretrained=str(source.path),
-                device=device,
-                precision=precision,
+                pretrained=None if streamed else str(source.path),
+                device="cpu" if streamed else device,
+                precision="fp32" if streamed else precision,
                 image_mean=tag.get("mean"),
                 image_std=tag.get("std"),
                 image_interpolation=tag.get("interpolation"),
                 image_resize_mode=tag.get("resize_mode"),
                 weights_only=True,
             )
+            if streamed:
+                load_safetensors_streaming(clip, source.path)
+                if device != "cpu" or precision != "fp32":
+                    clip = clip.to(device=device, dtype=torch.float16 if precision == "fp16" else torch.float32)
             tokenizer = open_clip.get_tokenizer(spec.arch)
     except ModelError:
         raise
     except Exception as exc:
         raise ModelError(_load_failure(spec, source.path, exc)) from exc
     clip.eval()
-    return ClipModel(spec, clip, preprocess, tokenizer, device)
+    quantized = cpu_int8 and device == "cpu" and quantize_image_mlps(clip)
+    if device == "cpu":
+        halve_token_embedding(clip)
+    loaded = ClipModel(spec, clip, preprocess, tokenizer, device)
+    loaded.image_int8 = bool(quantized)
+    release_free_memory()
+    return loaded
+
+
+def load_safetensors_streaming(clip: Any, path: Path) -> None:
+    """Copies a safetensors checkpoint into the model one tensor at a time.
+
+    open_clip's own loader reads the whole checkpoint into memory before copying it, so loading a
+    600 MB model peaks at twice that; this never holds more than one tensor of the file at once.
+    The file must hold exactly the model's parameters and buffers, with the right shapes.
+    """
+    import torch
+    from safetensors import safe_open
+
+    state = clip.state_dict()
+    with safe_open(str(path), framework="pt") as checkpoint:
+        keys = set(checkpoint.keys())
+        missing, unexpected = sorted(set(state) - keys), sorted(keys - set(state))
+        if missing or unexpected:
+            raise RuntimeError(
+                f"Error(s) in loading state_dict: missing keys {missing[:5]}, unexpected keys {unexpected[:5]}"
+            )
+        with torch.no_grad():
+            for name in keys:
+                tensor = checkpoint.get_tensor(name)
+                if tensor.shape != state[name].shape:
+                    raise RuntimeError(
+                        f"Error(s) in loading state_dict: size mismatch for {name}: "
+                        f"{tuple(tensor.shape)} in the file, {tuple(state[name].shape)} in the model"
+                    )
+                state[name].copy_(tensor)
+                del tensor
+
+
+def halve_token_embedding(clip: Any) -> None:
+    """Keeps the text tower's token table (49,408 rows; 100 MB in fp32) in fp16.
+
+    Only a handful of rows are read per query and open_clip casts them to fp32 straight away, so
+    the vectors are the same to within fp16 rounding of the inputs (cosine > 0.99999).
+    """
+    import torch
+
+    table = getattr(clip, "token_embedding", None)
+    if isinstance(table, torch.nn.Embedding) and table.weight.dtype == torch.float32:
+        table.half()
+
+
+def release_free_memory() -> None:
+    """Hands memory freed while loading (the checkpoint's copy, replaced fp32 weights) back to the OS.
+
+    glibc keeps freed heap memory for reuse, so a process that loaded a 600 MB checkpoint would go on
+    showing it as resident. A no-op where there is no glibc.
+    """
+    import contextlib
+    import ctypes
+    import gc
+
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def _load_failure(spec: ModelSpec, path: Path, exc: Exception) -> str:

@@ -1,0 +1,82 @@
+"""The thumbnail grid with 100k results: time to show them, time per frame while scrolling, memory.
+
+    python benchmarks/gui_grid.py [--photos 100000] [--frames 300]
+
+Sets the grid's model to 100k photos (as a search or a folder with that many would), then scrolls
+from top to bottom in steps of about a screen, painting each frame synchronously, and reports the
+reset time, the p50/p95/max frame times and memory before and after (thumbnails stay bounded).
+Offscreen Qt: painting is done in software, as on a machine without GPU acceleration.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+from common import BENCH_DIR, percentiles, synthetic_library
+from memory_at_rest import rss_mb
+
+
+def main() -> None:
+    """Command-line entry point."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--photos", type=int, default=100_000)
+    parser.add_argument("--frames", type=int, default=300)
+    args = parser.parse_args()
+    root = BENCH_DIR / f"library-{args.photos}"
+    synthetic_library(root, args.photos, thumbnails=root / "cache" / "thumbnails")
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from photoclip.core.library import Library
+    from photoclip.gui.launch import make_application
+    from photoclip.gui.main_window import MainWindow
+
+    make_application()
+    library = Library.open(root / "library", cache=root / "cache")
+    window = MainWindow(library)
+    window.resize(1280, 800)
+    window.show()
+    QApplication.processEvents()
+    ids = library.catalog.filter_photo_ids()
+    before = rss_mb()
+    start = time.perf_counter()
+    window.photos.set_photos(ids)
+    window.stack.setCurrentWidget(window.grid)
+    window.grid.viewport().repaint()
+    QApplication.processEvents()
+    reset = time.perf_counter() - start
+    print(f"  {len(ids):,} photos: model reset and first frame {reset * 1000:.0f} ms")
+    bar = window.grid.verticalScrollBar()
+    step = max(1, bar.maximum() // args.frames)
+    frames = []
+    for value in range(0, bar.maximum() + 1, step):
+        begin = time.perf_counter()
+        bar.setValue(value)
+        window._visible_changed()
+        window.grid.viewport().repaint()
+        QApplication.processEvents()
+        frames.append(time.perf_counter() - begin)
+    p50, p95 = percentiles(frames)
+    print(
+        f"  scrolling {len(frames)} frames top to bottom: p50 {p50:.1f} ms  p95 {p95:.1f} ms  "
+        f"max {max(frames) * 1000:.1f} ms per frame"
+    )
+    loop = QEventLoop()
+    QTimer.singleShot(1500, loop.quit)  # let queued thumbnail reads land
+    loop.exec()
+    print(
+        f"  memory: {before:.0f} MB before, {rss_mb():.0f} MB after scrolling "
+        f"({window.thumbnails.cached} thumbnails kept of {len(ids):,})"
+    )
+    window.close()
+    library.close()
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    main()
