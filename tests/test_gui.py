@@ -207,3 +207,17 @@ def test_auto_tag_an_album_then_review_and_filter_by_tag(qtbot, window, tmp_path
     entry = next(a.menu() for a in tags_menu.actions() if a.text().startswith("red circle"))
     next(a for a in entry.actions() if a.text().startswith("Reject")).trigger()
     assert "red circle" not in win.tag_store.labels(photo.id)
+
+
+def test_painting_and_sidebar_refreshes_do_not_drain_references_to_none(qtbot, window, tmp_path):
+    """PySide6 on Python 3.11 drops a reference to None per empty QVariant read; enough of them
+    abort the interpreter. Our painting and sidebar code must not read empty roles at all."""
+    import sys
+
+    win, _folder, _classes = indexed_window(qtbot, window, tmp_path)
+    win.thumbnails.clear()
+    before = sys.getrefcount(None)
+    for _ in range(30):
+        win.grid.viewport().repaint()
+        win.refresh_sidebar()
+    assert sys.getrefcount(None) - before > -50

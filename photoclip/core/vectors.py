@@ -30,8 +30,8 @@ log = logging.getLogger(__name__)
 
 #: Below this many vectors search is exact (see benchmarks/README.md for where the crossover is).
 EXACT_LIMIT = 30_000
-HNSW_M = 32
-HNSW_EF_CONSTRUCTION = 200
+HNSW_M = 24
+HNSW_EF_CONSTRUCTION = 128
 #: ef for text queries: they lie outside the image graph's distribution and need a wider beam.
 EF_TEXT = 400
 EF_IMAGE = 200

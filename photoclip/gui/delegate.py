@@ -6,8 +6,6 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QS
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from photoclip.gui.photo_model import PhotoRole, ScoreRole
-
 
 class PhotoDelegate(QStyledItemDelegate):
     """Draws thumbnails at a fixed cell size, so the view can lay out 100k items at once."""
@@ -33,7 +31,11 @@ class PhotoDelegate(QStyledItemDelegate):
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(palette.color(QPalette.ColorRole.Highlight))
             painter.drawRoundedRect(QRectF(option.rect.adjusted(1, 1, -1, -1)), 6, 6)
-        image = index.data(Qt.ItemDataRole.DecorationRole)
+        # Ask our model directly rather than through index.data(): no QVariant round trips per cell
+        # (PySide6 6.12.0 lost a reference to None on each empty one, see pyproject.toml).
+        model = index.model()
+        row = index.row()
+        image = model.thumbnail_at(row)
         area = cell.adjusted(3, 3, -3, -3)
         if isinstance(image, QImage) and not image.isNull():
             scaled = image.size().scaled(area.size(), Qt.AspectRatioMode.KeepAspectRatio)
@@ -44,9 +46,9 @@ class PhotoDelegate(QStyledItemDelegate):
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(palette.color(QPalette.ColorRole.AlternateBase).darker(104))
             painter.drawRoundedRect(QRectF(area), 4, 4)
-        photo = index.data(PhotoRole)
+        photo = model.photo_at(row)
         badges = []
-        score = index.data(ScoreRole)
+        score = model.score_at(row)
         if self.show_scores and score is not None:
             badges.append((f"{score:.2f}", QColor(20, 20, 20, 170)))
         if photo is not None and not photo.online:

@@ -46,7 +46,7 @@ def folder_menu(window: MainWindow, item: QTreeWidgetItem) -> QMenu | None:
     if item.data(0, KindRole) != "folder":
         return None
     root_id = int(item.data(0, RootRole))
-    folder = item.data(0, FolderRole) or ""
+    folder = item.data(0, FolderRole)
     root = window.library.catalog.root(root_id)
     if root is None:
         return None

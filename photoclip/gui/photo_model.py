@@ -88,6 +88,15 @@ class PhotoListModel(QAbstractListModel):
         while len(self._rows) > PAGE * 25:
             self._rows.popitem(last=False)
 
+    def thumbnail_at(self, row: int) -> object:
+        """The thumbnail (a QImage) of the photo at ``row``, or None while it loads."""
+        photo = self.photo_at(row)
+        return None if photo is None else self.thumbnails.get(photo.id, photo.fingerprint, photo.path)
+
+    def score_at(self, row: int) -> float | None:
+        """The relevance of the photo at ``row`` (None when the list is not a search)."""
+        return None if self.scores is None or not 0 <= row < len(self.scores) else float(self.scores[row])
+
     def row_of(self, photo_id: int) -> int | None:
         """The row showing ``photo_id``, if it is in the list."""
         if self._row_of is None:

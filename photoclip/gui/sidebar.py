@@ -15,6 +15,26 @@ TagRole = Qt.ItemDataRole.UserRole + 13
 CollectionRole = Qt.ItemDataRole.UserRole + 14
 
 
+def _item(
+    parent: QTreeWidget | QTreeWidgetItem,
+    texts: list[str],
+    kind: str,
+    *,
+    root: int = -1,
+    folder: str = "",
+    tag: str = "",
+    collection: str = "",
+) -> QTreeWidgetItem:
+    """A sidebar row with every role set, so reading any role back never meets an empty QVariant."""
+    item = QTreeWidgetItem(parent, texts)
+    item.setData(0, KindRole, kind)
+    item.setData(0, RootRole, root)
+    item.setData(0, FolderRole, folder)
+    item.setData(0, TagRole, tag)
+    item.setData(0, CollectionRole, collection)
+    return item
+
+
 class Sidebar(QTreeWidget):
     """Folders and tags; selecting one filters the grid."""
 
@@ -45,22 +65,17 @@ class Sidebar(QTreeWidget):
         collections: list[tuple[str, str]] | None = None,
     ) -> None:
         """Rebuilds the tree from the catalog, keeping what was selected and expanded."""
-        selected = self._key(self.currentItem()) if self.currentItem() else ("all", None, None)
+        selected = self._key(self.currentItem()) if self.currentItem() else ("all", -1, "", "", "")
         expanded = {self._key(item) for item in self._walk() if item.isExpanded()}
         self.blockSignals(True)
         self.clear()
         counts = catalog.root_counts()
-        every = QTreeWidgetItem(self, ["All photos", f"{sum(counts.values()):,}"])
-        every.setData(0, KindRole, "all")
-        folders_header = QTreeWidgetItem(self, ["Folders", ""])
+        _item(self, ["All photos", f"{sum(counts.values()):,}"], "all")
+        folders_header = _item(self, ["Folders", ""], "header", folder="Folders")
         folders_header.setFlags(Qt.ItemFlag.ItemIsEnabled)
-        folders_header.setData(0, KindRole, "header")
         for root in roots:
             label = root.path.name or str(root.path)
-            item = QTreeWidgetItem(folders_header, [label, f"{counts.get(root.id, 0):,}"])
-            item.setData(0, KindRole, "folder")
-            item.setData(0, RootRole, root.id)
-            item.setData(0, FolderRole, "")
+            item = _item(folders_header, [label, f"{counts.get(root.id, 0):,}"], "folder", root=root.id)
             tip = str(root.path)
             if not root.online:
                 item.setText(0, f"{label} (offline)")
@@ -70,22 +85,16 @@ class Sidebar(QTreeWidget):
             self._add_subfolders(item, root.id, catalog.folder_counts(root.id))
         folders_header.setExpanded(True)
         if collections:
-            header = QTreeWidgetItem(self, ["Collections", ""])
+            header = _item(self, ["Collections", ""], "header", folder="Collections")
             header.setFlags(Qt.ItemFlag.ItemIsEnabled)
-            header.setData(0, KindRole, "header")
             for name, detail in collections:
-                item = QTreeWidgetItem(header, [name, detail])
-                item.setData(0, KindRole, "collection")
-                item.setData(0, CollectionRole, name)
+                _item(header, [name, detail], "collection", collection=name)
             header.setExpanded(True)
         if tags:
-            tags_header = QTreeWidgetItem(self, ["Tags", ""])
+            tags_header = _item(self, ["Tags", ""], "header", folder="Tags")
             tags_header.setFlags(Qt.ItemFlag.ItemIsEnabled)
-            tags_header.setData(0, KindRole, "header")
             for label, count in tags:
-                item = QTreeWidgetItem(tags_header, [label, f"{count:,}"])
-                item.setData(0, KindRole, "tag")
-                item.setData(0, TagRole, label)
+                _item(tags_header, [label, f"{count:,}"], "tag", tag=label)
             tags_header.setExpanded(True)
         for item in self._walk():
             key = self._key(item)
@@ -105,11 +114,13 @@ class Sidebar(QTreeWidget):
         items: dict[str, QTreeWidgetItem] = {"": parent}
         for folder in sorted(totals):
             parent_key = folder.rpartition("/")[0]
-            item = QTreeWidgetItem(items[parent_key], [folder.rpartition("/")[2], f"{totals[folder]:,}"])
-            item.setData(0, KindRole, "folder")
-            item.setData(0, RootRole, root_id)
-            item.setData(0, FolderRole, folder)
-            items[folder] = item
+            items[folder] = _item(
+                items[parent_key],
+                [folder.rpartition("/")[2], f"{totals[folder]:,}"],
+                "folder",
+                root=root_id,
+                folder=folder,
+            )
 
     def _walk(self) -> list[QTreeWidgetItem]:
         found, stack = [], [self.topLevelItem(i) for i in range(self.topLevelItemCount())]
@@ -133,7 +144,7 @@ class Sidebar(QTreeWidget):
             return
         kind = item.data(0, KindRole)
         if kind == "folder":
-            self.folder_selected.emit(int(item.data(0, RootRole)), item.data(0, FolderRole) or "")
+            self.folder_selected.emit(int(item.data(0, RootRole)), item.data(0, FolderRole))
         elif kind == "tag":
             self.tag_selected.emit(item.data(0, TagRole))
         elif kind == "collection":

@@ -41,7 +41,7 @@ class AutoTagDialog(QDialog):
         default = "shapes" if window.library.search_spec.id == "photoclip-tiny" else "everyday"
         for name, label_set in sorted(self.sets.items(), key=lambda kv: (kv[0] != default, kv[0])):
             self.choice.addItem(f"{name} ({len(label_set.labels)} labels)", name)
-        self.choice.addItem(OWN_WORDS, None)
+        self.choice.addItem(OWN_WORDS, OWN_WORDS)
         self.words = QPlainTextEdit()
         self.words.setPlaceholderText("beach, mountain, city, birthday, receipt …")
         self.words.setMaximumHeight(90)
@@ -68,14 +68,14 @@ class AutoTagDialog(QDialog):
         self._changed()
 
     def _changed(self) -> None:
-        own = self.choice.currentData() is None
+        own = self.choice.currentData() == OWN_WORDS
         self.words.setVisible(own)
         self.save_as.setVisible(own)
 
     def label_set(self) -> LabelSet | None:
         """The chosen labels (None if the user typed none)."""
         name = self.choice.currentData()
-        if name is not None:
+        if name != OWN_WORDS:
             return self.sets[name]
         labels = parse_labels(self.words.toPlainText())
         if not labels:

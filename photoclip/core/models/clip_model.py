@@ -6,9 +6,10 @@ the rest of photoclip (and the window) starts without paying for them.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -288,17 +289,18 @@ def load_model(
             # A file path loses what the pretrained tag says about preprocessing; pass it on.
             tag = open_clip.get_pretrained_cfg(spec.arch, spec.pretrained) if spec.pretrained else {}
             streamed = source.path.suffix == ".safetensors"
-            clip, _, preprocess = open_clip.create_model_and_transforms(
-                spec.arch,
-                pretrained=None if streamed else str(source.path),
-                device="cpu" if streamed else device,
-                precision="fp32" if streamed else precision,
-                image_mean=tag.get("mean"),
-                image_std=tag.get("std"),
-                image_interpolation=tag.get("interpolation"),
-                image_resize_mode=tag.get("resize_mode"),
-                weights_only=True,
-            )
+            with skipped_weight_init() if streamed else contextlib.nullcontext():
+                clip, _, preprocess = open_clip.create_model_and_transforms(
+                    spec.arch,
+                    pretrained=None if streamed else str(source.path),
+                    device="cpu" if streamed else device,
+                    precision="fp32" if streamed else precision,
+                    image_mean=tag.get("mean"),
+                    image_std=tag.get("std"),
+                    image_interpolation=tag.get("interpolation"),
+                    image_resize_mode=tag.get("resize_mode"),
+                    weights_only=True,
+                )
             if streamed:
                 load_safetensors_streaming(clip, source.path)
                 if device != "cpu" or precision != "fp32":
@@ -316,6 +318,32 @@ def load_model(
     loaded.image_int8 = bool(quantized)
     release_free_memory()
     return loaded
+
+
+@contextlib.contextmanager
+def skipped_weight_init() -> Iterator[None]:
+    """Builds a model without drawing random initial weights (a second of CPU for a ViT-B),
+    when every weight is about to be overwritten from a checkpoint anyway."""
+    import torch
+
+    names = (
+        "uniform_",
+        "normal_",
+        "trunc_normal_",
+        "kaiming_uniform_",
+        "kaiming_normal_",
+        "xavier_uniform_",
+        "xavier_normal_",
+        "orthogonal_",
+    )
+    saved = {name: getattr(torch.nn.init, name) for name in names}
+    for name in names:
+        setattr(torch.nn.init, name, lambda tensor, *args, **kwargs: tensor)
+    try:
+        yield
+    finally:
+        for name, function in saved.items():
+            setattr(torch.nn.init, name, function)
 
 
 def load_safetensors_streaming(clip: Any, path: Path) -> None:
@@ -367,7 +395,6 @@ def release_free_memory() -> None:
     glibc keeps freed heap memory for reuse, so a process that loaded a 600 MB checkpoint would go on
     showing it as resident. A no-op where there is no glibc.
     """
-    import contextlib
     import ctypes
     import gc
 
