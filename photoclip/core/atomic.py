@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 import os
+import threading
 import zlib
 from collections.abc import Callable
 from pathlib import Path
+
+_counter = itertools.count()
 
 
 def fsync_dir(folder: Path) -> None:
@@ -28,7 +32,8 @@ def atomic_write(target: Path, write: Callable[[Path], None]) -> None:
     If ``write`` fails (disk full, say) the temporary file is removed and ``target`` is untouched.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    # Unique per writer: two threads saving the same file must not share a temporary.
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.{next(_counter)}.tmp")
     try:
         write(temporary)
         with open(temporary, "rb+") as handle:

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from photoclip.core.catalog_schema import MIGRATIONS, SCHEMA_VERSION
-from photoclip.core.errors import CatalogError
+from photoclip.core.errors import CatalogError, DiskFull
 
 
 @dataclass(frozen=True)
@@ -145,11 +145,16 @@ class Catalog:
             raise
         try:
             yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        else:
             conn.execute("COMMIT")
+        except BaseException as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.OperationalError) and "full" in str(exc).lower():
+                raise DiskFull(
+                    f"The disk holding the library is full ({exc}); nothing was half-written. "
+                    "Free some space and try again."
+                ) from exc
+            raise
 
     def close(self) -> None:
         """Closes every thread's connection and checkpoints the WAL."""

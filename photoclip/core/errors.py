@@ -28,3 +28,12 @@ class ModelError(PhotoclipError):
 
 class ImageError(PhotoclipError):
     """A file cannot be read as a photo; the message is the reason recorded for it."""
+
+
+class FileVanished(ImageError):
+    """The file was there when the folder was scanned and is gone now (deleted, moved, or its
+    drive went away): not a fault of the file, so it is not recorded as one."""
+
+
+class DiskFull(PhotoclipError):
+    """The disk holding the library or its cache is full; the run stopped and kept what it had."""

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from photoclip.core.errors import ImageError
+from photoclip.core.errors import FileVanished, ImageError
 
 SUPPORTED_EXTENSIONS = frozenset(
     {".jpg", ".jpeg", ".jpe", ".jfif", ".png", ".webp", ".gif", ".bmp", ".tif", ".tiff", ".heic", ".heif", ".hif"}
@@ -86,7 +86,7 @@ def read_bytes(path: Path) -> bytes:
         with open(path, "rb") as handle:
             data = handle.read()
     except FileNotFoundError as exc:
-        raise ImageError("the file vanished before it could be read") from exc
+        raise FileVanished("the file vanished before it could be read") from exc
     except PermissionError as exc:
         raise ImageError("permission denied") from exc
     except IsADirectoryError as exc:
@@ -176,12 +176,14 @@ def decode(data: bytes, *, min_short_side: int = 0, name: str = "") -> DecodedPh
             )
         if full_w <= 0 or full_h <= 0:
             raise ImageError("the image has no pixels")
-        orientation = _orientation(image)
-        taken_at = _exif_datetime(image)
         if min_short_side and image.format == "JPEG":
             # draft() guarantees both sides at least the size asked, in the stored (unrotated) frame.
             image.draft("RGB", (min_short_side, min_short_side))
+        # Decode before reading EXIF: for some formats (PNG) reading EXIF decodes the pixels, and a
+        # failure there must not be swallowed with the EXIF and leave a half-decoded image behind.
         image.load()
+        orientation = _orientation(image)
+        taken_at = _exif_datetime(image)
         if orientation != 1:
             image = ImageOps.exif_transpose(image)
         image = _to_rgb(image)

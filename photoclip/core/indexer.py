@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import collections
 import concurrent.futures as futures
+import errno
 import logging
 import threading
 import time
@@ -27,7 +28,7 @@ import numpy as np
 
 from photoclip.core import images
 from photoclip.core.catalog import Catalog, PhotoMetadata, PhotoRow, Root
-from photoclip.core.errors import ImageError
+from photoclip.core.errors import DiskFull, FileVanished, ImageError
 from photoclip.core.scanner import diff_root, offline_reason
 from photoclip.core.vectors import VectorIndex
 
@@ -65,6 +66,7 @@ class IndexReport:
     embedded: int = 0
     errors: int = 0
     unchanged: int = 0
+    vanished: int = 0  # files gone between the scan and their reading (left for the next scan)
     seconds: float = 0.0
     embed_seconds: float = 0.0  # the reading-and-embedding phase alone
     cancelled: bool = False
@@ -241,8 +243,14 @@ class Indexer:
             taken_at = decoded.taken_at if decoded.taken_at is not None else images.file_time_seconds(photo.mtime_ns)
             meta = PhotoMetadata(fp, decoded.width, decoded.height, taken_at, decoded.date_source)
             return _Item(photo, "embed", fp, tensor=prepare(decoded.image), meta=meta)
+        except FileVanished:
+            return _Item(photo, "gone")
         except ImageError as exc:
             return _Item(photo, "error", reason=str(exc))
+        except OSError as exc:
+            if exc.errno == errno.ENOSPC:
+                return _Item(photo, "disk full", reason=str(exc))
+            return _Item(photo, "error", reason=f"could not read or write ({exc.strerror or exc})")
         except MemoryError:
             return _Item(photo, "error", reason="too large to decode in the memory available")
         except Exception as exc:  # a decoder bug must cost one photo, never the run
@@ -360,3 +368,15 @@ class Indexer:
         elif item.kind == "error":
             self.catalog.set_error(photo.id, item.reason)
             report.errors += 1
+        elif item.kind == "gone":
+            # Deleted or moved away mid-run, or its drive was unplugged: nothing wrong with the photo.
+            # It stays as it is; the next scan finds where it went (or that its folder is offline).
+            report.vanished += 1
+            root = self.catalog.root(photo.root_id)
+            if root is not None and offline_reason(root, 1):
+                self.catalog.set_root_online(root.id, False)
+        elif item.kind == "disk full":
+            raise DiskFull(
+                f"The disk is full ({item.reason}). What was indexed so far is kept; free some space "
+                "and run the index again to carry on."
+            )

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -65,6 +66,7 @@ class VectorIndex:
         self.generation = 0
         self.last_open: str = "not opened"
         self._lock = ReadWriteLock()
+        self._save_lock = threading.Lock()  # one save at a time; searches still run alongside it
         self._dirty = False
         self._mode = "exact"
         # exact mode
@@ -387,7 +389,7 @@ class VectorIndex:
         Searches go on while it is written; additions wait. On failure (disk full) the previous
         files stay as they were.
         """
-        with self._lock.read():
+        with self._save_lock, self._lock.read():
             if not self._dirty and self.state_path.exists():
                 return
             mode = self._mode
