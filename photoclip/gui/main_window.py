@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStackedWidget,
     QToolButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -154,8 +155,6 @@ class MainWindow(QMainWindow):
         layout = QHBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         column = QWidget()
-        from PySide6.QtWidgets import QVBoxLayout
-
         vertical = QVBoxLayout(column)
         vertical.setContentsMargins(0, 0, 0, 0)
         vertical.addLayout(top)
