@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 from common import clip_like_vectors, peak_rss_mb, percentiles, text_like_queries, timed
 
-from photoclip.core.vectors import EF_IMAGE, EF_TEXT, EXACT_LIMIT, HNSW_EF_CONSTRUCTION, HNSW_M, VectorIndex
+from photoclip.core.vectors import EF_IMAGE, EXACT_LIMIT, HNSW_EF_CONSTRUCTION, HNSW_M, VectorIndex, text_ef
 
 
 def recall_at_10(found: list[np.ndarray], truth: list[np.ndarray]) -> float:
@@ -59,7 +59,7 @@ def bench_size(size: int, queries: int, dim: int, workdir: Path) -> None:
         f"peak RSS so far {peak_rss_mb():.0f} MB"
     )
     for kind, qs in kinds.items():
-        for ef in (64, 128, 256, 400, 800):
+        for ef in (100, 200, 400, 800, 1600):
             found, samples = [], []
             for q in qs:
                 start = time.perf_counter()
@@ -77,7 +77,7 @@ def bench_size(size: int, queries: int, dim: int, workdir: Path) -> None:
         else VectorIndex.from_vectors(workdir / f"auto-{size}", "bench", ids, vectors, exact_limit=EXACT_LIMIT)
     )
     for kind, qs in kinds.items():
-        ef = EF_TEXT if kind == "text" else EF_IMAGE
+        ef = text_ef(size) if kind == "text" else EF_IMAGE
         found, samples = [], []
         for q in qs:
             start = time.perf_counter()
@@ -85,7 +85,7 @@ def bench_size(size: int, queries: int, dim: int, workdir: Path) -> None:
             samples.append(time.perf_counter() - start)
         p50, p95 = percentiles(samples)
         print(
-            f"  photoclip ({auto.mode:5}) {kind:5}  p50 {p50:7.2f} ms  p95 {p95:7.2f} ms  "
+            f"  photoclip ({auto.mode:5}) {kind:5}  ef={ef:<4} p50 {p50:7.2f} ms  p95 {p95:7.2f} ms  "
             f"recall@10 {recall_at_10(found, truth[kind]):.3f}"
         )
     del hnsw, auto

@@ -25,7 +25,7 @@ from photoclip.core.errors import PhotoclipError
 from photoclip.core.images import open_upright
 from photoclip.core.models.registry import ModelSpec
 from photoclip.core.query import Query, QueryTerm, parse_query
-from photoclip.core.vectors import EF_IMAGE, EF_TEXT, VectorIndex
+from photoclip.core.vectors import EF_IMAGE, VectorIndex, text_ef
 
 if TYPE_CHECKING:
     from photoclip.core.models.clip_model import ClipModel
@@ -198,7 +198,7 @@ class Searcher:
         simple = len(query.terms) == 1
         wanted = limit + len(exclude)
         k = wanted if simple else max(3 * wanted, 300)
-        ef = EF_TEXT if any(t.text is not None for t in query.terms) else EF_IMAGE
+        ef = text_ef(len(index)) if any(t.text is not None for t in query.terms) else EF_IMAGE
         ids, _ = index.search(direction, k, allowed=allowed, ef=ef)
         ids, candidate_vectors = index.get_vectors(ids)
         scores = candidate_vectors @ vectors.T  # exact cosine of every candidate with every term
