@@ -71,11 +71,12 @@ def main() -> None:
         save(window, out / "first-run.png")
 
         window.indexing.set_paused(False)
-        seen = []
-        window.indexing.progress.connect(lambda p: seen.append(p))
+        paused_once: list[bool] = []
 
         def pause_half_way(p: object) -> None:
-            if getattr(p, "phase", "") == "indexing" and p.done >= 100 and not window.indexing.pause.is_set():
+            # Once only: after the screenshot the run must go on to the end.
+            if getattr(p, "phase", "") == "indexing" and p.done >= 100 and not paused_once:
+                paused_once.append(True)
                 window.indexing.set_paused(True)
                 window.indexing_panel.pause.setChecked(True)
 
