@@ -110,6 +110,45 @@ def test_typing_a_query_fills_the_grid_with_the_right_photos_first(qtbot, window
     assert win.photos.rowCount() == 12 and win.photos.scores is None
 
 
+def test_keyboard_moves_from_the_search_box_to_the_grid_and_opens_the_preview(qtbot, window, tmp_path):
+    from PySide6.QtWidgets import QApplication
+
+    win, _folder, _classes = indexed_window(qtbot, window, tmp_path, per_class=2)
+    with qtbot.waitSignal(win.results_shown, timeout=30_000):
+        qtbot.keyClicks(win.search_box, "a red circle")
+        qtbot.keyClick(win.search_box, Qt.Key.Key_Return)
+    qtbot.keyClick(win.search_box, Qt.Key.Key_Down)
+    assert win.grid.hasFocus() and win.grid.currentIndex().row() == 0
+    first = win.photos.photo_at(0)
+    qtbot.keyClick(win.grid, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: win.preview is not None and win.preview.isVisible(), timeout=10_000)
+    assert win.preview.windowTitle() == first.path.name
+    qtbot.keyClick(win.grid, Qt.Key.Key_Space)  # Space toggles the quick preview off again
+    assert not win.preview.isVisible()
+    win.grid.selectionModel().select(win.grid.currentIndex(), win.grid.selectionModel().SelectionFlag.Select)
+    qtbot.keyClick(win.grid, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.clipboard().text() == str(first.path)
+
+
+def test_settings_changes_are_saved_and_applied(qtbot, window, tmp_path):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from photoclip.gui.settings_dialog import SettingsDialog
+
+    win = window()
+
+    def change_and_accept():
+        dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, SettingsDialog) and w.isVisible())
+        dialog.editors["min_score"].setValue(0.42)
+        dialog.accept()
+
+    QTimer.singleShot(200, change_and_accept)
+    win.open_settings()
+    assert win.library.settings.get("min_score") == pytest.approx(0.42)
+    assert win.cutoff.value() == pytest.approx(0.42)  # the search row follows the setting
+
+
 def test_right_click_find_similar_shows_neighbours(qtbot, window, tmp_path):
     from photoclip.gui.menus import photo_menu
 

@@ -9,22 +9,16 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEvent, QObject, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
-    QDoubleSpinBox,
     QFileDialog,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
-    QListView,
     QMainWindow,
     QMessageBox,
     QSplitter,
     QStackedWidget,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -37,15 +31,16 @@ from photoclip.core.tag_store import TagStore
 from photoclip.gui.delegate import PhotoDelegate
 from photoclip.gui.empty_state import EmptyState
 from photoclip.gui.indexing import IndexingController
+from photoclip.gui.photo_grid import PhotoGrid
 from photoclip.gui.photo_model import PhotoListModel
 from photoclip.gui.preview import PreviewDialog
+from photoclip.gui.search_bar import SearchBar
 from photoclip.gui.sidebar import Sidebar
 from photoclip.gui.status_panel import IndexingPanel
 from photoclip.gui.tasks import TaskRunner
 from photoclip.gui.thumbnails import ThumbnailLoader
 
 log = logging.getLogger(__name__)
-SEARCH_DELAY_MS = 300
 RESULT_LIMIT = 5000
 
 
@@ -78,59 +73,21 @@ class MainWindow(QMainWindow):
 
     # -- layout ------------------------------------------------------------------------------
     def _build(self) -> None:
-        self.search_box = QLineEdit()
-        self.search_box.setPlaceholderText("Describe a photo… e.g. “a dog on a beach at sunset”, “beach -people”")
-        self.search_box.setClearButtonEnabled(True)
-        self.search_box.setMinimumHeight(34)
+        self.search_bar = SearchBar(self.library.settings.get("min_score"))
+        self.search_bar.changed.connect(self.refresh)
+        self.search_bar.add_folder.connect(self.add_folder)
+        self.search_box = self.search_bar.query
         self.search_box.installEventFilter(self)
-        self.search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
-        self.search_timer.timeout.connect(self.refresh)
-        self.search_box.textEdited.connect(lambda _t: self._query_changed())
-        self.search_box.returnPressed.connect(self._search_now)
-        self.sort_box = QComboBox()
-        self.sort_box.addItem("Most relevant", "relevance")
-        self.sort_box.addItem("Newest first", "date")
-        self.sort_box.addItem("Oldest first", "date-asc")
-        self.sort_box.currentIndexChanged.connect(lambda _i: self.refresh())
-        self.cutoff = QDoubleSpinBox()
-        self.cutoff.setRange(-0.01, 1.0)
-        self.cutoff.setSingleStep(0.01)
-        self.cutoff.setDecimals(2)
-        self.cutoff.setSpecialValueText("auto")
-        self.cutoff.setPrefix("cut-off ")
-        self.cutoff.setToolTip("Photos less relevant than this are not shown (auto: the model's own cut-off)")
-        saved = self.library.settings.get("min_score")
-        self.cutoff.setValue(-0.01 if saved is None else saved)
-        self.cutoff.valueChanged.connect(lambda _v: self.search_timer.start())
-        self.count_label = QLabel()
-        add = QToolButton()
-        add.setText("Add folder…")
-        add.clicked.connect(self.add_folder)
-        top = QHBoxLayout()
-        top.setContentsMargins(8, 8, 8, 4)
-        top.addWidget(self.search_box, 1)
-        top.addWidget(self.sort_box)
-        top.addWidget(self.cutoff)
-        top.addWidget(self.count_label)
-        top.addWidget(add)
+        # Typing starts a new search: a "similar to ..." one gives way to the text.
+        self.search_box.textEdited.connect(lambda _t: setattr(self, "similar_to", None))
+        self.sort_box = self.search_bar.sort
+        self.cutoff = self.search_bar.cutoff
+        self.count_label = self.search_bar.count
 
         self.thumbnails = ThumbnailLoader(self.library.paths.thumbnails, parent=self)
         self.photos = PhotoListModel(self.library.catalog, self.thumbnails, self)
         self.delegate = PhotoDelegate(parent=self)
-        self.grid = QListView()
-        self.grid.setViewMode(QListView.ViewMode.IconMode)
-        self.grid.setResizeMode(QListView.ResizeMode.Adjust)
-        self.grid.setMovement(QListView.Movement.Static)
-        self.grid.setUniformItemSizes(True)
-        self.grid.setLayoutMode(QListView.LayoutMode.Batched)
-        self.grid.setBatchSize(2000)
-        self.grid.setGridSize(QSize(self.delegate.cell, self.delegate.cell))
-        self.grid.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.grid.setDragEnabled(True)
-        self.grid.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
-        self.grid.setModel(self.photos)
-        self.grid.setItemDelegate(self.delegate)
-        self.grid.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.grid = PhotoGrid(self.photos, self.delegate)
         self.grid.customContextMenuRequested.connect(self._grid_menu)
         self.grid.doubleClicked.connect(lambda index: self.open_preview(index.row()))
         self.grid.installEventFilter(self)
@@ -157,7 +114,7 @@ class MainWindow(QMainWindow):
         column = QWidget()
         vertical = QVBoxLayout(column)
         vertical.setContentsMargins(0, 0, 0, 0)
-        vertical.addLayout(top)
+        vertical.addWidget(self.search_bar)
         vertical.addWidget(split, 1)
         layout.addWidget(column)
         self.setCentralWidget(central)
@@ -174,7 +131,7 @@ class MainWindow(QMainWindow):
     def _menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addAction("&Add folder…", self.add_folder, QKeySequence("Ctrl+O"))
-        file_menu.addAction("Rescan all folders", self._scan_all)
+        file_menu.addAction("Rescan all folders", self.scan_all)
         file_menu.addAction("Save search as collection…", self._save_search)
         file_menu.addAction("Auto-tag the whole library…", self._auto_tag_all)
         file_menu.addSeparator()
@@ -215,7 +172,7 @@ class MainWindow(QMainWindow):
             error=self._model_failed,
             key="model",
         )
-        self._scan_all()
+        self.scan_all()
         self._start_watcher()
 
     def _loaded(self) -> None:
@@ -240,7 +197,8 @@ class MainWindow(QMainWindow):
         self.watcher.start()
         self.watcher.set_roots(self.library.roots())
 
-    def _scan_all(self) -> None:
+    def scan_all(self) -> None:
+        """Rescans every folder for what changed (in the background)."""
         if self.library.roots() and self.library.model_present():
             self.indexing.scan_all()
 
@@ -250,26 +208,18 @@ class MainWindow(QMainWindow):
         self.search_box.setFocus()
         self.search_box.selectAll()
 
-    def _query_changed(self) -> None:
-        self.similar_to = None
-        self.search_timer.start()
-
-    def _search_now(self) -> None:
-        self.search_timer.stop()
-        self.refresh()
-
     def search(self, text: str) -> None:
         """Searches for ``text`` as if typed and entered."""
         self.similar_to = None
         self.search_box.setText(text)
-        self._search_now()
+        self.search_bar.search_now()
 
     def find_similar(self, target: int | Path) -> None:
         """Shows the photos most like a library photo (by id) or an image file."""
         self.similar_to = target
         label = Path(target).name if isinstance(target, Path) else self._photo_name(target)
         self.search_box.setText(f"similar to {label}")
-        self._search_now()
+        self.search_bar.search_now()
 
     def _photo_name(self, photo_id: int) -> str:
         photo = self.library.catalog.photo(photo_id)
@@ -278,8 +228,8 @@ class MainWindow(QMainWindow):
     def refresh(self) -> None:
         """Runs the current search (or listing) in the background and shows its results."""
         text = self.search_box.text().strip()
-        sort = self.sort_box.currentData()
-        cutoff = None if self.cutoff.value() < 0 else self.cutoff.value()
+        sort = self.search_bar.sort_order()
+        cutoff = self.search_bar.min_score()
         filters = self.filters
         library = self.library
         target = self.similar_to
@@ -467,39 +417,9 @@ class MainWindow(QMainWindow):
 
     def open_settings(self) -> None:
         """Opens the settings dialog and applies what changed."""
-        from photoclip.gui.menus import remove_root
-        from photoclip.gui.settings_dialog import SettingsDialog
+        from photoclip.gui.settings_dialog import open_settings
 
-        dialog = SettingsDialog(
-            self.library, self, add_folder=self.add_folder, remove_folder=lambda root_id: remove_root(self, root_id)
-        )
-        if not dialog.exec():
-            return
-        changes = dialog.changes()
-        for key, value in changes.items():
-            if key == "model":
-                self.library.use_model(value)
-            else:
-                self.library.settings.set(key, value)
-        for root_id, folder in dialog.included_again():
-            root = self.library.catalog.root(root_id)
-            if root:
-                self.library.catalog.set_root_excluded(root_id, [f for f in root.excluded if f != folder])
-        if "model" in changes or dialog.included_again():
-            if self.library.model_present():
-                self._scan_all()
-            else:
-                from photoclip.gui.model_setup import show_model_setup
-
-                show_model_setup(self)
-        if {"device", "cpu_threads", "cpu_int8"} & set(changes):
-            self.library.reload_models()
-            if self.library.model_present():
-                self.tasks.run(lambda: self.library.model(self.library.search_spec.id), key="model")
-        if "min_score" in changes:
-            value = changes["min_score"]
-            self.cutoff.setValue(-0.01 if value is None else value)
-        self.update_status()
+        open_settings(self)
 
     def _save_search(self) -> None:
         from photoclip.gui.tagging_ui import save_search_as_collection
@@ -587,46 +507,15 @@ class MainWindow(QMainWindow):
 
     # -- keyboard, drag and drop, closing ----------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.KeyPress:
-            key = event.key()
-            if watched is self.search_box and key == Qt.Key.Key_Escape:
-                self.clear_search()
-                return True
-            if watched is self.search_box and key == Qt.Key.Key_Down and self.photos.rowCount():
-                self.grid.setFocus()
-                self.grid.setCurrentIndex(self.photos.index(0))
-                return True
-            if watched is self.grid:
-                if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.grid.currentIndex().isValid():
-                    self.open_preview(self.grid.currentIndex().row())
-                    return True
-                if key == Qt.Key.Key_Space and self.grid.currentIndex().isValid():
-                    if self.preview is not None and self.preview.isVisible():
-                        self.preview.close()
-                    else:
-                        self.open_preview(self.grid.currentIndex().row())
-                    return True
-                if key == Qt.Key.Key_Escape:
-                    self.clear_search()
-                    return True
-                if event.matches(QKeySequence.StandardKey.Copy):
-                    from photoclip.gui.file_actions import copy_paths
+        from photoclip.gui.keyboard import handle_event
 
-                    copy_paths([p.path for p in self.selected_photos()])
-                    return True
-        if event.type() in (QEvent.Type.DragEnter, QEvent.Type.Drop) and watched is self.search_box:
-            if event.type() == QEvent.Type.DragEnter:
-                self.dragEnterEvent(event)
-            else:
-                self.dropEvent(event)
-            return True
-        return super().eventFilter(watched, event)
+        return handle_event(self, watched, event) or super().eventFilter(watched, event)
 
     def clear_search(self) -> None:
         """Esc: back to browsing the current folder or tag."""
         self.similar_to = None
         self.search_box.clear()
-        self._search_now()
+        self.search_bar.search_now()
 
     @staticmethod
     def _dropped_image(event: QDragEnterEvent | QDropEvent) -> Path | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -25,6 +25,10 @@ from PySide6.QtWidgets import (
 from photoclip.core.library import Library
 from photoclip.core.models.registry import get_model
 from photoclip.core.settings import SETTINGS, Setting
+from photoclip.gui.search_bar import AUTO_CUTOFF
+
+if TYPE_CHECKING:
+    from photoclip.gui.main_window import MainWindow
 
 #: Settings the dialog shows, in order (window state and such are not for editing by hand).
 SHOWN = (
@@ -189,3 +193,41 @@ class SettingsDialog(QDialog):
     def included_again(self) -> list[tuple[int, str]]:
         """(root id, folder) exclusions the user removed."""
         return list(self._included)
+
+
+def open_settings(window: MainWindow) -> None:
+    """Opens the settings dialog over ``window`` and applies what the user changed: settings are
+    saved, a new model or a folder included again starts a rescan, device and thread changes reload
+    the model."""
+    from photoclip.gui.menus import remove_root
+
+    dialog = SettingsDialog(
+        window.library, window, add_folder=window.add_folder, remove_folder=lambda root_id: remove_root(window, root_id)
+    )
+    if not dialog.exec():
+        return
+    changes = dialog.changes()
+    for key, value in changes.items():
+        if key == "model":
+            window.library.use_model(value)
+        else:
+            window.library.settings.set(key, value)
+    for root_id, folder in dialog.included_again():
+        root = window.library.catalog.root(root_id)
+        if root:
+            window.library.catalog.set_root_excluded(root_id, [f for f in root.excluded if f != folder])
+    if "model" in changes or dialog.included_again():
+        if window.library.model_present():
+            window.scan_all()
+        else:
+            from photoclip.gui.model_setup import show_model_setup
+
+            show_model_setup(window)
+    if {"device", "cpu_threads", "cpu_int8"} & set(changes):
+        window.library.reload_models()
+        if window.library.model_present():
+            window.tasks.run(lambda: window.library.model(window.library.search_spec.id), key="model")
+    if "min_score" in changes:
+        value = changes["min_score"]
+        window.cutoff.setValue(AUTO_CUTOFF if value is None else value)
+    window.update_status()
