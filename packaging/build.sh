@@ -18,8 +18,13 @@ python -m pip install -q --upgrade pip >/dev/null
 if [ "$GPU" = "0" ] && [ "$(uname -s)" = "Linux" ]; then
     # PyPI's Linux torch is a CUDA build (several GB of libraries a CPU build never loads); the
     # PyTorch index has CPU-only wheels. Where that index cannot be reached, the PyPI one is used.
-    pip install -q torch torchvision --index-url https://download.pytorch.org/whl/cpu 2>/dev/null \
+    pip install -q --timeout 15 --retries 1 torch torchvision --index-url https://download.pytorch.org/whl/cpu 2>/dev/null \
         || echo "build.sh: the CPU-only torch index is out of reach; using the torch from PyPI"
+    # A mirror may pair a CPU torch with a CUDA torchvision, which cannot import; then take PyPI's pair.
+    if ! python -c "import torch, torchvision" 2>/dev/null; then
+        echo "build.sh: no working CPU-only torch and torchvision pair; using the torch from PyPI"
+        pip uninstall -q -y torch torchvision 2>/dev/null || true
+    fi
 fi
 pip install -q -e . pyinstaller
 python packaging/make_icons.py --out build/icons

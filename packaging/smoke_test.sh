@@ -31,6 +31,10 @@ echo "== tagging and XMP export"
 grep -q "photos tagged" tag.log
 
 echo "== desktop app opens its window and quits"
-"$BUNDLE/photoclip-gui" --library "$WORK/demo" --quit-after 4
+launched=$(date +%s.%N)
+"$BUNDLE/photoclip-gui" --library "$WORK/demo" --quit-after 4 > gui.log
+shown=$(sed -n 's/^photoclip: window shown at //p' gui.log)
+test -n "$shown"
 end=$(date +%s.%N)
+echo "window shown $(python3 -c "print(round($shown - $launched, 2))") s after launch"
 echo "smoke test passed in $(python3 -c "print(round($end - $start, 1))") s"
