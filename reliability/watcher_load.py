@@ -2,10 +2,11 @@
 
     python reliability/watcher_load.py [--copies 5000] [--renamed 1000] [--deleted 1000]
 
-A real watchdog observer watches the library's folder and feeds rescans to an indexing thread, as
-the desktop app does. When everything has settled, the catalog must match the disk exactly: every
-file there once (and indexed), nothing that is gone, and the photos of the renamed folder still the
-same photos (same ids, same vectors: moved, not re-embedded).
+A real watchdog observer watches the library's folder and feeds rescans to photoclip's own
+indexing queue (``IndexQueue``, which the desktop app runs behind its progress bar). When
+everything has settled, the catalog must match the disk exactly: every file there once (and
+indexed), nothing that is gone, and the photos of the renamed folder still the same photos (same
+ids, same vectors: moved, not re-embedded).
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import argparse
 import shutil
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -27,49 +27,6 @@ def _pictures(folder: Path, count: int, seed: int) -> list[Path]:
     return [p for p, _ in generate_folder(folder, count, seed=seed, size_range=(48, 160), descriptive_names=False)]
 
 
-class _Rescanner:
-    """Runs the watcher's rescans one after another on a thread (the GUI's IndexingController, minus Qt)."""
-
-    def __init__(self, library: object) -> None:
-        self.library = library
-        self.pending: dict[int, set[str]] = {}
-        self.lock = threading.Lock()
-        self.wake = threading.Event()
-        self.busy = False
-        self.stop = threading.Event()
-        self.errors: list[BaseException] = []
-        self.thread = threading.Thread(target=self._loop, daemon=True)
-        self.thread.start()
-
-    def request(self, under: dict[int, list[str]]) -> None:
-        with self.lock:
-            for root_id, folders in under.items():
-                self.pending.setdefault(root_id, set()).update(folders)
-        self.wake.set()
-
-    def _loop(self) -> None:
-        while not self.stop.is_set():
-            self.wake.wait(0.2)
-            self.wake.clear()
-            with self.lock:
-                work, self.pending = self.pending, {}
-                self.busy = bool(work)
-            if not work:
-                continue
-            try:
-                roots = [r for r in self.library.roots() if r.id in work]
-                self.library.update(roots, under={k: sorted(v) for k, v in work.items()})
-            except BaseException as exc:
-                self.errors.append(exc)
-            finally:
-                with self.lock:
-                    self.busy = bool(self.pending)
-
-    def idle(self) -> bool:
-        with self.lock:
-            return not self.busy and not self.pending
-
-
 def run_watch_load(
     library: object,
     workdir: Path,
@@ -80,6 +37,7 @@ def run_watch_load(
     timeout: float = 1800,
 ) -> dict:
     """Does the whole exercise on ``library``; returns what was checked."""
+    from photoclip.core.index_queue import IndexQueue
     from photoclip.core.watcher import FolderWatcher
 
     watched = workdir / "watched"
@@ -96,8 +54,9 @@ def run_watch_load(
     }
     vectors_before = {pid: library.catalog.vector(pid, library.spec.id) for pid in before.values()}
 
-    rescanner = _Rescanner(library)
-    watcher = FolderWatcher(rescanner.request, debounce_s=0.5, poll_s=2.0)
+    failures: list[str] = []
+    queue = IndexQueue(library, on_failed=failures.append)
+    watcher = FolderWatcher(queue.rescan, debounce_s=0.5, poll_s=2.0)
     watcher.start()
     watcher.set_roots(library.roots())
     started = time.monotonic()
@@ -115,7 +74,7 @@ def run_watch_load(
         # Settled: nothing left to rescan for a few debounce periods in a row.
         quiet_since = None
         while time.monotonic() - started < timeout:
-            if rescanner.idle():
+            if queue.idle():
                 quiet_since = quiet_since or time.monotonic()
                 if time.monotonic() - quiet_since > 3.0:
                     break
@@ -124,10 +83,9 @@ def run_watch_load(
             time.sleep(0.2)
     finally:
         watcher.stop()
-        rescanner.stop.set()
-        rescanner.thread.join(timeout=60)
-    if rescanner.errors:
-        raise rescanner.errors[0]
+        queue.shutdown(timeout=60)
+    if failures:
+        raise RuntimeError(f"indexing failed while watching: {failures[0]}")
     on_disk = {p.relative_to(watched).as_posix() for p in watched.rglob("*") if p.is_file()}
     photos = library.catalog.photos_by_ids(library.catalog.filter_photo_ids(roots=[root.id]).tolist())
     in_catalog = [p.relpath for p in photos]
