@@ -38,6 +38,17 @@ def exact_top(matrix: np.ndarray, ids: np.ndarray, query: np.ndarray, k: int = 1
     return ids[part[np.argsort(-scores[part])]]
 
 
+def measure(index: VectorIndex, queries: np.ndarray, truth: list[np.ndarray], ef: int) -> str:
+    """Times top-10 searches of ``queries`` at ``ef``; "p50 … p95 … recall@10 …" for a report line."""
+    found, samples = [], []
+    for q in queries:
+        start = time.perf_counter()
+        found.append(index.search(q, 10, ef=ef)[0])
+        samples.append(time.perf_counter() - start)
+    p50, p95 = percentiles(samples)
+    return f"p50 {p50:7.2f} ms  p95 {p95:7.2f} ms  recall@10 {recall_at_10(found, truth):.3f}"
+
+
 def bench_size(size: int, queries: int, dim: int, workdir: Path) -> None:
     """Exact and HNSW latency and recall at one library size."""
     vectors = clip_like_vectors(size + queries, dim, seed=1)
@@ -60,16 +71,7 @@ def bench_size(size: int, queries: int, dim: int, workdir: Path) -> None:
     )
     for kind, qs in kinds.items():
         for ef in (100, 200, 400, 800, 1600):
-            found, samples = [], []
-            for q in qs:
-                start = time.perf_counter()
-                found.append(hnsw.search(q, 10, ef=ef)[0])
-                samples.append(time.perf_counter() - start)
-            p50, p95 = percentiles(samples)
-            print(
-                f"  HNSW ef={ef:<4}   {kind:5}  p50 {p50:7.2f} ms  p95 {p95:7.2f} ms  "
-                f"recall@10 {recall_at_10(found, truth[kind]):.3f}"
-            )
+            print(f"  HNSW ef={ef:<4}   {kind:5}  {measure(hnsw, qs, truth[kind], ef)}")
     # What photoclip itself does at this size: exact below its limit, else the same HNSW graph.
     auto = (
         hnsw
@@ -78,16 +80,7 @@ def bench_size(size: int, queries: int, dim: int, workdir: Path) -> None:
     )
     for kind, qs in kinds.items():
         ef = text_ef(size) if kind == "text" else EF_IMAGE
-        found, samples = [], []
-        for q in qs:
-            start = time.perf_counter()
-            found.append(auto.search(q, 10, ef=ef)[0])
-            samples.append(time.perf_counter() - start)
-        p50, p95 = percentiles(samples)
-        print(
-            f"  photoclip ({auto.mode:5}) {kind:5}  ef={ef:<4} p50 {p50:7.2f} ms  p95 {p95:7.2f} ms  "
-            f"recall@10 {recall_at_10(found, truth[kind]):.3f}"
-        )
+        print(f"  photoclip ({auto.mode:5}) {kind:5}  ef={ef:<4} {measure(auto, qs, truth[kind], ef)}")
     del hnsw, auto
 
 
