@@ -11,6 +11,24 @@ SEARCH_DELAY_MS = 300
 AUTO_CUTOFF = -0.01
 
 
+def cutoff_box(value: float | None, auto_text: str) -> QDoubleSpinBox:
+    """A spin box for a relevance cut-off from 0 to 1, whose lowest step means "the model's own"
+    (shown as ``auto_text``)."""
+    box = QDoubleSpinBox()
+    box.setRange(AUTO_CUTOFF, 1.0)
+    box.setSingleStep(0.01)
+    box.setDecimals(2)
+    box.setSpecialValueText(auto_text)
+    box.setValue(AUTO_CUTOFF if value is None else value)
+    return box
+
+
+def cutoff_value(box: QDoubleSpinBox) -> float | None:
+    """The cut-off a :func:`cutoff_box` shows, or None for the model's own."""
+    value = box.value()
+    return None if value <= AUTO_CUTOFF + 1e-9 else round(value, 2)
+
+
 class SearchBar(QWidget):
     """Emits :attr:`changed` when the query, the sort order or the cut-off asks for a new search
     (typing debounced, Enter at once) and :attr:`add_folder` for its "Add folder…" button."""
@@ -33,14 +51,9 @@ class SearchBar(QWidget):
         self.sort.addItem("Newest first", "date")
         self.sort.addItem("Oldest first", "date-asc")
         self.sort.currentIndexChanged.connect(lambda _i: self.changed.emit())
-        self.cutoff = QDoubleSpinBox()
-        self.cutoff.setRange(AUTO_CUTOFF, 1.0)
-        self.cutoff.setSingleStep(0.01)
-        self.cutoff.setDecimals(2)
-        self.cutoff.setSpecialValueText("auto")
+        self.cutoff = cutoff_box(min_score, "auto")
         self.cutoff.setPrefix("cut-off ")
         self.cutoff.setToolTip("Photos less relevant than this are not shown (auto: the model's own cut-off)")
-        self.cutoff.setValue(AUTO_CUTOFF if min_score is None else min_score)
         self.cutoff.valueChanged.connect(lambda _v: self.timer.start())
         self.count = QLabel()
         add = QToolButton()
@@ -61,8 +74,7 @@ class SearchBar(QWidget):
 
     def min_score(self) -> float | None:
         """The cut-off the user set, or None for the model's own."""
-        value = self.cutoff.value()
-        return None if value <= AUTO_CUTOFF + 1e-9 else value
+        return cutoff_value(self.cutoff)
 
     def sort_order(self) -> str:
         """ "relevance", "date" (newest first) or "date-asc"."""

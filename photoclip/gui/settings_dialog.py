@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from photoclip.core.library import Library
 from photoclip.core.models.registry import get_model
 from photoclip.core.settings import SETTINGS, Setting
-from photoclip.gui.search_bar import AUTO_CUTOFF
+from photoclip.gui.search_bar import AUTO_CUTOFF, cutoff_box, cutoff_value
 
 if TYPE_CHECKING:
     from photoclip.gui.main_window import MainWindow
@@ -79,13 +79,7 @@ def _editor(setting: Setting, value: Any) -> QWidget:
             spin.setSpecialValueText("automatic")
         return spin
     if setting.type is float:
-        spin = QDoubleSpinBox()
-        spin.setRange(-0.01, 1.0)
-        spin.setSingleStep(0.01)
-        spin.setDecimals(2)
-        spin.setSpecialValueText("model default")
-        spin.setValue(-0.01 if value is None else float(value))
-        return spin
+        return cutoff_box(None if value is None else float(value), "model default")
     edit = QLineEdit(str(value))
     return edit
 
@@ -96,7 +90,7 @@ def _value(setting: Setting, editor: QWidget) -> Any:
     if isinstance(editor, QCheckBox):
         return editor.isChecked()
     if isinstance(editor, QDoubleSpinBox):
-        return None if editor.value() < 0 else round(editor.value(), 2)
+        return cutoff_value(editor)
     if isinstance(editor, QSpinBox):
         return editor.value()
     return editor.text()
