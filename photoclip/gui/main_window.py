@@ -31,6 +31,7 @@ from photoclip.core.tag_store import TagStore
 from photoclip.gui.delegate import PhotoDelegate
 from photoclip.gui.empty_state import EmptyState
 from photoclip.gui.indexing import IndexingController
+from photoclip.gui.keyboard import handle_event
 from photoclip.gui.photo_grid import PhotoGrid
 from photoclip.gui.photo_model import PhotoListModel
 from photoclip.gui.preview import PreviewDialog
@@ -507,8 +508,6 @@ class MainWindow(QMainWindow):
 
     # -- keyboard, drag and drop, closing ----------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        from photoclip.gui.keyboard import handle_event
-
         return handle_event(self, watched, event) or super().eventFilter(watched, event)
 
     def clear_search(self) -> None:
