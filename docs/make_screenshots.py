@@ -88,7 +88,7 @@ def main() -> None:
         wait_for(lambda: not window.tasks.busy)
         save(window, out / "indexing.png")
         window.indexing_panel.pause.setChecked(False)
-        wait_for(lambda: not window.indexing.busy and library.status()["pending"] == 0)
+        wait_for(lambda: not window.indexing.busy and library.status().pending == 0)
 
         window.search("a red circle")
         wait_for(lambda: not window.tasks.busy)

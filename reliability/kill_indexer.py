@@ -67,7 +67,7 @@ def check_library(
         assert rows[0] == rows[1], "a photo has two vectors"
         if complete:
             status = opened.status()
-            assert status["pending"] == 0 and status["embedded"] == expected_photos, status
+            assert status.pending == 0 and status.embedded == expected_photos, status
     finally:
         opened.close()
     now = snapshot(library)

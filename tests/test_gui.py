@@ -53,7 +53,7 @@ def indexed_window(qtbot, window, tmp_path, per_class=3):
     classes = write_set(folder, CLASSES, per_class)
     win = window()
     win.add_folder(folder)
-    qtbot.waitUntil(lambda: win.library.status()["embedded"] == len(classes), timeout=60_000)
+    qtbot.waitUntil(lambda: win.library.status().embedded == len(classes), timeout=60_000)
     wait_idle(qtbot, win)
     return win, folder, classes
 
@@ -207,7 +207,7 @@ def test_a_missing_root_shows_offline_and_keeps_its_photos(qtbot, window, tmp_pa
     qtbot.waitUntil(lambda: not win.library.roots()[0].online, timeout=30_000)
     wait_idle(qtbot, win)
     qtbot.waitUntil(lambda: "(offline)" in win.sidebar.topLevelItem(1).child(0).text(0), timeout=10_000)
-    assert win.library.status()["photos"] == len(classes)
+    assert win.library.status().photos == len(classes)
     assert win.photos.rowCount() == len(classes)
     (tmp_path / "unplugged").rename(folder)
     qtbot.waitUntil(lambda: win.library.roots()[0].online, timeout=30_000)

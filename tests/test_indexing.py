@@ -42,7 +42,7 @@ def test_indexing_stores_vectors_metadata_and_thumbnails(tmp_path, open_library)
     report = library.update()
     assert report.embedded == 12 and report.errors == 0
     status = library.status()
-    assert status["photos"] == 12 and status["embedded"] == 12 and status["pending"] == 0
+    assert status.photos == 12 and status.embedded == 12 and status.pending == 0
     for path in photos:
         photo = library.catalog.photo_by_path(path)
         assert photo.status == "ok" and photo.width and photo.taken_at
@@ -77,7 +77,7 @@ def test_reindexing_does_exactly_the_minimum(tmp_path, open_library, tiny_model)
     assert moved.id == original.id  # same photo: its vector (and later its tags) kept
     assert np.array_equal(library.catalog.vector(moved.id, "photoclip-tiny"), original_vector)
     assert library.catalog.photo_by_path(deleted) is None
-    assert library.status()["photos"] == 13 and library.status()["embedded"] == 13
+    assert library.status().photos == 13 and library.status().embedded == 13
     assert len(library.index()) == 13
 
 
@@ -158,12 +158,12 @@ def test_a_missing_root_keeps_its_photos_offline_until_it_returns(tmp_path, open
     report = library.update()
     assert report.offline and report.deleted == 0
     status = library.status()
-    assert status["photos"] == 8 and not status["roots"][0]["online"]
+    assert status.photos == 8 and not status.roots[0].online
     results = library.search("a red circle", min_score=0, limit=3)
     assert results.hits and all(not h.photo.online for h in results.hits)
 
     drive.mkdir()  # an empty mount point: the drive is still not there
-    assert library.update().deleted == 0 and library.status()["photos"] == 8
+    assert library.update().deleted == 0 and library.status().photos == 8
     drive.rmdir()
 
     away.rename(drive)

@@ -63,7 +63,7 @@ def test_a_file_deleted_mid_run_is_not_an_error(tmp_path, open_library):
     assert report.vanished == 1 and report.errors == 0
     assert not library.catalog.errors()
     assert library.update().deleted == 1
-    assert library.status()["photos"] == 19
+    assert library.status().photos == 19
 
 
 def test_a_drive_unplugged_mid_run_keeps_everything(tmp_path, open_library, tiny_model):
@@ -82,7 +82,7 @@ def test_a_drive_unplugged_mid_run_keeps_everything(tmp_path, open_library, tiny
     report = library.update(progress=unplug)
     assert report.vanished > 0 and report.errors == 0 and report.deleted == 0
     assert not library.catalog.root(root.id).online
-    assert library.status()["photos"] == 32 and not library.catalog.errors()
+    assert library.status().photos == 32 and not library.catalog.errors()
     embedded_before = library.catalog.embedding_count("photoclip-tiny")
     vectors_before = dict(zip(*library.catalog.vectors("photoclip-tiny"), strict=True))
     assert library.update().deleted == 0  # still unplugged: kept
@@ -148,7 +148,7 @@ def test_a_full_disk_stops_indexing_cleanly_and_loses_nothing(tmp_path, open_lib
     assert all(np.array_equal(kept[i], v) for i, v in zip(ids_before.tolist(), vectors_before, strict=True))
     conn.execute("PRAGMA max_page_count = 1073741823")
     library.update()
-    assert library.status()["embedded"] == 52 and library.status()["pending"] == 0
+    assert library.status().embedded == 52 and library.status().pending == 0
 
 
 def test_a_full_disk_for_thumbnails_stops_the_run_with_a_clear_message(tmp_path, open_library, monkeypatch):
@@ -170,7 +170,7 @@ def test_a_full_disk_for_thumbnails_stops_the_run_with_a_clear_message(tmp_path,
     assert not library.catalog.errors()  # the photos are not blamed
     monkeypatch.undo()
     library.update()
-    assert library.status()["embedded"] == 6
+    assert library.status().embedded == 6
 
 
 def test_searches_while_indexing_and_saving_stay_correct(tmp_path, open_library):

@@ -15,7 +15,7 @@ from typing import Any
 
 from photoclip.cli.progress_bar import ProgressBar
 from photoclip.core.errors import PhotoclipError
-from photoclip.core.formatting import format_duration
+from photoclip.core.formatting import display_path, format_duration, print_paths
 from photoclip.core.images import wall_clock_seconds
 from photoclip.core.library import Library
 from photoclip.core.search import SearchFilters, SearchResults
@@ -164,8 +164,7 @@ def _print_results(results: SearchResults, args: argparse.Namespace) -> None:
         print(json.dumps([_hit_json(h) for h in results.hits], indent=2))
         return
     if args.paths:
-        for hit in results.hits:
-            print(hit.photo.path)
+        print_paths(hit.photo.path for hit in results.hits)
         return
     for hit in results.hits:
         date = (
@@ -174,7 +173,7 @@ def _print_results(results: SearchResults, args: argparse.Namespace) -> None:
             else "          "
         )
         offline = "  [offline]" if not hit.photo.online else ""
-        print(f"{hit.score:.3f}  {date}  {hit.photo.path}{offline}")
+        print(f"{hit.score:.3f}  {date}  {display_path(hit.photo.path)}{offline}")
     if not results.hits:
         hint = f" (cut-off {results.min_score:.2f}; try --min-score 0)" if results.cut else ""
         print(f"No photos match{hint}.", file=sys.stderr)
@@ -246,28 +245,34 @@ def cmd_status(args: argparse.Namespace) -> int:
         status = library.status()
         errors = library.catalog.errors() if args.errors else []
         if args.json:
+            data = status.as_json()
             if args.errors:
-                status["error_files"] = [{"path": str(p.path), "reason": p.error} for p in errors]
-            print(json.dumps(status, indent=2))
+                data["error_files"] = [{"path": str(p.path), "reason": p.error} for p in errors]
+            print(json.dumps(data, indent=2))
             return 0
-        print(f"Library: {status['library']}")
-        present = "on this machine" if status["model_present"] else "not downloaded yet"
-        print(f"Model:   {status['model']} ({present})")
+        print(f"Library: {display_path(status.library)}")
+        present = "on this machine" if status.model_present else "not downloaded yet"
+        print(f"Model:   {status.model} ({present})")
         print(
-            f"Photos:  {status['photos']}  indexed {status['embedded']}  waiting {status['pending']}  "
-            f"unreadable {status['errors']}"
+            f"Photos:  {status.photos}  indexed {status.embedded}  waiting {status.pending}  unreadable {status.errors}"
         )
-        print("Folders:" if status["roots"] else "Folders: none yet (photoclip index DIR)")
-        for root in status["roots"]:
-            state = "online " if root["online"] else "OFFLINE"
-            reason = f"  ({root['offline_reason']})" if root["offline_reason"] else ""
-            print(f"  {state}  {root['photos']:7d}  {root['path']}{reason}")
-        for model, count in status["other_models"].items():
+        print("Folders:" if status.roots else "Folders: none yet (photoclip index DIR)")
+        for root in status.roots:
+            state = "online " if root.online else "OFFLINE"
+            reason = f"  ({root.offline_reason})" if root.offline_reason else ""
+            print(f"  {state}  {root.photos:7d}  {display_path(root.path)}{reason}")
+            for part in root.unreachable:
+                print(
+                    f"  OFFLINE  {part.photos:7d}    {display_path(part.path)}/  ({part.reason}; its photos are kept)"
+                )
+        for model, count in status.other_models.items():
             print(f"Also stored: {count} vectors of {model}")
+        for note in status.notes:
+            print(f"Note:    {note}")
         if args.errors:
             print(f"\nUnreadable files ({len(errors)}):" if errors else "\nNo unreadable files.")
             for photo in errors:
-                print(f"  {photo.path}: {photo.error}")
+                print(f"  {display_path(photo.path)}: {photo.error}")
     return 0
 
 
@@ -276,7 +281,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
     with open_library(args) as library:
         root = library.find_root(args.folder)
         count = library.remove_root(root.id)
-        print(f"Removed {root.path} and its {count} photos from the library (the files are untouched).")
+        print(f"Removed {display_path(root.path)} and its {count} photos from the library (the files are untouched).")
     return 0
 
 

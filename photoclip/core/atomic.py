@@ -4,12 +4,66 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 import threading
+import time
 import zlib
 from collections.abc import Callable
 from pathlib import Path
 
 _counter = itertools.count()
+#: ``.NAME.PID.THREAD.N.tmp``: what :func:`temporary_path` makes.
+_TEMPORARY = re.compile(r"^\..+\.(\d+)\.\d+\.\d+\.tmp$")
+
+
+def temporary_path(target: Path) -> Path:
+    """A hidden temporary beside ``target``, unique per process, thread and call, that names its
+    process so that a later run can tell a leftover of a killed writer from a live one's file."""
+    return target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.{next(_counter)}.tmp")
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    if os.name == "nt":  # no cheap check there; an age limit decides instead
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # it exists but is not ours to signal
+        return True
+    return True
+
+
+def remove_stale_temporaries(folder: Path) -> int:
+    """Deletes temporaries left in ``folder`` by writers that were killed mid-save.
+
+    A temporary is stale when the process that made it is gone (a reused process id only keeps a
+    file a little longer); where processes cannot be checked (Windows), when it is a day old.
+    Returns how many were removed; a folder that cannot be read is left alone.
+    """
+    removed = 0
+    now = time.time()
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return 0
+    for entry in entries:
+        match = _TEMPORARY.match(entry.name)
+        if not match:
+            continue
+        try:
+            if os.name == "nt":
+                stale = now - entry.stat(follow_symlinks=False).st_mtime > 86_400
+            else:
+                stale = not _process_alive(int(match.group(1)))
+            if stale:
+                os.unlink(entry.path)
+                removed += 1
+        except OSError:
+            continue
+    return removed
 
 
 def fsync_dir(folder: Path) -> None:
@@ -33,7 +87,7 @@ def atomic_write(target: Path, write: Callable[[Path], None]) -> None:
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     # Unique per writer: two threads saving the same file must not share a temporary.
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.{next(_counter)}.tmp")
+    temporary = temporary_path(target)
     try:
         write(temporary)
         with open(temporary, "rb+") as handle:

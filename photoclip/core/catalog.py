@@ -73,14 +73,51 @@ class PhotoMetadata:
     date_source: str
 
 
+#: True for a photo whose file can be reached now: its root is online and no unreachable path
+#: of the last scan (a link to an unplugged drive, an unreadable sub-folder) holds it.
+_REACHABLE = (
+    "(r.online AND NOT EXISTS (SELECT 1 FROM unreachable_paths u WHERE u.root_id = p.root_id "
+    "AND (p.relpath = u.path OR p.relpath GLOB u.pattern)))"
+)
 _PHOTO_COLUMNS = (
     "p.id, p.root_id, p.relpath, p.size, p.mtime_ns, p.fingerprint, p.width, p.height, "
-    "p.taken_at, p.status, p.error, r.path, r.online"
+    f"p.taken_at, p.status, p.error, r.path, {_REACHABLE}"
 )
 
 
+def glob_escape(text: str) -> str:
+    """``text`` as a literal in an SQLite GLOB pattern (which is case-sensitive, unlike LIKE)."""
+    return "".join(f"[{ch}]" if ch in "*?[" else ch for ch in text)
+
+
+def db_text(text: str) -> str | bytes:
+    """A path (or part of one) as the catalog stores it, losslessly.
+
+    On POSIX a file name is bytes, and Python hands names that are not valid UTF-8 over as text
+    with lone surrogates, which SQLite cannot store as text. Those are stored as their original
+    bytes (a BLOB) instead; :func:`from_db` turns either back into the same Python string.
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape")
+    return text
+
+
+def from_db(value: str | bytes) -> str:
+    """The Python string of a stored path (see :func:`db_text`)."""
+    return value.decode("utf-8", "surrogateescape") if isinstance(value, bytes) else value
+
+
 def _photo(row: tuple) -> PhotoRow:
-    return PhotoRow(*row[:11], root_path=Path(row[11]), online=bool(row[12]))
+    return PhotoRow(
+        row[0],
+        row[1],
+        from_db(row[2]),
+        *row[3:11],
+        root_path=Path(from_db(row[11])),
+        online=bool(row[12]),
+    )
 
 
 def _split_statements(script: str) -> Iterator[str]:
@@ -238,7 +275,9 @@ class Catalog:
         """Adds a watched folder (idempotent) and returns it."""
         path = Path(path).expanduser().resolve()
         with self.transaction() as conn:
-            conn.execute("INSERT OR IGNORE INTO roots (path, added_at) VALUES (?, ?)", (str(path), time.time()))
+            conn.execute(
+                "INSERT OR IGNORE INTO roots (path, added_at) VALUES (?, ?)", (db_text(str(path)), time.time())
+            )
         root = self.root_by_path(path)
         assert root is not None
         return root
@@ -246,7 +285,7 @@ class Catalog:
     def roots(self) -> list[Root]:
         """All watched folders, in the order they were added."""
         rows = self._query("SELECT id, path, online, last_scan_at, excluded FROM roots ORDER BY id")
-        return [Root(r[0], Path(r[1]), bool(r[2]), r[3], tuple(json.loads(r[4]))) for r in rows]
+        return [Root(r[0], Path(from_db(r[1])), bool(r[2]), r[3], tuple(json.loads(r[4]))) for r in rows]
 
     def root(self, root_id: int) -> Root | None:
         """A watched folder by id."""
@@ -254,8 +293,8 @@ class Catalog:
 
     def root_by_path(self, path: Path) -> Root | None:
         """The watched folder at exactly ``path``, if any."""
-        wanted = str(Path(path).expanduser().resolve())
-        return next((r for r in self.roots() if str(r.path) == wanted), None)
+        wanted = Path(path).expanduser().resolve()
+        return next((r for r in self.roots() if r.path == wanted), None)
 
     def remove_root(self, root_id: int) -> int:
         """Forgets a watched folder and its photos (never touching the files). Returns photos removed."""
@@ -280,16 +319,54 @@ class Catalog:
         with self.transaction() as conn:
             conn.execute("UPDATE roots SET excluded = ? WHERE id = ?", (json.dumps(clean), root_id))
 
+    def set_unreachable(self, root_id: int, under: str, paths: dict[str, str]) -> None:
+        """Records the paths (relpath -> reason) a scan of ``under`` (a sub-folder of the root, ''
+        for all of it) could not reach; what it reached again is no longer unreachable."""
+        under = under.strip("/")
+        now = time.time()
+        with self.transaction() as conn:
+            since = {
+                from_db(path): at
+                for path, at in conn.execute("SELECT path, since FROM unreachable_paths WHERE root_id = ?", (root_id,))
+            }
+            if under:
+                conn.execute(
+                    "DELETE FROM unreachable_paths WHERE root_id = ? AND (path = ? OR path GLOB ?)",
+                    (root_id, db_text(under), db_text(glob_escape(under) + "/*")),
+                )
+            else:
+                conn.execute("DELETE FROM unreachable_paths WHERE root_id = ?", (root_id,))
+            conn.executemany(
+                "INSERT OR REPLACE INTO unreachable_paths (root_id, path, pattern, reason, since) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [
+                    (root_id, db_text(path), db_text(glob_escape(path) + "/*"), reason, since.get(path, now))
+                    for path, reason in paths.items()
+                ],
+            )
+
+    def unreachable(self, root_id: int) -> list[tuple[str, str, int]]:
+        """(path, reason, photos kept under it) for what the last scan of a root could not reach."""
+        rows = self._query(
+            "SELECT u.path, u.reason, (SELECT COUNT(*) FROM photos p WHERE p.root_id = u.root_id "
+            "AND (p.relpath = u.path OR p.relpath GLOB u.pattern)) FROM unreachable_paths u "
+            "WHERE u.root_id = ? ORDER BY u.path",
+            (root_id,),
+        )
+        return [(from_db(path), reason, count) for path, reason, count in rows]
+
     # -- photos ------------------------------------------------------------------------------
     def photo_stats(self, root_id: int) -> dict[str, tuple[int, int, int, str]]:
         """relpath -> (id, size, mtime_ns, status) for every photo of a root."""
         rows = self._query("SELECT relpath, id, size, mtime_ns, status FROM photos WHERE root_id = ?", (root_id,))
-        return {r[0]: (r[1], r[2], r[3], r[4]) for r in rows}
+        return {from_db(r[0]): (r[1], r[2], r[3], r[4]) for r in rows}
 
     def add_pending(self, root_id: int, entries: Iterable[tuple[str, int, int]]) -> int:
         """Inserts newly found files (relpath, size, mtime_ns) as pending. Returns how many."""
         now = time.time()
-        rows = [(root_id, rel, rel.rpartition("/")[0], size, mtime, now) for rel, size, mtime in entries]
+        rows = [
+            (root_id, db_text(rel), db_text(rel.rpartition("/")[0]), size, mtime, now) for rel, size, mtime in entries
+        ]
         with self.transaction() as conn:
             conn.executemany(
                 "INSERT OR IGNORE INTO photos (root_id, relpath, folder, size, mtime_ns, added_at) "
@@ -311,22 +388,54 @@ class Catalog:
         return len(changes)
 
     def delete_photos(self, photo_ids: Iterable[int]) -> int:
-        """Forgets photos whose files are gone (never touches files)."""
+        """Forgets photos whose files are gone (never touches files). Their tags and collection
+        places are kept by fingerprint, and come back if the same bytes are found again."""
         ids = [(pid,) for pid in photo_ids]
+        now = time.time()
         with self.transaction() as conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO kept_tags (fingerprint, label, source, score, state, model, label_set, "
+                "added_at, removed_at) SELECT p.fingerprint, t.label, t.source, t.score, t.state, t.model, "
+                "t.label_set, t.added_at, ? FROM tags t JOIN photos p ON p.id = t.photo_id "
+                "WHERE t.photo_id = ? AND p.fingerprint IS NOT NULL",
+                [(now, pid) for (pid,) in ids],
+            )
+            conn.executemany(
+                "INSERT OR REPLACE INTO kept_collection_photos (collection_id, fingerprint, removed_at) "
+                "SELECT c.collection_id, p.fingerprint, ? FROM collection_photos c JOIN photos p ON p.id = c.photo_id "
+                "WHERE c.photo_id = ? AND p.fingerprint IS NOT NULL",
+                [(now, pid) for (pid,) in ids],
+            )
             conn.executemany("DELETE FROM photos WHERE id = ?", ids)
             self._bump_all_models(conn)
         return len(ids)
+
+    @staticmethod
+    def _restore_kept(conn: sqlite3.Connection, photo_id: int, fingerprint: str) -> None:
+        """Gives a photo the tags and collection places kept from a deleted photo with its bytes."""
+        conn.execute(
+            "INSERT OR IGNORE INTO tags (photo_id, label, source, score, state, model, label_set, added_at) "
+            "SELECT ?, label, source, score, state, model, label_set, added_at FROM kept_tags WHERE fingerprint = ?",
+            (photo_id, fingerprint),
+        )
+        conn.execute(
+            "INSERT OR IGNORE INTO collection_photos (collection_id, photo_id) "
+            "SELECT collection_id, ? FROM kept_collection_photos WHERE fingerprint = ?",
+            (photo_id, fingerprint),
+        )
+        conn.execute("DELETE FROM kept_tags WHERE fingerprint = ?", (fingerprint,))
+        conn.execute("DELETE FROM kept_collection_photos WHERE fingerprint = ?", (fingerprint,))
 
     def move_photo(self, photo_id: int, root_id: int, relpath: str, size: int, mtime_ns: int) -> None:
         """Gives a photo a new path, keeping its id, embeddings and tags."""
         with self.transaction() as conn:
             conn.execute(
-                "DELETE FROM photos WHERE root_id = ? AND relpath = ? AND id != ?", (root_id, relpath, photo_id)
+                "DELETE FROM photos WHERE root_id = ? AND relpath = ? AND id != ?",
+                (root_id, db_text(relpath), photo_id),
             )
             conn.execute(
                 "UPDATE photos SET root_id = ?, relpath = ?, folder = ?, size = ?, mtime_ns = ? WHERE id = ?",
-                (root_id, relpath, relpath.rpartition("/")[0], size, mtime_ns, photo_id),
+                (root_id, db_text(relpath), db_text(relpath.rpartition("/")[0]), size, mtime_ns, photo_id),
             )
 
     def set_error(self, photo_id: int, reason: str) -> None:
@@ -367,7 +476,7 @@ class Catalog:
             rows = self._query(
                 f"SELECT {_PHOTO_COLUMNS} FROM photos p JOIN roots r ON r.id = p.root_id "
                 "WHERE p.root_id = ? AND p.relpath = ?",
-                (root.id, rel.as_posix()),
+                (root.id, db_text(rel.as_posix())),
             )
             if rows:
                 return _photo(rows[0])
@@ -386,7 +495,7 @@ class Catalog:
     ) -> list[PhotoRow]:
         """Photos not in error that have no vector for ``model`` yet, on online roots."""
         where = (
-            "p.status != 'error' AND r.online = 1 AND NOT EXISTS "
+            f"p.status != 'error' AND {_REACHABLE} AND NOT EXISTS "
             "(SELECT 1 FROM embeddings e WHERE e.photo_id = p.id AND e.model = ?)"
         )
         params: list = [model]
@@ -422,7 +531,8 @@ class Catalog:
 
     def folder_counts(self, root_id: int) -> dict[str, int]:
         """Photo count per folder (relative) of a root, each folder counted on its own."""
-        return dict(self._query("SELECT folder, COUNT(*) FROM photos WHERE root_id = ? GROUP BY folder", (root_id,)))
+        rows = self._query("SELECT folder, COUNT(*) FROM photos WHERE root_id = ? GROUP BY folder", (root_id,))
+        return {from_db(folder): count for folder, count in rows}
 
     def store_indexed(
         self,
@@ -431,13 +541,14 @@ class Catalog:
     ) -> None:
         """Writes what reading photos gave: metadata, status 'ok', and their vectors, in one go."""
         with self.transaction() as conn:
-            seq = self._next_seq(conn, model)
+            seq = self._next_seq(conn, model, sum(vector is not None for _, _, vector in items))
             for photo_id, meta, vector in items:
                 conn.execute(
                     "UPDATE photos SET fingerprint = ?, width = ?, height = ?, taken_at = ?, date_source = ?, "
                     "status = 'ok', error = NULL WHERE id = ?",
                     (meta.fingerprint, meta.width, meta.height, meta.taken_at, meta.date_source, photo_id),
                 )
+                self._restore_kept(conn, photo_id, meta.fingerprint)
                 if vector is not None:
                     conn.execute(
                         "INSERT OR REPLACE INTO embeddings (photo_id, model, vector, seq) VALUES (?, ?, ?, ?)",
@@ -454,6 +565,9 @@ class Catalog:
                 "WHERE id = ?",
                 (source_id, target_id),
             )
+            fingerprint = conn.execute("SELECT fingerprint FROM photos WHERE id = ?", (target_id,)).fetchone()
+            if fingerprint and fingerprint[0]:
+                self._restore_kept(conn, target_id, fingerprint[0])
             for model, vector in conn.execute(
                 "SELECT model, vector FROM embeddings WHERE photo_id = ?", (source_id,)
             ).fetchall():
@@ -485,7 +599,7 @@ class Catalog:
             if rel:
                 where.append("(p.folder = ? OR p.folder LIKE ? ESCAPE '\\')")
                 escaped = rel.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-                params += [rel, escaped + "/%"]
+                params += [db_text(rel), db_text(escaped + "/%")]
         if date_from is not None:
             where.append("p.taken_at >= ?")
             params.append(date_from)
@@ -514,8 +628,19 @@ class Catalog:
 
     # -- embeddings --------------------------------------------------------------------------
     @staticmethod
-    def _next_seq(conn: sqlite3.Connection, model: str) -> int:
-        return conn.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM embeddings WHERE model = ?", (model,)).fetchone()[0]
+    def _next_seq(conn: sqlite3.Connection, model: str, count: int = 1) -> int:
+        """Reserves ``count`` write numbers for ``model`` and returns the first.
+
+        A counter in ``meta`` keeps the numbers growing when the newest vector is deleted, so an
+        index file can tell a catalog that lost writes (its counter went back) from one that only
+        deleted photos.
+        """
+        key = f"seq:{model}"
+        row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        top = conn.execute("SELECT COALESCE(MAX(seq), 0) FROM embeddings WHERE model = ?", (model,)).fetchone()[0]
+        first = max(int(row[0]) if row else 0, top) + 1
+        conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, str(first + count - 1)))
+        return first
 
     @staticmethod
     def _bump_all_models(conn: sqlite3.Connection) -> None:
@@ -535,8 +660,10 @@ class Catalog:
         return self._query("SELECT COUNT(*) FROM embeddings WHERE model = ?", (model,))[0][0]
 
     def max_seq(self, model: str) -> int:
-        """The highest write number for ``model`` (0 when none)."""
-        return self._query("SELECT COALESCE(MAX(seq), 0) FROM embeddings WHERE model = ?", (model,))[0][0]
+        """The highest write number given out for ``model`` (0 when none); it never goes back."""
+        counter = self.get_meta(f"seq:{model}")
+        top = self._query("SELECT COALESCE(MAX(seq), 0) FROM embeddings WHERE model = ?", (model,))[0][0]
+        return max(int(counter) if counter else 0, top)
 
     def embedding_ids(self, model: str) -> np.ndarray:
         """Ids of every photo with a vector for ``model``."""

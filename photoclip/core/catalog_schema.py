@@ -111,6 +111,43 @@ CREATE TABLE tagging_runs (
 """
 
 
+SCHEMA_V3 = """
+-- A file or sub-folder of a root that the last scan could not reach (a link to an unplugged drive,
+-- a folder without permission). Its photos are kept and shown offline until it can be read again.
+-- pattern: the GLOB that matches the relpaths below it (path with GLOB characters escaped, + '/*').
+CREATE TABLE unreachable_paths (
+    root_id INTEGER NOT NULL REFERENCES roots(id) ON DELETE CASCADE,
+    path    TEXT NOT NULL,
+    pattern TEXT NOT NULL,
+    reason  TEXT NOT NULL,
+    since   REAL NOT NULL,
+    PRIMARY KEY (root_id, path)
+) WITHOUT ROWID;
+
+-- Tags and collection places of photos whose files were deleted, kept by the bytes' fingerprint:
+-- when the same bytes come back (a restore from a backup, a folder moved while photoclip was
+-- closed and found again), so do they. A scan never loses what a person did.
+CREATE TABLE kept_tags (
+    fingerprint TEXT NOT NULL,
+    label       TEXT NOT NULL,
+    source      TEXT NOT NULL,
+    score       REAL,
+    state       TEXT NOT NULL,
+    model       TEXT,
+    label_set   TEXT,
+    added_at    REAL NOT NULL,
+    removed_at  REAL NOT NULL,
+    PRIMARY KEY (fingerprint, label)
+) WITHOUT ROWID;
+CREATE TABLE kept_collection_photos (
+    collection_id INTEGER NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+    fingerprint   TEXT NOT NULL,
+    removed_at    REAL NOT NULL,
+    PRIMARY KEY (collection_id, fingerprint)
+) WITHOUT ROWID;
+"""
+
+
 #: MIGRATIONS[n] is the SQL that takes a catalog at version n to version n + 1.
-MIGRATIONS: list[str] = [SCHEMA_V1, SCHEMA_V2]
+MIGRATIONS: list[str] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3]
 SCHEMA_VERSION = len(MIGRATIONS)

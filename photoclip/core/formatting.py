@@ -1,6 +1,11 @@
-"""Numbers as people read them: durations and sizes (shared by the command line and the GUI)."""
+"""Numbers and paths as people read them (shared by the command line and the GUI)."""
 
 from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable
+from pathlib import Path
 
 
 def format_duration(seconds: float | None) -> str:
@@ -20,3 +25,19 @@ def format_bytes(count: float) -> str:
             return f"{count:.0f} {unit}" if unit == "B" else f"{count:.1f} {unit}"
         count /= 1000
     return f"{count:.1f} GB"
+
+
+def display_path(path: Path | str) -> str:
+    """A path as text a person can read. A file name that is not valid UTF-8 (Python keeps its bytes
+    as lone surrogates) shows its odd bytes as U+FFFD instead of making printing fail."""
+    return os.fsencode(os.fspath(path)).decode("utf-8", "replace")
+
+
+def print_paths(paths: Iterable[Path | str]) -> None:
+    """Prints paths one per line as their own bytes, so scripts and ``xargs`` find the files
+    whatever their names are."""
+    out = sys.stdout
+    out.flush()
+    for path in paths:
+        out.buffer.write(os.fsencode(os.fspath(path)) + b"\n")
+    out.buffer.flush()

@@ -153,9 +153,15 @@ class Indexer:
                 self.catalog.set_root_online(root.id, False)
                 report.offline.append(f"{root.path}: {reason}")
                 continue
+            unreadable = False
             for part in (under or {}).get(root.id, [""]):
                 diff = diff_root(self.catalog, root, part)
                 report.walk_errors += diff.walk_errors
+                if "" in diff.unreachable:  # the watched folder itself cannot be listed
+                    unreadable = True
+                    report.offline.append(f"{root.path}: folder cannot be read ({diff.unreachable['']})")
+                    continue
+                self.catalog.set_unreachable(root.id, part, diff.unreachable)
                 self.catalog.add_pending(root.id, ((f.relpath, f.size, f.mtime_ns) for f in diff.new))
                 self.catalog.mark_changed((pid, f.size, f.mtime_ns) for pid, f in diff.changed)
                 if diff.changed:  # their old vectors must not answer searches any more
@@ -164,6 +170,9 @@ class Indexer:
                 report.changed += len(diff.changed)
                 report.unchanged += diff.unchanged
                 vanished += diff.vanished
+            if unreadable:
+                self.catalog.set_root_online(root.id, False)
+                continue
             if not root.online:
                 self.catalog.set_root_online(root.id, True)
             if not under:

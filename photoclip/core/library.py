@@ -18,6 +18,7 @@ from photoclip.core.paths import LibraryPaths
 from photoclip.core.scanner import offline_reason
 from photoclip.core.search import Searcher, SearchResults
 from photoclip.core.settings import Settings
+from photoclip.core.status import LibraryStatus, RootStatus, UnreachablePath
 from photoclip.core.vectors import VectorIndex
 
 if TYPE_CHECKING:
@@ -284,36 +285,37 @@ class Library:
         return self.searcher().similar(target, **options)
 
     # -- status ------------------------------------------------------------------------------
-    def status(self) -> dict[str, Any]:
-        """What ``photoclip status`` prints: roots, counts and the model."""
+    def status(self) -> LibraryStatus:
+        """What ``photoclip status`` prints: roots, counts and the model. Stats every root (call it
+        off the GUI thread: a folder on a sleeping network drive can take seconds to answer)."""
         counts = self.catalog.counts(self.spec.id)
         per_root = self.catalog.root_counts()
         roots = []
         for root in self.catalog.roots():
             reason = offline_reason(root, per_root.get(root.id, 0))
             roots.append(
-                {
-                    "id": root.id,
-                    "path": str(root.path),
-                    "online": reason is None,
-                    "offline_reason": reason,
-                    "photos": per_root.get(root.id, 0),
-                    "last_scan_at": root.last_scan_at,
-                    "excluded": list(root.excluded),
-                }
+                RootStatus(
+                    id=root.id,
+                    path=str(root.path),
+                    online=reason is None,
+                    offline_reason=reason,
+                    photos=per_root.get(root.id, 0),
+                    last_scan_at=root.last_scan_at,
+                    excluded=root.excluded,
+                    unreachable=[UnreachablePath(*u) for u in self.catalog.unreachable(root.id)],
+                )
             )
-        present = self.model_present()
-        return {
-            "library": str(self.paths.root),
-            "model": self.spec.id,
-            "model_present": present,
-            "roots": roots,
-            "photos": counts["photos"],
-            "embedded": counts["embedded"],
-            "pending": counts["photos"] - counts["embedded"] - counts["errors"],
-            "errors": counts["errors"],
-            "other_models": {m: n for m, n in self.catalog.models_with_vectors().items() if m != self.spec.id},
-        }
+        return LibraryStatus(
+            library=str(self.paths.root),
+            model=self.spec.id,
+            model_present=self.model_present(),
+            roots=roots,
+            photos=counts["photos"],
+            embedded=counts["embedded"],
+            pending=counts["photos"] - counts["embedded"] - counts["errors"],
+            errors=counts["errors"],
+            other_models={m: n for m, n in self.catalog.models_with_vectors().items() if m != self.spec.id},
+        )
 
     def close(self) -> None:
         """Saves the indexes and closes the catalog."""

@@ -36,27 +36,43 @@ class ScanDiff:
     vanished: list[int] = field(default_factory=list)
     unchanged: int = 0
     walk_errors: list[str] = field(default_factory=list)
+    #: relpath (a file or a folder, '' for the whole scanned part) -> why it could not be reached.
+    #: The photos known under such a path are kept, not counted as vanished.
+    unreachable: dict[str, str] = field(default_factory=dict)
 
 
 def walk(
-    root: Path, excluded: tuple[str, ...] = (), under: str = "", errors: list[str] | None = None
+    root: Path,
+    excluded: tuple[str, ...] = (),
+    under: str = "",
+    errors: list[str] | None = None,
+    unreachable: dict[str, str] | None = None,
 ) -> Iterator[FileStat]:
     """Yields every photo file below ``root`` (or below its sub-folder ``under``).
 
     Hidden folders, other programs' cache folders and excluded sub-folders are skipped; folder
     symlinks are followed once (a loop is cut where it comes back to a folder already seen).
+    What cannot be reached (a folder that cannot be listed, a link whose target is gone) is put
+    in ``unreachable`` (relpath -> reason) and described in ``errors``.
     """
     excluded_set = {e.strip("/") for e in excluded}
     start = root / under if under else root
     seen: set[tuple[int, int]] = set()
     stack = [start]
+
+    def cannot_reach(path: Path, reason: str) -> None:
+        if errors is not None:
+            errors.append(f"{path}: {reason}")
+        if unreachable is not None:
+            unreachable[Path(path).relative_to(root).as_posix() if path != root else ""] = reason
+
     while stack:
         folder = stack.pop()
         try:
             info = folder.stat()
         except OSError as exc:
-            if errors is not None and folder != start:
-                errors.append(f"{folder}: {exc.strerror or exc}")
+            if folder != start:
+                cannot_reach(folder, exc.strerror or str(exc))
             continue
         key = (info.st_dev, info.st_ino)
         if key in seen:
@@ -65,8 +81,7 @@ def walk(
         try:
             entries = list(os.scandir(folder))
         except OSError as exc:
-            if errors is not None:
-                errors.append(f"{folder}: {exc.strerror or exc}")
+            cannot_reach(folder, exc.strerror or str(exc))
             continue
         for entry in entries:
             name = entry.name
@@ -79,13 +94,18 @@ def walk(
                         continue
                     stack.append(Path(entry.path))
                     continue
+                if entry.is_symlink() and not os.path.exists(entry.path):
+                    # A link to a folder or photo on a drive that is not there now: what it held stays.
+                    if not name.startswith("."):
+                        cannot_reach(Path(entry.path), "link target missing (drive unplugged?)")
+                    continue
                 if name.startswith("._") or os.path.splitext(name)[1].lower() not in SUPPORTED_EXTENSIONS:
                     continue
                 st = entry.stat(follow_symlinks=True)
                 if not stat.S_ISREG(st.st_mode):
                     continue
             except OSError:
-                continue  # vanished between listing and stat, or a dangling link
+                continue  # vanished between listing and stat
             yield FileStat(Path(entry.path).relative_to(root).as_posix(), st.st_size, st.st_mtime_ns)
 
 
@@ -114,7 +134,7 @@ def diff_root(catalog: Catalog, root: Root, under: str = "") -> ScanDiff:
     if prefix:
         known = {rel: v for rel, v in known.items() if rel.startswith(prefix)}
     seen: set[str] = set()
-    for item in walk(root.path, root.excluded, under.strip("/"), diff.walk_errors):
+    for item in walk(root.path, root.excluded, under.strip("/"), diff.walk_errors, diff.unreachable):
         seen.add(item.relpath)
         entry = known.get(item.relpath)
         if entry is None:
@@ -123,6 +143,14 @@ def diff_root(catalog: Catalog, root: Root, under: str = "") -> ScanDiff:
             diff.changed.append((entry[0], item))
         else:
             diff.unchanged += 1
-    # Files gone from disk, and those in a sub-folder the user has just excluded (never walked).
-    diff.vanished = [v[0] for rel, v in known.items() if rel not in seen]
+    # Files gone from disk, and those in a sub-folder the user has just excluded (never walked);
+    # not those under a path the walk could not reach, which may well still be there.
+    blocked = tuple(diff.unreachable)
+    diff.vanished = [
+        v[0] for rel, v in known.items() if rel not in seen and not any(_under(rel, path) for path in blocked)
+    ]
     return diff
+
+
+def _under(relpath: str, path: str) -> bool:
+    return not path or relpath == path or relpath.startswith(path + "/")

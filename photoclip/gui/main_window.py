@@ -281,7 +281,7 @@ class MainWindow(QMainWindow):
 
     def _show_no_results(self, results: SearchResults) -> None:
         if not results.query.positive:
-            if self.library.status()["photos"]:
+            if self.library.catalog.counts()["photos"]:
                 self.empty.show_message("No photos here", "This folder or tag has no photos yet.")
             else:
                 self.empty.show_message("Indexing your photos…", "Photos appear here as soon as they are indexed.")
@@ -345,10 +345,10 @@ class MainWindow(QMainWindow):
     def update_status(self) -> None:
         """The status bar's summary of the library."""
         status = self.library.status()
-        offline = sum(1 for r in status["roots"] if not r["online"])
-        parts = [f"{status['photos']:,} photos", f"{status['embedded']:,} indexed"]
-        if status["errors"]:
-            parts.append(f"{status['errors']} unreadable")
+        offline = status.offline_roots + sum(1 for r in status.roots for _ in r.unreachable)
+        parts = [f"{status.photos:,} photos", f"{status.embedded:,} indexed"]
+        if status.errors:
+            parts.append(f"{status.errors} unreadable")
         if offline:
             parts.append(f"{offline} folder{'s' if offline > 1 else ''} offline")
         model = self.library.search_spec.id

@@ -1,0 +1,156 @@
+"""File names that are not UTF-8, and sub-folders that cannot be read for a moment."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+from pictures import spec_for, write
+
+from photoclip.core.tag_store import TagStore
+
+BAD_NAME = os.fsdecode(b"caf\xe9 \xff-red.png")  # Latin-1 bytes: not valid UTF-8
+BAD_FOLDER = os.fsdecode(b"\xc0\xc1 old photos")
+
+
+def photoclip(*args, library):
+    """The real command, in a fresh process, as a user runs it from a terminal."""
+    return subprocess.run(
+        [sys.executable, "-m", "photoclip.cli.main", "--library", str(library), "--model", "photoclip-tiny", *args],
+        capture_output=True,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )
+
+
+def test_a_file_name_that_is_not_utf8_is_indexed_and_never_stops_a_run(tmp_path, open_library):
+    folder = tmp_path / "photos"
+    odd = write(folder, "x", spec_for("red", "circle", 1)).rename(folder / BAD_NAME)
+    write(folder / BAD_FOLDER, "blue", spec_for("blue", "square", 2))
+    write(folder, "green", spec_for("green", "triangle", 3))
+    library = open_library()
+    library.add_root(folder)
+    report = library.update()  # raised UnicodeEncodeError in add_pending before the fix
+    assert report.embedded == 3 and report.errors == 0
+    hit = library.search("a red circle", limit=1).hits[0]
+    assert hit.photo.path == odd and hit.photo.path.exists()
+    # The next scan finds nothing changed: the stored name is the same bytes as on disk.
+    again = library.update()
+    assert again.unchanged == 3 and again.new == 0 and again.deleted == 0
+    # A move of such a file keeps its id (its vector and tags go with it).
+    TagStore(library.catalog).add(hit.photo.id, "mine")
+    moved = folder / BAD_FOLDER / BAD_NAME
+    odd.rename(moved)
+    report = library.update()
+    assert report.moved == 1
+    assert library.catalog.photo_by_path(moved).id == hit.photo.id
+    assert TagStore(library.catalog).labels(hit.photo.id) == ["mine"]
+    library.close()
+
+
+def test_the_command_line_prints_such_names(tmp_path):
+    folder = tmp_path / "photos"
+    write(folder, "x", spec_for("red", "circle", 1)).rename(folder / BAD_NAME)
+    library = tmp_path / "lib"
+    result = photoclip("index", str(folder), library=library)
+    assert result.returncode == 0, result.stderr.decode(errors="replace")
+    # --paths gives the name's own bytes, so `xargs` and scripts find the file.
+    result = photoclip("search", "a red circle", "--paths", library=library)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == os.fsencode(folder / BAD_NAME)
+    # For reading, the bytes that are not UTF-8 show as replacement characters.
+    result = photoclip("search", "a red circle", library=library)
+    assert result.returncode == 0, result.stderr
+    assert "caf\ufffd \ufffd-red.png" in result.stdout.decode("utf-8")
+    result = photoclip("search", "a red circle", "--json", library=library)
+    assert json.loads(result.stdout)[0]["path"] == str(folder / BAD_NAME)
+
+
+def _photos(tmp_path, open_library):
+    folder = tmp_path / "photos"
+    elsewhere = tmp_path / "usb-drive" / "trip"
+    write(folder, "home", spec_for("green", "star", 1))
+    for k, (colour, shape) in enumerate([("red", "circle"), ("blue", "square"), ("yellow", "star")]):
+        write(elsewhere, f"trip-{k}", spec_for(colour, shape, 10 + k))
+    os.symlink(elsewhere, folder / "trip")  # a sub-folder on another drive
+    library = open_library()
+    library.add_root(folder)
+    assert library.update().embedded == 4
+    return folder, elsewhere, library
+
+
+def test_photos_of_a_subfolder_whose_drive_is_unplugged_are_kept_with_their_tags(tmp_path, open_library):
+    folder, elsewhere, library = _photos(tmp_path, open_library)
+    store = TagStore(library.catalog)
+    trip = library.catalog.photo_by_path(folder / "trip" / "trip-0.png")
+    store.add(trip.id, "holiday")
+    collection = store.create_collection("best")
+    store.add_to_collection(collection, [trip.id])
+    shutil.move(elsewhere, tmp_path / "unplugged")  # the link now points nowhere
+
+    report = library.update()
+    assert report.deleted == 0  # "3 removed" before the fix
+    assert any("trip" in error for error in report.walk_errors)
+    kept = library.catalog.photo_by_path(folder / "trip" / "trip-0.png")
+    assert kept is not None and not kept.online
+    assert store.labels(kept.id) == ["holiday"]
+    assert store.collection_photo_ids(collection) == [kept.id]
+    status = library.status()
+    assert status.photos == 4
+    assert [(u.path, u.photos) for u in status.roots[0].unreachable] == [("trip", 3)]
+    # Searches still list them (marked offline), as for an unplugged watched folder.
+    assert any(h.photo.id == kept.id for h in library.search("a red circle", limit=4).hits)
+
+    shutil.move(tmp_path / "unplugged", elsewhere)  # plugged in again
+    report = library.update()
+    assert report.embedded == 0 and report.deleted == 0
+    back = library.catalog.photo_by_path(folder / "trip" / "trip-0.png")
+    assert back.id == trip.id and back.online
+    assert store.labels(trip.id) == ["holiday"]
+    assert library.status().roots[0].unreachable == []
+
+
+def test_a_subfolder_that_cannot_be_listed_keeps_its_photos(tmp_path, open_library, monkeypatch):
+    folder, _, library = _photos(tmp_path, open_library)
+    real_scandir = os.scandir
+    blocked = str(folder / "trip")
+
+    def scandir(path="."):  # injected fault: permission denied on one folder, as chmod 000 gives a user
+        if os.fspath(path) == blocked:
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    report = library.update()
+    assert report.deleted == 0
+    assert any("Permission denied" in error for error in report.walk_errors)
+    assert library.status().photos == 4
+    monkeypatch.undo()
+    report = library.update()
+    assert report.deleted == 0 and library.status().roots[0].unreachable == []
+
+
+def test_a_photo_deleted_for_real_is_removed_but_its_tags_come_back_with_its_bytes(tmp_path, open_library):
+    folder, _, library = _photos(tmp_path, open_library)
+    store = TagStore(library.catalog)
+    photo = library.catalog.photo_by_path(folder / "home.png")
+    store.add(photo.id, "garden")
+    backup = tmp_path / "home-backup.png"
+    shutil.move(folder / "home.png", backup)
+    assert library.update().deleted == 1
+    shutil.move(backup, folder / "home.png")  # restored from a backup: same bytes
+    library.update()
+    restored = library.catalog.photo_by_path(folder / "home.png")
+    assert store.labels(restored.id) == ["garden"]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file names are bytes")
+def test_names_round_trip_through_the_catalog_unchanged(tmp_path, open_library):
+    library = open_library()
+    (tmp_path / "p").mkdir()
+    root = library.catalog.add_root(tmp_path / "p")
+    names = [BAD_NAME, f"{BAD_FOLDER}/{BAD_NAME}", "plain.jpg", "ünïcødé/名前.jpg"]
+    library.catalog.add_pending(root.id, [(n, 1, 1) for n in names])
+    assert sorted(library.catalog.photo_stats(root.id)) == sorted(names)
+    assert library.catalog.folder_counts(root.id) == {"": 2, BAD_FOLDER: 1, "ünïcødé": 1}
