@@ -43,3 +43,52 @@ def open_library(tmp_path, tiny_model):
     yield _open
     for library in opened:
         library.close()
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A real, small file system (tmpfs) of its own, to fill up or make read-only.
+
+    Yields a helper with ``path``, ``fill()`` (writes until the disk is full) and ``read_only()``.
+    Needs the right to mount (root, as in CI); skips with the reason otherwise.
+    """
+    import subprocess
+
+    mount_point = tmp_path / "disk"
+    mount_point.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=48m", "tmpfs", str(mount_point)], capture_output=True, text=True
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a small file system here ({mounted.stderr.strip() or 'not root'})")
+
+    class Disk:
+        path = mount_point
+
+        def fill(self):
+            filler = os.open(mount_point / "filler", os.O_WRONLY | os.O_CREAT)
+            try:
+                while True:
+                    os.write(filler, b"\0" * 65536)
+            except OSError:
+                pass
+            try:
+                while True:
+                    os.write(filler, b"\0" * 512)
+            except OSError:
+                pass
+            os.close(filler)
+
+        def free(self):
+            (mount_point / "filler").unlink(missing_ok=True)
+
+        def read_only(self):
+            subprocess.run(["mount", "-o", "remount,ro", str(mount_point)], check=True)
+
+        def writable(self):
+            subprocess.run(["mount", "-o", "remount,rw", str(mount_point)], check=True)
+
+    try:
+        yield Disk()
+    finally:
+        subprocess.run(["umount", "-l", str(mount_point)], capture_output=True)

@@ -77,6 +77,7 @@ def graceful_interrupt(stop: threading.Event) -> Iterator[None]:
 def cmd_index(args: argparse.Namespace) -> int:
     """``photoclip index [DIR...]``."""
     with open_library(args, download=not args.no_download) as library:
+        library.check_writable()
         if args.model:
             library.use_model(args.model)
         roots = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import re
@@ -94,7 +95,8 @@ def atomic_write(target: Path, write: Callable[[Path], None]) -> None:
             os.fsync(handle.fileno())
         os.replace(temporary, target)
     except BaseException:
-        temporary.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # on a read-only disk the temporary was never made
+            temporary.unlink(missing_ok=True)
         raise
     fsync_dir(target.parent)
 

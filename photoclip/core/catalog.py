@@ -8,6 +8,7 @@ front so two writers queue instead of failing half-way.
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import threading
 import time
@@ -18,8 +19,11 @@ from pathlib import Path
 
 import numpy as np
 
+from photoclip.core.catalog_connection import cannot_write, connect, is_corrupt, write_blocker, write_failure
 from photoclip.core.catalog_schema import MIGRATIONS, SCHEMA_VERSION
-from photoclip.core.errors import CatalogError, DiskFull
+from photoclip.core.errors import CatalogError, PhotoclipError
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -140,57 +144,80 @@ class Catalog:
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        #: True when the file can only be read here (a read-only or full disk); writes are refused.
+        self.read_only = False
+        self.read_only_reason = ""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise CatalogError(
+                f"The library folder {self.path.parent} cannot be made ({exc.strerror or exc})."
+            ) from exc
         self._migrate()
 
     # -- connections -------------------------------------------------------------------------
     def _connect(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            try:
-                conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=60)
-                conn.execute("PRAGMA journal_mode=WAL")
-                conn.execute("PRAGMA synchronous=NORMAL")
-                conn.execute("PRAGMA foreign_keys=ON")
-            except sqlite3.DatabaseError as exc:
-                raise CatalogError.corrupt(self.path, exc) from exc
+            conn = self._open()
             self._local.conn = conn
             with self._lock:
                 self._connections.append(conn)
         return conn
 
+    def _open(self) -> sqlite3.Connection:
+        if not self.read_only:
+            try:
+                return connect(self.path, read_only=False)
+            except sqlite3.Error as exc:
+                if is_corrupt(exc):
+                    raise CatalogError.corrupt(self.path, exc) from exc
+                blocker = write_blocker(self.path.parent)
+                if not self.path.is_file() or blocker is None:
+                    raise CatalogError(f"The library catalog {self.path} cannot be opened ({exc}).") from exc
+                self.read_only, self.read_only_reason = True, blocker
+                log.info("catalog %s opened read-only: %s", self.path, blocker)
+        try:
+            return connect(self.path, read_only=True)
+        except sqlite3.Error as exc:
+            if is_corrupt(exc):
+                raise CatalogError.corrupt(self.path, exc) from exc
+            raise CatalogError(f"The library catalog {self.path} cannot be opened ({exc}).") from exc
+
     def _query(self, sql: str, params: Sequence = ()) -> list[tuple]:
         try:
             return self._connect().execute(sql, params).fetchall()
         except sqlite3.DatabaseError as exc:
-            if "malformed" in str(exc) or "not a database" in str(exc):
+            if is_corrupt(exc):
                 raise CatalogError.corrupt(self.path, exc) from exc
             raise
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction; commits on success, rolls back on any exception."""
+        """A write transaction; commits on success, rolls back on any exception.
+
+        Raises :class:`CatalogError` (read-only) or :class:`DiskFull` with the reason when the
+        catalog cannot be written here.
+        """
+        if self.read_only:
+            raise cannot_write(self.path, self.read_only_reason)
         conn = self._connect()
         if conn.in_transaction:  # nested: part of the outer transaction
             yield conn
             return
         try:
             conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.DatabaseError as exc:
-            if "malformed" in str(exc) or "not a database" in str(exc):
-                raise CatalogError.corrupt(self.path, exc) from exc
-            raise
+        except sqlite3.Error as exc:
+            raise write_failure(self.path, exc) from exc
         try:
             yield conn
             conn.execute("COMMIT")
         except BaseException as exc:
             if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            if isinstance(exc, sqlite3.OperationalError) and "full" in str(exc).lower():
-                raise DiskFull(
-                    f"The disk holding the library is full ({exc}); nothing was half-written. "
-                    "Free some space and try again."
-                ) from exc
+                with suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
+                raise write_failure(self.path, exc) from exc
             raise
 
     def close(self) -> None:
@@ -214,25 +241,48 @@ class Catalog:
                     raise CatalogError.corrupt(self.path, check)
         except sqlite3.DatabaseError as exc:
             raise CatalogError.corrupt(self.path, exc) from exc
+        # Checked before anything is written, so a newer catalog is left exactly as it was.
         if version > SCHEMA_VERSION:
             raise CatalogError(
                 f"The catalog {self.path} was written by a newer photoclip (schema {version}, "
                 f"this program knows {SCHEMA_VERSION}). Update photoclip to open it."
             )
+        if self.read_only:
+            if version < SCHEMA_VERSION:
+                raise cannot_write(self.path, f"{self.read_only_reason}, and the catalog needs an upgrade first")
+            return
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")  # persistent in the file; a no-op once set
+        except sqlite3.Error as exc:
+            raise write_failure(self.path, exc) from exc
         if version == SCHEMA_VERSION:
             return
         if existed and version > 0:
-            self._backup(version)
-        for target in range(version, SCHEMA_VERSION):
-            conn.execute("BEGIN IMMEDIATE")
             try:
+                backup = self._backup(version)
+            except (OSError, sqlite3.Error) as exc:
+                raise CatalogError(
+                    f"The catalog {self.path} needs an upgrade, and a copy must be made first, but it could "
+                    f"not be written to {self.backups_dir} ({exc}). Nothing was changed."
+                ) from exc
+        for target in range(version, SCHEMA_VERSION):
+            try:
+                conn.execute("BEGIN IMMEDIATE")
                 for statement in _split_statements(MIGRATIONS[target]):
                     conn.execute(statement)
                 conn.execute(f"PRAGMA user_version = {target + 1}")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
+                conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                with suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
+                failure = write_failure(self.path, exc)
+                if isinstance(failure, PhotoclipError):
+                    raise failure from exc
+                kept = f" A copy from before the upgrade is in {backup}." if existed and version > 0 else ""
+                raise CatalogError(
+                    f"The catalog {self.path} could not be upgraded from schema {target} ({exc}); "
+                    f"the upgrade was rolled back and the file is as it was.{kept}"
+                ) from exc
 
     def _backup(self, version: int) -> Path:
         """Copies the catalog aside (consistently, through SQLite) before a migration."""

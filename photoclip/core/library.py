@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from photoclip.core.catalog import Catalog, Root
+from photoclip.core.catalog_connection import cannot_write
 from photoclip.core.errors import PhotoclipError
 from photoclip.core.indexer import Indexer, IndexReport, ProgressCallback
 from photoclip.core.lockfile import WriterLock
@@ -130,6 +131,8 @@ class Library:
         """Switches the library to another model. Its vectors are made by the next index run; until
         they cover the library, searches keep using the model that does (see :attr:`search_spec`)."""
         spec = get_model(model_id)
+        if persist and spec.id != self.settings.get("model"):
+            self.check_writable()
         if spec.id != self.spec.id:
             with self._model_lock:
                 self.spec, self._searcher, self._serving = spec, None, None
@@ -265,7 +268,18 @@ class Library:
         return report
 
     def _writing(self) -> _WriterSection:
+        self.check_writable()
         return _WriterSection(self.writer_lock, self._write_mutex)
+
+    @property
+    def read_only(self) -> bool:
+        """True when the library can only be searched here (a read-only or full disk)."""
+        return self.catalog.read_only
+
+    def check_writable(self) -> None:
+        """Raises, saying why, when the library cannot be written here now."""
+        if self.catalog.read_only:
+            raise cannot_write(self.catalog.path, self.catalog.read_only_reason)
 
     # -- searching ---------------------------------------------------------------------------
     def searcher(self) -> Searcher:

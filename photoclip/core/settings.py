@@ -6,6 +6,7 @@ default in one place and another elsewhere.
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 from collections.abc import Callable
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from photoclip.core.atomic import atomic_write_bytes
+from photoclip.core.errors import DiskFull, PhotoclipError
 from photoclip.core.models import registry
 from photoclip.core.models.registry import DEFAULT_MODEL_ID
 from photoclip.core.vectors import EXACT_LIMIT
@@ -108,8 +110,11 @@ class Settings:
             return setting.default
 
     def set(self, key: str, value: Any, *, save: bool = True) -> None:
-        """Validates and stores a setting."""
-        self._values[key] = SETTINGS[key].check(value)
+        """Validates and stores a setting (the file is written only when the value changes)."""
+        value = SETTINGS[key].check(value)
+        if key in self._values and self._values[key] == value:
+            return
+        self._values[key] = value
         if save:
             self.save()
 
@@ -119,8 +124,13 @@ class Settings:
         self.save()
 
     def save(self) -> None:
-        """Writes the settings file atomically."""
-        atomic_write_bytes(self.path, json.dumps(self._values, indent=2, sort_keys=True).encode("utf-8"))
+        """Writes the settings file atomically; raises :class:`PhotoclipError` saying why it cannot."""
+        try:
+            atomic_write_bytes(self.path, json.dumps(self._values, indent=2, sort_keys=True).encode("utf-8"))
+        except OSError as exc:
+            if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
+                raise DiskFull(f"The settings could not be saved: the disk is full ({self.path}).") from exc
+            raise PhotoclipError(f"The settings could not be saved to {self.path} ({exc.strerror or exc}).") from exc
 
     def as_dict(self) -> dict[str, Any]:
         """Every declared setting with its current value."""
