@@ -2,7 +2,10 @@
 
 It answers HEAD and GET on ``/{repo}/resolve/{revision}/{filename}`` the way the Hub does for an
 LFS file (ETag = the file's SHA-256), honours ``Range`` requests, and can misbehave on purpose:
-cut the connection part-way through a response, or send bytes that do not match the ETag.
+cut the connection part-way through a response, send bytes that do not match the ETag, answer every
+GET with 200 and half the file whatever range was asked for, or stream far more bytes than the file
+has. ``refuse_after`` answers 503 once that many GETs were served: a client that would retry forever
+then ends, so a test of it fails instead of hanging.
 """
 
 from __future__ import annotations
@@ -21,6 +24,11 @@ class HubFile:
     data: bytes
     cut_first_response_at: int | None = None  # close the connection after this many body bytes, once
     corrupt: bool = False  # serve altered bytes under the true ETag
+    half_and_ignore_range: bool = False  # every GET: 200 with the first half of the file, ranges ignored
+    extra_bytes: int = 0  # stream this many bytes more than the file has after it
+    send_length: bool = True  # False: no Content-Length on GET, the body ends when the connection closes
+    refuse_after: int | None = None  # answer 503 to GETs after this many
+    gets: int = 0  # GET requests answered so far
     served: int = 0  # body bytes sent so far
 
 
@@ -58,7 +66,10 @@ class FakeHub:
                 self.send_header("X-Linked-Etag", f'"{digest}"')
                 self.send_header("X-Linked-Size", str(len(item.data)))
                 self.send_header("Accept-Ranges", "bytes")
-                self.send_header("Content-Length", str(length))
+                if length is not None:
+                    self.send_header("Content-Length", str(length))
+                else:
+                    self.send_header("Connection", "close")
                 for name, value in extra:
                     self.send_header(name, value)
                 self.end_headers()
@@ -84,6 +95,21 @@ class FakeHub:
                     self.send_header("Content-Length", "0")
                     self.end_headers()
                     return
+                item.gets += 1
+                if item.refuse_after is not None and item.gets > item.refuse_after:
+                    self.send_response(503)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                if item.half_and_ignore_range:
+                    body = item.data[: len(item.data) // 2]
+                    self._headers(item, 200, len(body))
+                    self.wfile.write(body)
+                    item.served += len(body)
+                    return
+                if item.extra_bytes:
+                    self._send_too_much(item)
+                    return
                 data = bytearray(item.data)
                 if item.corrupt:
                     data[len(data) // 2] ^= 0xFF
@@ -106,6 +132,23 @@ class FakeHub:
                     return
                 self.wfile.write(body)
                 item.served += len(body)
+
+            def _send_too_much(self, item):
+                total = len(item.data) + item.extra_bytes
+                self._headers(item, 200, total if item.send_length else None)
+                self.close_connection = not item.send_length
+                try:
+                    self.wfile.write(item.data)
+                    item.served += len(item.data)
+                    block = b"\0" * (1 << 20)
+                    sent = 0
+                    while sent < item.extra_bytes:
+                        piece = block[: item.extra_bytes - sent]
+                        self.wfile.write(piece)
+                        sent += len(piece)
+                        item.served += len(piece)
+                except (BrokenPipeError, ConnectionResetError):
+                    self.close_connection = True  # the client hung up: what a careful one does
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()

@@ -110,3 +110,43 @@ def test_no_network_gives_a_message_that_says_what_to_do(spec, tmp_path):
     message = str(raised.value)
     assert "Could not download" in message and "--weights" in message and "photoclip-tiny" in message
     assert time.monotonic() - started < 60
+
+
+def test_a_mirror_that_never_sends_the_rest_is_given_up_on(hub, spec, tmp_path, monkeypatch):
+    # Every GET gets 200 and the first half of the file, whatever range was asked for. The download
+    # must give up after a few attempts that bring nothing new, with the network message, instead
+    # of asking again forever (the stand-in answers 503 after 100 GETs so that a loop ends).
+    item = HubFile(PAYLOAD, half_and_ignore_range=True, refuse_after=100)
+    hub.files["test-org/clip-model/open_clip_model.safetensors"] = item
+    pauses = []
+    monkeypatch.setattr(download.time, "sleep", pauses.append)  # record the back-off instead of waiting it
+    with pytest.raises(ModelError) as raised:
+        download.download_weights(spec, endpoint=hub.endpoint, target_dir=tmp_path / "models")
+    message = str(raised.value)
+    assert "Could not download" in message and "--weights" in message and "photoclip-tiny" in message
+    assert "503" not in message  # it gave up by itself, not because the stand-in stopped answering
+    assert item.gets <= download._RETRIES + 2
+    assert len(pauses) == download._RETRIES and pauses == sorted(pauses) and pauses[-1] > pauses[0] > 0
+
+
+@pytest.mark.parametrize("send_length", [True, False], ids=["content-length", "until-close"])
+def test_a_server_sending_more_than_it_announced_is_stopped_at_the_size(hub, spec, tmp_path, send_length):
+    # The hub announces a 1 MB file and then streams 40 MB more: nothing past 1 MB may reach the disk.
+    small = PAYLOAD[: 1 << 20]
+    item = HubFile(small, extra_bytes=40 << 20, send_length=send_length)
+    hub.files["test-org/clip-model/open_clip_model.safetensors"] = item
+    seen = []
+    with pytest.raises(ModelError, match="more than the 1,048,576 bytes") as raised:
+        download.download_weights(
+            spec,
+            endpoint=hub.endpoint,
+            target_dir=tmp_path / "models",
+            progress=lambda done, total: seen.append((done, total)),
+        )
+    assert "run the command again" in str(raised.value).lower() or "--weights" in str(raised.value)
+    assert seen and max(done for done, _ in seen) <= len(small)
+    assert not list((tmp_path / "models").glob("open_clip_model.safetensors*"))  # the part file is gone
+    # Once the server behaves, the same download succeeds.
+    hub.files["test-org/clip-model/open_clip_model.safetensors"] = HubFile(small)
+    path = download.download_weights(spec, endpoint=hub.endpoint, target_dir=tmp_path / "models")
+    assert path.read_bytes() == small

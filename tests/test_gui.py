@@ -216,6 +216,7 @@ def test_a_missing_root_shows_offline_and_keeps_its_photos(qtbot, window, tmp_pa
 
 def test_auto_tag_an_album_then_review_and_filter_by_tag(qtbot, window, tmp_path):
     from photoclip.core.albums import resolve_album
+    from photoclip.core.xmp import read_keywords, sidecar_path
     from photoclip.gui.menus import photo_menu
     from photoclip.gui.sidebar import KindRole, TagRole
     from photoclip.gui.tagging_ui import AutoTagDialog, run_auto_tag
@@ -229,8 +230,9 @@ def test_auto_tag_an_album_then_review_and_filter_by_tag(qtbot, window, tmp_path
     chosen = dialog.label_set()
     assert chosen.labels == ("red circle", "blue square", "green triangle", "yellow star")
     with qtbot.waitSignal(win.tagging_finished, timeout=60_000) as finished:
-        run_auto_tag(win, album, chosen)
+        run_auto_tag(win, album, chosen, export=True, include_suggested=True)
     assert finished.args[0].tagged >= 10
+    assert "XMP sidecar" in win.statusBar().currentMessage()
 
     tag_items = [win.sidebar.topLevelItem(i) for i in range(win.sidebar.topLevelItemCount())]
     tags_header = next(item for item in tag_items if item.text(0) == "Tags")
@@ -249,8 +251,11 @@ def test_auto_tag_an_album_then_review_and_filter_by_tag(qtbot, window, tmp_path
     menu = photo_menu(win, [photo])
     tags_menu = next(a.menu() for a in menu.actions() if a.text() == "Tags")
     entry = next(a.menu() for a in tags_menu.actions() if a.text().startswith("red circle"))
+    sidecar = sidecar_path(photo.path)
+    assert "red circle" in read_keywords(sidecar)
     next(a for a in entry.actions() if a.text().startswith("Reject")).trigger()
     assert "red circle" not in win.tag_store.labels(photo.id)
+    qtbot.waitUntil(lambda: "red circle" not in read_keywords(sidecar), timeout=30_000)  # the sidecar follows
 
 
 def test_painting_and_sidebar_refreshes_do_not_drain_references_to_none(qtbot, window, tmp_path):

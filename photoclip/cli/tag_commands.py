@@ -23,7 +23,12 @@ def add_parsers(command: Callable[[str, str], argparse.ArgumentParser]) -> None:
     tag.add_argument(
         "--export-xmp",
         action="store_true",
-        help="also write the tags to XMP sidecars (photo.jpg.xmp); photos are never modified",
+        help="also write the accepted tags to XMP sidecars (photo.jpg.xmp); photos are never modified",
+    )
+    tag.add_argument(
+        "--include-suggested",
+        action="store_true",
+        help="with --export-xmp: write the suggested tags you have not reviewed yet too",
     )
     tag.add_argument("--list-sets", action="store_true", help="list the label sets and exit")
 
@@ -52,6 +57,10 @@ def cmd_tag(args: argparse.Namespace) -> int:
     from photoclip.core.albums import resolve_album
     from photoclip.core.tagging import LabelSet, Tagger, label_sets, parse_labels
 
+    if args.include_suggested and not args.export_xmp:
+        raise PhotoclipError(
+            "--include-suggested only changes what --export-xmp writes; add --export-xmp to write sidecars."
+        )
     with open_library(args) as library:
         tagger = Tagger(library)
         sets = label_sets(tagger.store)
@@ -90,27 +99,13 @@ def cmd_tag(args: argparse.Namespace) -> int:
         for label, count in sorted(report.per_label.items(), key=lambda kv: -kv[1])[:15]:
             print(f"  {label:24} {count}")
         if args.export_xmp:
-            written = export_xmp(library, album.photo_ids)
-            print(f"Wrote tags to {written} XMP sidecar files (the photos themselves were not touched).")
+            from photoclip.core.xmp_export import export_sidecars
+
+            exported = export_sidecars(library.catalog, album.photo_ids, include_suggested=args.include_suggested)
+            print(exported.summary())
+            for line in exported.problems():
+                print(line, file=sys.stderr)
     return 0
-
-
-def export_xmp(library: object, photo_ids: list[int]) -> int:
-    """Writes each photo's visible tags to its sidecar; returns how many sidecars were written."""
-    from photoclip.core.tag_store import TagStore
-    from photoclip.core.xmp import write_keywords
-
-    store = TagStore(library.catalog)
-    written = 0
-    for photo in library.catalog.photos_by_ids(photo_ids):
-        labels = store.labels(photo.id)
-        if labels and photo.online:
-            try:
-                write_keywords(photo.path, labels)
-                written += 1
-            except OSError as exc:
-                print(f"  could not write the sidecar of {photo.path}: {exc}", file=sys.stderr)
-    return written
 
 
 def cmd_tags(args: argparse.Namespace) -> int:
@@ -129,6 +124,14 @@ def cmd_tags(args: argparse.Namespace) -> int:
             store.reject(photo.id, label)
         for label in args.add:
             store.add(photo.id, label)
+        if args.accept or args.reject or args.add:
+            from photoclip.core.xmp_export import follow_review
+
+            followed = follow_review(library.catalog, photo.id)
+            for sidecar in followed.written:
+                print(f"Updated the XMP sidecar {sidecar} to match these tags.")
+            for line in followed.problems():
+                print(line, file=sys.stderr)
         tags = store.tags(photo.id)
         if not tags:
             print("No tags.")

@@ -25,6 +25,7 @@ from photoclip.core.tagging import LabelSet, Tagger, TagReport, label_sets, pars
 
 if TYPE_CHECKING:
     from photoclip.core.catalog import PhotoRow
+    from photoclip.core.xmp_export import XmpExportReport
     from photoclip.gui.main_window import MainWindow
 
 OWN_WORDS = "Your own words…"
@@ -50,7 +51,12 @@ class AutoTagDialog(QDialog):
         self.save_as.setPlaceholderText("save these words as a label set (optional name)")
         self.choice.currentIndexChanged.connect(self._changed)
         self.redo = QCheckBox("Tag again photos this label set has already tagged")
-        self.export = QCheckBox("Also write tags to XMP sidecars (photo.jpg.xmp) for digiKam, darktable, Lightroom")
+        self.export = QCheckBox(
+            "Also write accepted tags to XMP sidecars (photo.jpg.xmp) for digiKam, darktable, Lightroom"
+        )
+        self.include_suggested = QCheckBox("… and the suggested tags not reviewed yet")
+        self.include_suggested.setEnabled(False)
+        self.export.toggled.connect(self.include_suggested.setEnabled)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Tag")
         buttons.accepted.connect(self.accept)
@@ -64,6 +70,7 @@ class AutoTagDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.redo)
         layout.addWidget(self.export)
+        layout.addWidget(self.include_suggested)
         layout.addWidget(buttons)
         self._changed()
 
@@ -102,11 +109,24 @@ def auto_tag(window: MainWindow, album: Album) -> None:
         return
     if not label_set.builtin and not label_set.name.startswith("custom: "):
         window.tag_store.save_label_set(label_set.name, label_set.labels)
-    run_auto_tag(window, album, label_set, redo=dialog.redo.isChecked(), export=dialog.export.isChecked())
+    run_auto_tag(
+        window,
+        album,
+        label_set,
+        redo=dialog.redo.isChecked(),
+        export=dialog.export.isChecked(),
+        include_suggested=dialog.include_suggested.isChecked(),
+    )
 
 
 def run_auto_tag(
-    window: MainWindow, album: Album, label_set: LabelSet, *, redo: bool = False, export: bool = False
+    window: MainWindow,
+    album: Album,
+    label_set: LabelSet,
+    *,
+    redo: bool = False,
+    export: bool = False,
+    include_suggested: bool = False,
 ) -> None:
     """Tags the album in the background; progress in the status bar, ``tagging_finished`` at the end."""
     relay = _TagProgress(window)
@@ -117,24 +137,28 @@ def run_auto_tag(
     window._tagging_stop = stop
     library = window.library
 
-    def job() -> TagReport:
+    def job() -> tuple[TagReport, XmpExportReport | None]:
         report = Tagger(library).tag(
             album.photo_ids, label_set, album=album.description, redo=redo, progress=relay.progress.emit, stop=stop
         )
-        if export:
-            from photoclip.cli.tag_commands import export_xmp
+        if not export:
+            return report, None
+        from photoclip.core.xmp_export import export_sidecars
 
-            export_xmp(library, album.photo_ids)
-        return report
+        return report, export_sidecars(library.catalog, album.photo_ids, include_suggested=include_suggested)
 
-    def done(report: TagReport) -> None:
+    def done(outcome: tuple[TagReport, XmpExportReport | None]) -> None:
+        report, exported = outcome
         window.statusBar().showMessage(
             f"Tagged {report.tagged:,} of {report.photos:,} photos of {album.description} "
-            f"({report.tags:,} tags, {report.skipped:,} already tagged)",
+            f"({report.tags:,} tags, {report.skipped:,} already tagged)"
+            + (f". {exported.summary()}" if exported else ""),
             20000,
         )
         window.refresh_sidebar()
         window.tagging_finished.emit(report)
+        if exported and exported.problems():
+            QMessageBox.warning(window, "XMP sidecars", "\n".join(exported.problems()))
 
     window.statusBar().showMessage(f"Tagging {album.description}…")
     window.tasks.run(job, done=done, error=lambda exc: QMessageBox.warning(window, "Auto-tag", str(exc)))
@@ -168,6 +192,7 @@ def _change(window: MainWindow, photo_id: int, action: str, label: str) -> None:
     getattr(window.tag_store, action)(photo_id, label)
     window.refresh_sidebar()
     window.photos.invalidate({photo_id})
+    follow_sidecars(window, [photo_id])
 
 
 def _add_tag(window: MainWindow, photos: list[PhotoRow]) -> None:
@@ -176,6 +201,23 @@ def _add_tag(window: MainWindow, photos: list[PhotoRow]) -> None:
         for photo in photos:
             window.tag_store.add(photo.id, label)
         window.refresh_sidebar()
+        follow_sidecars(window, [photo.id for photo in photos])
+
+
+def follow_sidecars(window: MainWindow, photo_ids: list[int]) -> None:
+    """Brings the sidecars photoclip wrote for these photos in line with their reviewed tags, in the background."""
+    from photoclip.core.xmp_export import follow_review
+
+    catalog = window.library.catalog
+
+    def job() -> list[str]:
+        return [line for photo_id in photo_ids for line in follow_review(catalog, photo_id).problems()]
+
+    def done(problems: list[str]) -> None:
+        if problems:
+            window.statusBar().showMessage(" ".join(problems), 20000)
+
+    window.tasks.run(job, done=done, error=lambda exc: QMessageBox.warning(window, "XMP sidecars", str(exc)))
 
 
 def _add_to_collection(window: MainWindow, photos: list[PhotoRow]) -> None:

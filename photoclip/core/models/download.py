@@ -4,10 +4,12 @@
 its size and SHA-256 (the Hub's LFS etag), and the user's token if they have one. The bytes
 themselves are fetched here, into a ``.part`` file that survives an interrupted run: a broken
 connection is retried from where it stopped, and the next run carries on from the bytes already
-on disk (the hub client's own transfer starts over in a new temporary file each time). The
-finished file must match the announced SHA-256 and any digest pinned in the registry; a file that
-does not is deleted, never loaded. ``PHOTOCLIP_HF_ENDPOINT`` (or the hub client's ``HF_ENDPOINT``)
-names a mirror.
+on disk (the hub client's own transfer starts over in a new temporary file each time). Retries
+are bounded: attempts that bring no new bytes wait longer each time and end the download after a
+few; and nothing past the announced size is ever written (a server that sends more is cut off and
+its partial file deleted). The finished file must match the announced SHA-256 and any digest
+pinned in the registry; a file that does not is deleted, never loaded. ``PHOTOCLIP_HF_ENDPOINT``
+(or the hub client's ``HF_ENDPOINT``) names a mirror.
 """
 
 from __future__ import annotations
@@ -28,8 +30,11 @@ from photoclip.core.models.registry import ModelSpec
 
 ENDPOINT_ENV = "PHOTOCLIP_HF_ENDPOINT"
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_PART_SUFFIX = re.compile(r"(\.[0-9a-f]{16})?\.part$")
 _CHUNK = 1 << 20
-_RETRIES = 5
+_RETRIES = 5  # attempts in a row that bring no new bytes before the download gives up
+_FIRST_BACKOFF_S = 0.5  # the wait after the first such attempt; it doubles with each one after it
+_MAX_BACKOFF_S = 8.0
 
 #: progress(bytes_done, bytes_total or None)
 DownloadProgress = Callable[[int, int | None], None]
@@ -96,6 +101,9 @@ def download_weights(
         expected = {d for d in (digest, (spec.sha256 or {}).get(filename)) if d}
         if not expected:
             raise ModelError(f"The server gave no checksum for {filename}; it was not trusted. Try again later.")
+        if not size:
+            # Without an announced size nothing bounds what the server may stream onto the disk.
+            raise ModelError(f"The server gave no size for {filename}; it was not trusted. Try again later.")
         part = target_dir / f"{filename}.{sorted(expected)[0][:16]}.part"
         _fetch(url, part, size, headers, progress, cancel, spec)
         verify_file(part, expected)
@@ -136,53 +144,97 @@ def _is_missing_file(exc: Exception) -> bool:
 def _fetch(
     url: str,
     part: Path,
-    size: int | None,
+    size: int,
     headers: dict,
     progress: DownloadProgress | None,
     cancel: threading.Event | None,
     spec: ModelSpec,
 ) -> None:
-    """Downloads ``url`` into ``part``, continuing from what it already holds."""
-    failures = 0
-    while True:
-        have = part.stat().st_size if part.exists() else 0
-        if size is not None and have == size:
-            return
-        if size is not None and have > size:
-            part.unlink()
-            have = 0
-        request = urllib.request.Request(url, headers={**headers, "Accept-Encoding": "identity"})
-        if have:
-            request.add_header("Range", f"bytes={have}-")
+    """Downloads ``url`` into ``part``, continuing from what it already holds.
+
+    An attempt that leaves the part file larger than it has ever been is progress, and the next
+    one starts at once. One that does not (an error, or a server that answers every range with the
+    same few bytes) is a stall: the next waits longer, and after ``_RETRIES`` stalls in a row the
+    download gives up with the network message instead of asking again forever.
+    """
+    have = part.stat().st_size if part.exists() else 0
+    if have > size:
+        part.unlink()
+        have = 0
+    best = have
+    stalls = 0
+    while have < size:
+        problem: Exception | None = None
         try:
-            with urllib.request.urlopen(request, timeout=30) as response:
-                if have and response.status != 206:
-                    have = 0  # the server ignored the range: start again
-                total = size or (int(response.headers.get("Content-Length", 0)) + have) or None
-                with open(part, "ab" if have else "wb") as out:
-                    done = have
-                    while block := response.read(_CHUNK):
-                        if cancel is not None and cancel.is_set():
-                            raise DownloadCancelled("Download stopped; it carries on from here next time.")
-                        out.write(block)
-                        done += len(block)
-                        failures = 0
-                        if progress is not None:
-                            progress(done, total)
-            if size is None or part.stat().st_size >= size:
-                return
-        except DownloadCancelled:
+            _fetch_once(url, part, have, size, headers, progress, cancel, spec)
+        except (DownloadCancelled, _TooLarge):
             raise
         except urllib.error.HTTPError as exc:
-            if exc.code == 416:  # asked for bytes past the end: the part file is stale
-                part.unlink(missing_ok=True)
-                continue
-            raise ModelError(_network_message(spec, exc)) from exc
-        except (TimeoutError, OSError, http.client.HTTPException) as exc:
-            failures += 1
-            if failures > _RETRIES:
+            if exc.code != 416:
                 raise ModelError(_network_message(spec, exc)) from exc
-            time.sleep(min(2**failures * 0.25, 8))
+            part.unlink(missing_ok=True)  # asked for bytes past the end: the part file is stale
+            problem = exc
+        except (TimeoutError, OSError, http.client.HTTPException) as exc:
+            problem = exc
+        have = part.stat().st_size if part.exists() else 0
+        if have > best:
+            best = have
+            stalls = 0
+            continue
+        stalls += 1
+        if stalls > _RETRIES:
+            problem = problem or ConnectionError(
+                f"the server stopped at {have:,} of {size:,} bytes {stalls} times in a row"
+            )
+            raise ModelError(_network_message(spec, problem)) from problem
+        time.sleep(min(_FIRST_BACKOFF_S * 2 ** (stalls - 1), _MAX_BACKOFF_S))
+
+
+class _TooLarge(ModelError):
+    """The server sent more bytes than it announced for the file."""
+
+
+def _fetch_once(
+    url: str,
+    part: Path,
+    have: int,
+    size: int,
+    headers: dict,
+    progress: DownloadProgress | None,
+    cancel: threading.Event | None,
+    spec: ModelSpec,
+) -> None:
+    """One GET: appends to ``part`` from byte ``have`` (or rewrites it if the server ignores the range).
+
+    Never writes past ``size``: it reads at most one byte more than the file can still hold, and a
+    server that has that byte to give is sending something else (or endless data), so the part
+    file is deleted and :class:`_TooLarge` raised before that byte reaches the disk.
+    """
+    request = urllib.request.Request(url, headers={**headers, "Accept-Encoding": "identity"})
+    if have:
+        request.add_header("Range", f"bytes={have}-")
+    with urllib.request.urlopen(request, timeout=30) as response:
+        if have and response.status != 206:
+            have = 0  # the server ignored the range: start again
+        with open(part, "ab" if have else "wb") as out:
+            done = have
+            while block := response.read(min(_CHUNK, size - done + 1)):
+                if cancel is not None and cancel.is_set():
+                    raise DownloadCancelled("Download stopped; it carries on from here next time.")
+                if done + len(block) > size:
+                    out.close()
+                    part.unlink(missing_ok=True)
+                    name = _PART_SUFFIX.sub("", part.name)
+                    raise _TooLarge(
+                        f"The server sent more than the {size:,} bytes it announced for {name} of the {spec.id} "
+                        "model, so the download was stopped and its partial file deleted. Run the command again "
+                        f"later or name another mirror in {ENDPOINT_ENV}; or download the file on another machine "
+                        "and run: photoclip --weights FILE ..."
+                    )
+                out.write(block)
+                done += len(block)
+                if progress is not None:
+                    progress(done, size)
 
 
 def verify_file(path: Path, expected: set[str]) -> None:
@@ -191,7 +243,7 @@ def verify_file(path: Path, expected: set[str]) -> None:
     if actual not in expected:
         path.unlink(missing_ok=True)
         raise ModelError(
-            f"The downloaded file {path.name.split('.part')[0]} is corrupt (SHA-256 {actual[:12]}… does not "
+            f"The downloaded file {_PART_SUFFIX.sub('', path.name)} is corrupt (SHA-256 {actual[:12]}… does not "
             f"match {sorted(expected)[0][:12]}…). It was deleted; run the command again to download it afresh."
         )
 
