@@ -14,7 +14,7 @@ import zlib
 from pathlib import Path
 
 import numpy as np
-from pictures import jpeg_with_orientation, spec_for
+from pictures import jpeg_with_orientation, spec_for, write_grey16_png
 from PIL import Image
 
 from photoclip.smallclip import shapes
@@ -73,6 +73,9 @@ def make_corpus(folder: Path) -> dict[str, str]:
         ),
         "ok",
     )
+    # A small file of a huge 16-bit picture (64 MP, 128 MB of pixels): decoded reduced, within the budget.
+    write_grey16_png(folder / "huge-16-bit-grey.png", 8000, 8000)
+    expect["huge-16-bit-grey.png"] = "ok"
     rgba = good.convert("RGBA")
     rgba.putalpha(128)
     put("translucent.png", _save(rgba, "PNG"), "ok")

@@ -1,11 +1,21 @@
-"""Test pictures: generated shapes with known colour and shape, written like a user's photos."""
+"""Test pictures: generated shapes with known colour and shape, written like a user's photos, and huge
+pictures in small files.
+
+A 15000×15000 16-bit greyscale PNG is 450 MB of pixels but well under a megabyte on disk when most
+rows repeat the row above (PNG's "Up" filter turns such a row into zeros, which deflate squeezes
+to almost nothing). ``write_grey16_png`` writes it row by row, so the test itself never needs the
+memory it checks.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import random
+import struct
+import zlib
 from pathlib import Path
 
+import numpy as np
 from PIL import Image
 
 from photoclip.smallclip import shapes
@@ -63,4 +73,34 @@ def jpeg_with_orientation(path: Path, image: Image.Image, orientation: int, qual
     stored.save(path, "JPEG", quality=quality, exif=exif.tobytes())
     # sanity: correcting what was stored must give the picture back
     assert ImageOps.exif_transpose(Image.open(path)).size == image.size
+    return path
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+
+def write_grey16_png(path: Path, width: int, height: int, bands: int = 12) -> Path:
+    """Writes a 16-bit greyscale PNG of horizontal bands, each a left-to-right ramp of its own slope.
+
+    The values use the whole 16-bit range, so decoding must scale them down rather than clip them.
+    """
+    columns = np.arange(width, dtype=np.float64) / max(width - 1, 1)
+    band_height = max(1, -(-height // bands))
+    repeat_above = b"\x02" + bytes(2 * width)  # filter "Up" and zeros: the same pixels as the row above
+    compressor = zlib.compressobj(6)
+    parts = []
+    for row in range(height):
+        if row % band_height == 0:
+            band = row // band_height
+            slope = 0.3 + 0.7 * ((band * 5) % bands) / max(bands - 1, 1)
+            ramp = (65535 * (columns * slope + (1 - slope) * (band % 2))).clip(0, 65535).astype(">u2")
+            parts.append(compressor.compress(b"\x00" + ramp.tobytes()))
+        else:
+            parts.append(compressor.compress(repeat_above))
+    parts.append(compressor.flush())
+    header = struct.pack(">IIBBBBB", width, height, 16, 0, 0, 0, 0)
+    path.write_bytes(
+        b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", b"".join(parts)) + _chunk(b"IEND", b"")
+    )
     return path

@@ -2,7 +2,11 @@
 
 One decode serves both the model and the grid thumbnail. JPEGs are decoded at 1/2, 1/4 or 1/8
 scale by libjpeg itself (``Image.draft``) when the model and the thumbnail need no more pixels,
-which on phone-sized photos costs a fraction of a full decode.
+which on phone-sized photos costs a fraction of a full decode; HEIF files use an embedded
+thumbnail when one is a large enough scaled copy (pillow-heif's ``draft``). Other formats have no
+reduced decode in Pillow: they are reduced right after loading, before any mode conversion or
+turning upright, so the decoded picture is the only full-size buffer. Each decode first reserves
+the memory it will hold from the budget shared by all decoding threads (``decode_memory``).
 """
 
 from __future__ import annotations
@@ -17,10 +21,11 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
+from photoclip.core.decode_memory import DECODE_MEMORY, MemoryBudget
 from photoclip.core.errors import FileVanished, ImageError
+from photoclip.core.rgb_conversion import decode_bytes, to_reduced_rgb
 
 SUPPORTED_EXTENSIONS = frozenset(
     {".jpg", ".jpeg", ".jpe", ".jfif", ".png", ".webp", ".gif", ".bmp", ".tif", ".tiff", ".heic", ".heif", ".hif"}
@@ -130,26 +135,25 @@ def _orientation(image: Image.Image) -> int:
         return 1
 
 
-def _to_rgb(image: Image.Image) -> Image.Image:
-    """RGB for any mode: transparency over white, 16-bit and float scaled down, not clipped."""
-    if image.mode == "RGB":
-        return image
-    if image.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
-        array = np.asarray(image, dtype=np.float64)
-        high = array.max() if array.size else 1.0
-        scale = 255.0 / (65535.0 if high > 255 else max(high, 1.0))
-        return Image.fromarray(np.clip(array * scale, 0, 255).astype(np.uint8), "L").convert("RGB")
-    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
-        rgba = image.convert("RGBA")
-        background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-        return Image.alpha_composite(background, rgba).convert("RGB")
-    return image.convert("RGB")
+# How each EXIF orientation is undone (the same table as ImageOps.exif_transpose), applied to the
+# reduced picture rather than the full-size one.
+_UPRIGHT = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
 
 
-def decode(data: bytes, *, min_short_side: int = 0, name: str = "") -> DecodedPhoto:
+def decode(data: bytes, *, min_short_side: int = 0, name: str = "", budget: MemoryBudget | None = None) -> DecodedPhoto:
     """Decodes a photo from its bytes: upright, RGB, at least ``min_short_side`` px on its short side
-    when the file has that many (JPEGs are decoded at reduced scale down to that size).
+    when the file has that many (reduced by a whole factor down to that size; 0: full size).
 
+    The memory the decode holds is reserved from ``budget`` (default: :data:`DECODE_MEMORY`, shared
+    by every decoding thread) first, waiting while other decodes hold it.
     Raises :class:`ImageError` with a readable reason for anything that is not a usable image.
     """
     if Path(name).suffix.lower() in (".heic", ".heif", ".hif"):
@@ -176,17 +180,25 @@ def decode(data: bytes, *, min_short_side: int = 0, name: str = "") -> DecodedPh
             )
         if full_w <= 0 or full_h <= 0:
             raise ImageError("the image has no pixels")
-        if min_short_side and image.format == "JPEG":
-            # draft() guarantees both sides at least the size asked, in the stored (unrotated) frame.
+        if min_short_side:
+            # A reduced decode where the format has one (JPEG, HEIF's embedded thumbnails; for the
+            # others draft() does nothing). Both sides stay at least the size asked, in the stored
+            # (unrotated) frame.
             image.draft("RGB", (min_short_side, min_short_side))
-        # Decode before reading EXIF: for some formats (PNG) reading EXIF decodes the pixels, and a
-        # failure there must not be swallowed with the EXIF and leave a half-decoded image behind.
-        image.load()
-        orientation = _orientation(image)
-        taken_at = _exif_datetime(image)
-        if orientation != 1:
-            image = ImageOps.exif_transpose(image)
-        image = _to_rgb(image)
+        # The short side is the short side whichever way the photo is turned.
+        factor = max(1, min(image.size) // min_short_side) if min_short_side else 1
+        with (budget or DECODE_MEMORY).reserve(decode_bytes(image.format, image.mode, image.size, factor)):
+            # Decode before reading EXIF: for some formats (PNG) reading EXIF decodes the pixels, and a
+            # failure there must not be swallowed with the EXIF and leave a half-decoded image behind.
+            image.load()
+            orientation = _orientation(image)
+            taken_at = _exif_datetime(image)
+            source, image = image, to_reduced_rgb(image, factor)
+            if image is not source:
+                source.close()  # the full-size pixels go now, while this decode still holds their bytes
+            del source
+            if orientation in _UPRIGHT:
+                image = image.transpose(_UPRIGHT[orientation])
     except ImageError:
         raise
     except Image.DecompressionBombError as exc:

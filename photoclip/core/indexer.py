@@ -3,7 +3,9 @@
 The pipeline: a scan (stat only) finds new, changed and vanished files; a small pool of decode
 threads reads each new file once, fingerprints its bytes, decodes it at reduced scale, writes its
 grid thumbnail and prepares the model input; the calling thread batches those inputs through the
-model and is the only writer of the catalog and the vector index.
+model and is the only writer of the catalog and the vector index. The decode threads share one
+memory budget (``decode_memory.DECODE_MEMORY``): a small file holding a huge picture waits its turn
+rather than being decoded next to several others.
 
 A file whose bytes match a photo that vanished in the same run is a move: the photo keeps its id,
 vector and tags. A file whose bytes match a photo already embedded is a copy: it gets that vector.
