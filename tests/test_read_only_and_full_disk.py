@@ -92,8 +92,7 @@ def test_a_full_disk_is_not_called_damaged(library_on_small_disk):
     disk.fill()
     catalog = Catalog(library / "catalog.sqlite3")
     assert catalog.counts()["photos"] == 12
-    with pytest.raises(PhotoclipError) as raised:
-        with catalog.transaction() as conn:
-            conn.execute("INSERT INTO meta (key, value) VALUES ('big', ?)", ("x" * 2_000_000,))
+    with pytest.raises(PhotoclipError) as raised, catalog.transaction() as conn:
+        conn.execute("INSERT INTO meta (key, value) VALUES ('big', ?)", ("x" * 2_000_000,))
     assert isinstance(raised.value, DiskFull | CatalogError) and "damaged" not in str(raised.value)
     catalog.close()
