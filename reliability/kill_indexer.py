@@ -65,6 +65,8 @@ def check_library(
         assert set(index.ids().tolist()) == catalog_ids, f"index and catalog disagree ({index.last_open})"
         rows = opened.catalog._query("SELECT COUNT(*), COUNT(DISTINCT photo_id) FROM embeddings")[0]
         assert rows[0] == rows[1], "a photo has two vectors"
+        leftovers = [p.name for p in opened.paths.index_dir.iterdir() if p.name.endswith(".tmp")]
+        assert not leftovers, f"temporaries of killed saves left in the index folder: {leftovers}"
         if complete:
             status = opened.status()
             assert status.pending == 0 and status.embedded == expected_photos, status

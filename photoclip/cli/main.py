@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import argparse
 import logging
+import math
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from photoclip import __version__
 
@@ -23,6 +24,33 @@ EXAMPLES = """examples:
   photoclip similar ~/Pictures/cat.jpg  photos like this one
   photoclip demo                        try it offline on generated pictures
 """
+
+
+def at_least(minimum: int) -> Callable[[str], int]:
+    """An argparse type: a whole number no smaller than ``minimum``."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be {minimum} or more, not {value}")
+        return value
+
+    parse.__name__ = "number"  # what argparse names in its message
+    return parse
+
+
+def score(text: str) -> float:
+    """An argparse type: a cosine score from -1 to 1."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
+    if not math.isfinite(value) or not -1.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be a number from -1 to 1, not {text}")
+    return value
 
 
 def _common(parser: argparse.ArgumentParser, top: bool) -> None:
@@ -48,9 +76,12 @@ def _common(parser: argparse.ArgumentParser, top: bool) -> None:
 
 
 def _search_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("-n", "--limit", type=int, default=20, help="how many results (default 20)")
+    parser.add_argument("-n", "--limit", type=at_least(1), default=20, help="how many results (default 20)")
     parser.add_argument(
-        "--min-score", type=float, default=None, help="relevance cut-off (default: the model's; 0 lists everything)"
+        "--min-score",
+        type=score,
+        default=None,
+        help="relevance cut-off from -1 to 1 (default: the model's; 0 lists everything)",
     )
     parser.add_argument("--sort", choices=("relevance", "date", "date-asc"), default="relevance")
     parser.add_argument("--root", action="append", metavar="DIR", help="only photos under this watched folder")
@@ -113,9 +144,11 @@ def build_parser() -> argparse.ArgumentParser:
     models.add_argument("--json", action="store_true")
 
     demo = command("demo", "build a demo library of generated pictures, indexed with the bundled small model")
-    demo.add_argument("--count", type=int, default=300, help="how many pictures (default 300)")
+    demo.add_argument("--count", type=at_least(1), default=300, help="how many pictures (default 300)")
     demo.add_argument("--folder", metavar="DIR", help="where to write them (default: inside the demo library)")
-    demo.add_argument("--max-size", type=int, default=1600, help="largest picture side in px (default 1600)")
+    demo.add_argument(
+        "--max-size", type=at_least(64), default=1600, help="largest picture side in px, 64 or more (default 1600)"
+    )
     from photoclip.cli import tag_commands
 
     tag_commands.add_parsers(command)

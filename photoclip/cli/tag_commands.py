@@ -70,8 +70,13 @@ def cmd_tag(args: argparse.Namespace) -> int:
                 preview = ", ".join(label_set.labels[:8]) + (" …" if len(label_set.labels) > 8 else "")
                 print(f"{name:14} {len(label_set.labels):4d} labels ({kind}): {preview}")
             return 0
-        if args.labels:
+        if args.labels is not None:
             labels = parse_labels(args.labels)
+            if not labels:
+                raise PhotoclipError(
+                    f"No labels in --labels {args.labels!r}: give words separated by commas, "
+                    'e.g. --labels "beach, mountain, city".'
+                )
             name = args.save_as or "custom: " + ", ".join(labels)
             if args.save_as:
                 tagger.store.save_label_set(args.save_as, labels)

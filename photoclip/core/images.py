@@ -23,6 +23,7 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
+from photoclip.core.atomic import temporary_path
 from photoclip.core.decode_memory import DECODE_MEMORY, MemoryBudget
 from photoclip.core.errors import FileVanished, ImageError
 from photoclip.core.rgb_conversion import decode_bytes, to_reduced_rgb
@@ -235,7 +236,7 @@ def write_thumbnail(cache: Path, fingerprint_hex: str, image: Image.Image) -> Pa
     """Writes a thumbnail atomically (a crash never leaves half a JPEG in the cache)."""
     target = thumbnail_path(cache, fingerprint_hex)
     target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    temporary = temporary_path(target)
     make_thumbnail(image).save(temporary, "JPEG", quality=85)
     os.replace(temporary, target)
     return target

@@ -19,6 +19,7 @@ import collections
 import concurrent.futures as futures
 import errno
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -29,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from photoclip.core import images
+from photoclip.core.atomic import remove_stale_temporaries
 from photoclip.core.catalog import Catalog, PhotoMetadata, PhotoRow, Root
 from photoclip.core.errors import DiskFull, FileVanished, ImageError
 from photoclip.core.scanner import diff_root, offline_reason
@@ -199,6 +201,7 @@ class Indexer:
         notify = progress or (lambda _p: None)
         roots = list(self.catalog.roots() if roots is None else roots)
         notify(IndexProgress("scanning"))
+        self._remove_leftover_thumbnails()
         index = self.index_for(self.model_id)
         vanished = self.scan(roots, report, index, under)
         online_ids = [r.id for r in self.catalog.roots() if r.online and r.id in {x.id for x in roots}]
@@ -229,6 +232,15 @@ class Indexer:
             )
         )
         return report
+
+    def _remove_leftover_thumbnails(self) -> None:
+        """Half-written thumbnails of a run that was killed (their writer is gone)."""
+        try:
+            folders = [entry.path for entry in os.scandir(self.thumbnails) if entry.is_dir()]
+        except OSError:
+            return
+        for folder in folders:
+            remove_stale_temporaries(Path(folder))
 
     # -- reading and embedding ---------------------------------------------------------------
     def _read(

@@ -47,7 +47,12 @@ class Library:
         loaded_model: ClipModel | None = None,
     ) -> None:
         self.paths = paths
-        paths.root.mkdir(parents=True, exist_ok=True)
+        if paths.root.exists() and not paths.root.is_dir():
+            raise PhotoclipError(f"The library folder {paths.root} is a file, not a folder. Choose another place.")
+        try:
+            paths.root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise PhotoclipError(f"The library folder {paths.root} cannot be made ({exc.strerror or exc}).") from exc
         self.catalog = Catalog(paths.catalog, paths.backups_dir)
         self.settings = Settings(paths.root / "settings.json")
         self.spec: ModelSpec = get_model(model or self.settings.get("model"))

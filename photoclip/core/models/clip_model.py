@@ -79,8 +79,15 @@ def find_weights(spec: ModelSpec, weights: Path | str | None = None) -> WeightsS
     """Looks for weights without touching the network: the bundled folder, an explicit file or
     models folder, photoclip's cache, then the Hugging Face cache other tools may have filled."""
     if spec.bundled:
-        folder = Path(weights) if weights else bundled_model_dir()
-        return WeightsSource(folder, True) if (folder / "open_clip_config.json").is_file() else None
+        folder = Path(weights).expanduser() if weights else bundled_model_dir()
+        if (folder / "open_clip_config.json").is_file():
+            return WeightsSource(folder, True)
+        if weights:
+            raise ModelError(
+                f"{weights} is not a {spec.id} model folder. {spec.id} ships with photoclip, so it needs no "
+                "--weights; leave the option out (or give --weights with another --model)."
+            )
+        return None
     if weights:
         given = Path(weights).expanduser()
         if given.is_file():

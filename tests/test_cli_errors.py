@@ -1,0 +1,100 @@
+"""Wrong input on the command line gets a clear message and an exit status, never a traceback."""
+
+import sqlite3
+
+import pytest
+from pictures import write_set
+
+from photoclip.cli.main import main as cli
+from photoclip.core.catalog import Catalog
+from photoclip.core.catalog_schema import MIGRATIONS, SCHEMA_VERSION
+from photoclip.core.errors import CatalogError
+
+
+def run(capsys, *args):
+    """(exit status, stderr) of one command run in-process; argparse's own exit counts as one."""
+    try:
+        code = cli(list(args))
+    except SystemExit as exit_:
+        code = exit_.code
+    return code, capsys.readouterr().err
+
+
+@pytest.fixture
+def demo_library(tmp_path, capsys):
+    library = tmp_path / "lib"
+    folder = tmp_path / "photos"
+    write_set(folder, [("red", "circle"), ("blue", "square")], 2)
+    assert cli(["--library", str(library), "--model", "photoclip-tiny", "index", str(folder)]) == 0
+    capsys.readouterr()
+    return ["--library", str(library), "--model", "photoclip-tiny"]
+
+
+def test_a_library_path_that_is_a_file_or_cannot_be_made(tmp_path, capsys, monkeypatch):
+    a_file = tmp_path / "afile"
+    a_file.write_text("x")
+    monkeypatch.setenv("PHOTOCLIP_LIBRARY", str(a_file))
+    code, err = run(capsys, "status")
+    assert code == 1 and "is a file" in err and str(a_file) in err
+    code, err = run(capsys, "--library", "/proc/nope", "status")
+    assert code == 1 and "/proc/nope" in err and "cannot be made" in err
+
+
+def test_numbers_out_of_range_are_refused(tmp_path, capsys, demo_library):
+    for args, option in (
+        (["demo", "--count", "-5"], "--count"),
+        (["demo", "--count", "0"], "--count"),
+        (["demo", "--max-size", "0"], "--max-size"),
+        ([*demo_library, "search", "red", "-n", "-1"], "--limit"),
+        ([*demo_library, "search", "red", "--min-score", "nan"], "--min-score"),
+        ([*demo_library, "search", "red", "--min-score", "7"], "--min-score"),
+        ([*demo_library, "similar", str(tmp_path / "photos" / "red-circle-0.png"), "-n", "0"], "--limit"),
+    ):
+        code, err = run(capsys, "--library", str(tmp_path / "demo"), *args) if args[0] == "demo" else run(capsys, *args)
+        assert code == 2 and option in err and "Traceback" not in err, (args, err)
+
+
+def test_empty_labels_do_not_tag_with_the_default_set(capsys, demo_library):
+    for labels in ("", " , ;"):
+        code, err = run(capsys, *demo_library, "tag", "--labels", labels)
+        assert code == 1 and "no labels" in err.lower()
+    assert run(capsys, *demo_library, "tag", "--list-sets")[0] == 0
+    code, _ = run(capsys, *demo_library, "search", "tag:red", "-n", "5")
+    assert code == 0 and "red" not in capsys.readouterr().out  # nothing was tagged
+
+
+def test_weights_given_for_the_bundled_model_are_explained(tmp_path, capsys, demo_library):
+    weights = tmp_path / "w.bin"
+    weights.write_bytes(b"x")
+    code, err = run(capsys, *demo_library, "--weights", str(weights), "search", "red")
+    assert code == 1 and "ships with photoclip" in err and "--weights" in err
+    assert "--model photoclip-tiny" not in err  # the advice given before, which was already in force
+
+
+def test_a_catalog_from_a_newer_photoclip_is_refused_byte_for_byte_untouched(tmp_path):
+    path = tmp_path / "catalog.sqlite3"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE future (x)")
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(CatalogError, match="newer photoclip"):
+        Catalog(path)
+    assert path.read_bytes() == before  # journal mode was switched to WAL in the header before the fix
+
+
+def test_a_failed_migration_is_rolled_back_and_explained(tmp_path, capsys):
+    path = tmp_path / "lib" / "catalog.sqlite3"
+    path.parent.mkdir()
+    conn = sqlite3.connect(path)
+    for script in MIGRATIONS[:-1]:
+        conn.executescript(script)
+    conn.execute("CREATE TABLE kept_tags (x)")  # a table the last migration needs to create
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
+    conn.commit()
+    conn.close()
+    code, err = run(capsys, "--library", str(path.parent), "status")
+    assert code == 1 and "could not be upgraded" in err and "rolled back" in err and "Traceback" not in err
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION - 1
+    assert list((path.parent / "backups").glob("catalog-v*.sqlite3"))
