@@ -37,19 +37,8 @@ def fast_vector(model, path):
     ],
 )
 def test_fast_path_embedding_matches_open_clip_preprocessing(tmp_path, tiny_model, size, orientation):
-    spec = spec_for("orange", "triangle", sum(size) + orientation, size_range=(max(size), max(size)))
-    import dataclasses
-
-    spec = dataclasses.replace(
-        spec,
-        width=size[0],
-        height=size[1],
-        centre_x=size[0] / 2,
-        centre_y=size[1] / 2,
-        extent=min(size) * 0.4,
-        background="noisy",
-    )
-    path = jpeg_with_orientation(tmp_path / "photo.jpg", shapes.render(spec), orientation)
+    picture = noisy_picture(size, sum(size) + orientation, "orange", "triangle")
+    path = jpeg_with_orientation(tmp_path / "photo.jpg", picture, orientation)
     fast, decoded = fast_vector(tiny_model, path)
     reference = reference_vector(tiny_model, path)
     cosine = float(fast @ reference)
@@ -59,8 +48,9 @@ def test_fast_path_embedding_matches_open_clip_preprocessing(tmp_path, tiny_mode
         assert max(decoded.image.size) <= max(size) // 2  # it really was decoded at reduced scale
 
 
-def noisy_picture(size, seed):
-    spec = spec_for("green", "square", seed, size_range=(max(size), max(size)))
+def noisy_picture(size, seed, colour="green", shape="square"):
+    """One shape in the middle of a noisy background, exactly ``size`` pixels."""
+    spec = spec_for(colour, shape, seed, size_range=(max(size), max(size)))
     import dataclasses
 
     spec = dataclasses.replace(
