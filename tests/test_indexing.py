@@ -29,9 +29,8 @@ class CountingModel:
 
 
 def open_counting(open_library, tiny_model, **options):
-    library = open_library(**options)
     counter = CountingModel(tiny_model)
-    library._models["photoclip-tiny"] = counter
+    library = open_library(loaded_model=counter, **options)
     return library, counter
 
 

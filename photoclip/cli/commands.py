@@ -29,9 +29,12 @@ def run(args: argparse.Namespace) -> int:
         "similar": cmd_similar,
         "status": cmd_status,
         "remove": cmd_remove,
-        "models": cmd_models,
         "demo": cmd_demo,
     }.get(args.command)
+    if handler is None and args.command == "models":
+        from photoclip.cli.model_commands import cmd_models
+
+        handler = cmd_models
     if handler is None:
         from photoclip.cli import tag_commands
 
@@ -196,7 +199,7 @@ def _hit_json(hit: Any) -> dict[str, Any]:
 
 def cmd_search(args: argparse.Namespace) -> int:
     """``photoclip search TEXT``."""
-    with open_library(args) as library:
+    with open_library(args, quick_start=True) as library:
         _require_vectors(library)
         results = library.search(
             " ".join(args.query),
@@ -211,7 +214,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 def cmd_similar(args: argparse.Namespace) -> int:
     """``photoclip similar PATH``."""
-    with open_library(args) as library:
+    with open_library(args, quick_start=True) as library:
         _require_vectors(library)
         results = library.similar(
             Path(args.photo),
@@ -254,6 +257,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         print(f"Library: {display_path(status.library)}")
         present = "on this machine" if status.model_present else "not downloaded yet"
         print(f"Model:   {status.model} ({present})")
+        print(f"Runs on: {status.engine}")
         print(
             f"Photos:  {status.photos}  indexed {status.embedded}  waiting {status.pending}  unreadable {status.errors}"
         )
@@ -286,61 +290,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
     return 0
 
 
-# -- models, demo ------------------------------------------------------------------------------
-def cmd_models(args: argparse.Namespace) -> int:
-    """``photoclip models``."""
-    from photoclip.core.models.clip_model import find_weights
-    from photoclip.core.models.download import download_weights
-    from photoclip.core.models.registry import MODELS, get_model
-
-    with open_library(args) as library:
-        if args.use:
-            spec = library.use_model(args.use)
-            print(f"The library now uses {spec.id}; run 'photoclip index' to index its photos with it.")
-        if args.download is not None:
-            spec = get_model(args.download or library.spec.id)
-            if find_weights(spec, args.weights) is not None:
-                print(f"{spec.id} is already on this machine.")
-            else:
-                path = download_weights(spec, progress=ProgressBar().download)
-                print(f"Downloaded {spec.id} to {path}")
-        current = library.spec.id
-    rows = []
-    for spec in MODELS:
-        try:
-            present = find_weights(spec) is not None
-        except PhotoclipError:
-            present = False
-        rows.append(
-            {
-                "id": spec.id,
-                "download_mb": spec.download_mb,
-                "speed": spec.speed,
-                "cpu_images_per_s": spec.cpu_images_per_s,
-                "imagenet_top1": spec.imagenet_top1,
-                "dim": spec.dim,
-                "licence": spec.licence,
-                "present": present,
-                "note": spec.note,
-                "current": spec.id == current,
-            }
-        )
-    if args.json:
-        print(json.dumps(rows, indent=2))
-        return 0
-    print(f"{'':2}{'model':34} {'size':>8} {'speed (CPU)':>16} {'ImageNet':>9}  {'here':5} note")
-    for row in rows:
-        size = "bundled" if row["download_mb"] == 0 else f"{row['download_mb']} MB"
-        top1 = f"{row['imagenet_top1']:.1f}%" if row["imagenet_top1"] else "-"
-        speed = f"{row['speed']} ~{row['cpu_images_per_s']:g}/s"
-        mark = "* " if row["current"] else "  "
-        print(
-            f"{mark}{row['id']:34} {size:>8} {speed:>16} {top1:>9}  {'yes' if row['present'] else 'no':5} {row['note']}"
-        )
-    print("\n* the library's model.  Download one: photoclip models --download ID")
-    return 0
-
-
+# -- demo -------------------------------------------------------------------------------------
 def cmd_demo(args: argparse.Namespace) -> int:
     """``photoclip demo``: generated pictures, indexed with the bundled model, ready to search."""
     from photoclip.core.models.registry import TINY_MODEL_ID

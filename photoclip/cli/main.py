@@ -136,9 +136,20 @@ def build_parser() -> argparse.ArgumentParser:
     remove = command("remove", "forget a watched folder and its photos (the files are not touched)")
     remove.add_argument("folder", metavar="DIR")
 
-    models = command("models", "list the supported models, or download one")
+    models = command("models", "list the supported models; download, export or choose one")
     models.add_argument(
-        "--download", metavar="ID", nargs="?", const="", help="download a model (default: the library's)"
+        "--download",
+        metavar="ID",
+        nargs="?",
+        const="",
+        help="fetch a model and get it ready to run here (default: the library's)",
+    )
+    models.add_argument(
+        "--export",
+        metavar="ID",
+        nargs="?",
+        const="",
+        help="make ONNX graphs from open_clip weights here (--weights FILE, or downloaded ones); needs torch",
     )
     models.add_argument("--use", metavar="ID", help="make this the library's model")
     models.add_argument("--json", action="store_true")

@@ -37,7 +37,7 @@ from photoclip.core.scanner import diff_root, offline_reason
 from photoclip.core.vectors import VectorIndex
 
 if TYPE_CHECKING:
-    from photoclip.core.models.clip_model import ClipModel
+    from photoclip.core.models.engine import Engine
 
 log = logging.getLogger(__name__)
 
@@ -121,7 +121,7 @@ class Indexer:
         self,
         catalog: Catalog,
         index_for: Callable[[str], VectorIndex],
-        model_provider: Callable[[], ClipModel],
+        model_provider: Callable[[], Engine],
         model_id: str,
         thumbnails: Path,
         *,
@@ -284,15 +284,13 @@ class Indexer:
         self,
         work: list[PhotoRow],
         vanished: dict[int, PhotoRow],
-        model: ClipModel,
+        model: Engine,
         index: VectorIndex,
         report: IndexReport,
         notify: ProgressCallback,
         stop: threading.Event,
         pause: threading.Event | None,
     ) -> None:
-        import torch
-
         vanished_by_fp: dict[str, list[int]] = collections.defaultdict(list)
         for photo in vanished.values():
             if photo.fingerprint and photo.status == "ok":
@@ -307,7 +305,7 @@ class Indexer:
             nonlocal batch
             if not batch:
                 return
-            vectors = model.encode_images(torch.stack([item.tensor for item in batch]))
+            vectors = model.encode_images(np.stack([item.tensor for item in batch]))
             self.catalog.store_indexed(
                 [(i.photo.id, i.meta, v) for i, v in zip(batch, vectors, strict=True)], self.model_id
             )

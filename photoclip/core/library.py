@@ -14,6 +14,7 @@ from photoclip.core.errors import PhotoclipError
 from photoclip.core.indexer import Indexer, IndexReport, ProgressCallback
 from photoclip.core.lockfile import WriterLock
 from photoclip.core.models.download import DownloadProgress
+from photoclip.core.models.loaded import LoadedModels
 from photoclip.core.models.registry import ModelSpec, get_model
 from photoclip.core.paths import LibraryPaths
 from photoclip.core.scanner import offline_reason
@@ -23,7 +24,7 @@ from photoclip.core.status import LibraryStatus, RootStatus, UnreachablePath
 from photoclip.core.vectors import VectorIndex
 
 if TYPE_CHECKING:
-    from photoclip.core.models.clip_model import ClipModel
+    from photoclip.core.models.engine import Engine
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +45,8 @@ class Library:
         device: str | None = None,
         download: bool = True,
         download_progress: DownloadProgress | None = None,
-        loaded_model: ClipModel | None = None,
+        loaded_model: Engine | None = None,
+        quick_start: bool = False,
     ) -> None:
         self.paths = paths
         if paths.root.exists() and not paths.root.is_dir():
@@ -56,13 +58,17 @@ class Library:
         self.catalog = Catalog(paths.catalog, paths.backups_dir)
         self.settings = Settings(paths.root / "settings.json")
         self.spec: ModelSpec = get_model(model or self.settings.get("model"))
-        self.weights = weights  # given for this run (--weights); otherwise the settings say, per model
-        self.device = device or self.settings.get("device")
-        self.download = download
-        self.download_progress = download_progress
-        self.cancel_download = threading.Event()
         # A model already in memory (the GUI reopening a library, tests sharing one) is reused.
-        self._models: dict[str, ClipModel] = {loaded_model.id: loaded_model} if loaded_model else {}
+        self.models = LoadedModels(
+            self.settings,
+            weights=weights,
+            weights_model=self.spec.id,
+            device=device,
+            download=download,
+            progress=download_progress,
+            loaded=loaded_model,
+            quick_start=quick_start,
+        )
         self._model_lock = threading.Lock()
         self._indexes: dict[str, VectorIndex] = {}
         self._index_lock = threading.Lock()
@@ -77,60 +83,29 @@ class Library:
         return cls(LibraryPaths.resolve(library, cache), **options)
 
     # -- the model ---------------------------------------------------------------------------
-    def model(self, model_id: str | None = None) -> ClipModel:
-        """A loaded model (default: the library's), loaded and downloaded if allowed on first call."""
-        spec = get_model(model_id) if model_id else self.spec
-        with self._model_lock:
-            model = self._models.get(spec.id)
-            if model is None:
-                from photoclip.core.models.clip_model import load_model
-
-                threads = self.settings.get("cpu_threads") or None
-                weights = self.weights_for(spec)
-                model = load_model(
-                    spec,
-                    cpu_int8=self.settings.get("cpu_int8"),
-                    weights=weights,
-                    device=self.device,
-                    threads=threads,
-                    download=self.download,
-                    progress=self.download_progress,
-                    cancel=self.cancel_download,
-                )
-                self._models[spec.id] = model
-            return model
-
-    def weights_for(self, spec: ModelSpec) -> Path | str | None:
-        """The weights the user pointed at for ``spec`` (this run's --weights, or the settings')."""
-        if self.weights and spec.id == self.spec.id:
-            return self.weights
-        return (self.settings.get("weights") or {}).get(spec.id) or None
+    def model(
+        self,
+        model_id: str | None = None,
+        *,
+        progress: DownloadProgress | None = None,
+        cancel: threading.Event | None = None,
+    ) -> Engine:
+        """A loaded model (default: the library's), fetched and prepared if allowed on first call;
+        ``progress`` and ``cancel`` follow that download."""
+        return self.models.get(get_model(model_id) if model_id else self.spec, progress=progress, cancel=cancel)
 
     def set_weights(self, spec: ModelSpec, path: Path | str) -> None:
-        """Remembers a weights file or folder for ``spec`` (the user chose one they already have)."""
-        from photoclip.core.models.clip_model import find_weights
-
-        find_weights(spec, path)  # raises with a clear message if nothing usable is there
-        chosen = dict(self.settings.get("weights") or {})
-        chosen[spec.id] = str(Path(path).expanduser().resolve())
-        self.settings.set("weights", chosen)
-        with self._model_lock:
-            self._models.pop(spec.id, None)
+        """Remembers model files the user already has for ``spec`` (checked first)."""
+        self.models.set_weights(spec, path)
 
     def model_present(self, spec: ModelSpec | None = None) -> bool:
-        """True when the weights of ``spec`` (default: the library's model) are on this machine."""
-        from photoclip.core.models.clip_model import find_weights
-
-        spec = spec or self.spec
-        try:
-            return find_weights(spec, self.weights_for(spec)) is not None
-        except PhotoclipError:
-            return False
+        """True when ``spec`` (default: the library's model) can run here without a download."""
+        return self.models.present(spec or self.spec)
 
     @property
     def model_loaded(self) -> bool:
         """True once the library's model is in memory."""
-        return self.spec.id in self._models
+        return self.models.loaded(self.spec) is not None
 
     def use_model(self, model_id: str, *, persist: bool = True) -> ModelSpec:
         """Switches the library to another model. Its vectors are made by the next index run; until
@@ -142,8 +117,7 @@ class Library:
             with self._model_lock:
                 self.spec, self._searcher, self._serving = spec, None, None
                 # Keep only models still needed: the new one and the one still serving searches.
-                serving = self.search_spec.id
-                self._models = {k: v for k, v in self._models.items() if k in (spec.id, serving)}
+                self.models.keep_only({spec.id, self.search_spec.id})
         if persist:
             self.settings.set("model", spec.id)
         return spec
@@ -151,8 +125,8 @@ class Library:
     def reload_models(self) -> None:
         """Drops loaded models so the next use loads them with the current device and threads."""
         with self._model_lock:
-            self.device = self.settings.get("device")
-            self._models.clear()
+            self.models.device = None
+            self.models.drop()
             self._searcher = None
 
     @property
@@ -191,7 +165,7 @@ class Library:
             return index
 
     def _dim(self, spec: ModelSpec) -> int:
-        model = self._models.get(spec.id)
+        model = self.models.loaded(spec)
         return model.dim if model is not None else spec.dim
 
     # -- roots -------------------------------------------------------------------------------
@@ -324,6 +298,14 @@ class Library:
                     unreachable=[UnreachablePath(*u) for u in self.catalog.unreachable(root.id)],
                 )
             )
+        from photoclip.core.models.loading import describe_placement
+
+        device, engine, note = describe_placement(
+            self.spec,
+            self.models.weights_for(self.spec),
+            self.models.device or self.settings.get("device"),
+            self.settings.get("engine"),
+        )
         return LibraryStatus(
             library=str(self.paths.root),
             model=self.spec.id,
@@ -334,6 +316,9 @@ class Library:
             pending=counts["photos"] - counts["embedded"] - counts["errors"],
             errors=counts["errors"],
             other_models={m: n for m, n in self.catalog.models_with_vectors().items() if m != self.spec.id},
+            device=device,
+            engine=engine,
+            notes=[note] if note else [],
         )
 
     def close(self) -> None:

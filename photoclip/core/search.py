@@ -28,7 +28,7 @@ from photoclip.core.query import Query, QueryTerm, parse_query
 from photoclip.core.vectors import EF_IMAGE, VectorIndex, text_ef
 
 if TYPE_CHECKING:
-    from photoclip.core.models.clip_model import ClipModel
+    from photoclip.core.models.engine import Engine
 
 
 @dataclass(frozen=True)
@@ -90,7 +90,7 @@ class Searcher:
         catalog: Catalog,
         spec: ModelSpec,
         index_provider: Callable[[], VectorIndex],
-        model_provider: Callable[[], ClipModel],
+        model_provider: Callable[[], Engine],
     ) -> None:
         self.catalog = catalog
         self.spec = spec

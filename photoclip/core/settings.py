@@ -64,11 +64,18 @@ SETTINGS: dict[str, Setting] = {
         Setting("weights", dict, {}, "model id -> a weights file or models folder to use instead of downloading"),
         Setting("device", str, "auto", "where the model runs", ("auto", "cuda", "mps", "cpu")),
         Setting(
+            "engine",
+            str,
+            "auto",
+            "the model runtime: ONNX Runtime on the CPU, torch for CUDA and MPS (auto), or one of them",
+            ("auto", "onnx", "torch"),
+        ),
+        Setting(
             "cpu_int8",
             bool,
             True,
-            "on the CPU, run the image tower's MLP layers in int8 (1.4x faster "
-            "indexing; vectors within cosine 0.999 of fp32)",
+            "on the CPU, run the image graph in int8 where it is faster here and agrees with fp32 on test "
+            "pictures (checked once per model; see 'photoclip status')",
         ),
         Setting("cpu_threads", int, 0, "threads for the model on the CPU (0: the physical cores)", minimum=0),
         Setting("decode_workers", int, 0, "threads that decode photos (0: automatic)", minimum=0),

@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from photoclip.core.models.registry import ModelSpec
 
 BUILTIN_DIR_NAME = "labels"
+#: The key the "none of these" baseline is cached under (no label can be an empty string).
+NONE_LABEL = ""
 
 
 @dataclass(frozen=True)
@@ -137,10 +139,18 @@ class Tagger:
         return np.stack([cached[label] for label in labels]).astype(np.float32)
 
     def none_vector(self) -> np.ndarray:
-        """The "none of these" baseline: the mean of the model's generic prompts."""
+        """The "none of these" baseline: the mean of the model's generic prompts (cached like labels,
+        so tagging with label vectors already made loads no text model)."""
+        text = "\x1f".join(self.spec.none_prompts)
+        key = "none:" + hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
+        cached = self.store.cached_label_vectors(self.spec.id, key, [NONE_LABEL])
+        if NONE_LABEL in cached:
+            return cached[NONE_LABEL].astype(np.float32)
         vectors = self.library.model(self.spec.id).encode_text(list(self.spec.none_prompts))
         mean = vectors.mean(0)
-        return (mean / np.linalg.norm(mean)).astype(np.float32)
+        vector = (mean / np.linalg.norm(mean)).astype(np.float32)
+        self.store.store_label_vectors(self.spec.id, key, {NONE_LABEL: vector})
+        return vector
 
     def decide(self, photo_vectors: np.ndarray, label_set: LabelSet) -> list[list[tuple[str, float]]]:
         """For each photo (row), the (label, score) tags the rule gives it, best first."""

@@ -64,9 +64,7 @@ def show_model_setup(window: MainWindow, reason: str | None = None) -> None:
 
 
 def start_download(window: MainWindow) -> None:
-    """Downloads the library's model in the background, showing progress in the empty state."""
-    from photoclip.core.models.download import download_weights
-
+    """Fetches the library's model in the background (and gets it ready to run), showing progress."""
     spec = window.library.spec
     relay = _DownloadRelay(window)
     cancel = threading.Event()
@@ -95,17 +93,18 @@ def start_download(window: MainWindow) -> None:
         show_model_setup(window, f"The download stopped: {exc}")
 
     window.tasks.run(
-        lambda: download_weights(spec, progress=report, cancel=cancel), done=done, error=failed, key="download"
+        lambda: window.library.model(spec.id, progress=report, cancel=cancel), done=done, error=failed, key="download"
     )
 
 
 def choose_weights(window: MainWindow) -> None:
-    """Lets the user point at weights they already have (a file, or a folder of models)."""
+    """Lets the user point at model files they already have: ONNX graphs (pick visual.onnx, or
+    Immich's visual/model.onnx) or open_clip weights."""
     path, _ = QFileDialog.getOpenFileName(
         window,
-        f"Choose the weights of {window.library.spec.id}",
+        f"Choose the model files of {window.library.spec.id}",
         str(Path.home()),
-        "Model weights (*.safetensors *.bin *.pt *.pth);;All files (*)",
+        "Model files (*.onnx *.safetensors *.bin *.pt *.pth);;All files (*)",
     )
     if not path:
         return

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from photoclip.core.errors import ModelError
+from photoclip.core.models.preprocess import PreprocessConfig
 from photoclip.core.paths import models_cache_dir, resources_dir
 
 TINY_MODEL_ID = "photoclip-tiny"
 DEFAULT_MODEL_ID = "ViT-B-32-256/datacomp_s34b_b86k"
+
+
+@dataclass(frozen=True)
+class OnnxSource:
+    """Where ready-made ONNX graphs of a model are published on the Hugging Face hub."""
+
+    layout: str  # "rclip" (visual.onnx and textual.onnx in a folder) or "immich" (visual/, textual/)
+    repo: str
+    folder: str = ""  # the model's folder inside the repository (rclip's layout)
+    sha256: dict[str, str] | None = None  # pinned digests by path, when known
 
 
 @dataclass(frozen=True)
@@ -31,6 +42,9 @@ class ModelSpec:
     text_min_score: float  # default relevance cut-off for text queries
     image_min_score: float  # default cut-off for image queries (find similar)
     sha256: dict[str, str] | None = None  # pinned digests, when known, beside the server's own
+    preprocess: PreprocessConfig = field(default_factory=PreprocessConfig)  # open_clip's eval preprocessing
+    context_length: int = 77
+    onnx: OnnxSource | None = None  # ready-made ONNX graphs, if someone publishes them
     # Zero-shot tagging: prompt templates averaged per label, generic "none of these" prompts, and
     # the rule's thresholds (a tag needs tag_min_score and a lead of tag_margin over "none").
     prompt_templates: tuple[str, ...] = (
@@ -77,6 +91,8 @@ MODELS: tuple[ModelSpec, ...] = (
         note="default: best quality per CPU second",
         text_min_score=0.20,
         image_min_score=0.60,
+        preprocess=PreprocessConfig(size=256),
+        onnx=OnnxSource("rclip", "yurijmikhalevich/rclip-models", "ViT-B-32-256-datacomp_s34b_b86k"),
     ),
     ModelSpec(
         id="ViT-B-32/laion2b_s34b_b79k",
@@ -93,6 +109,8 @@ MODELS: tuple[ModelSpec, ...] = (
         note="fastest",
         text_min_score=0.20,
         image_min_score=0.60,
+        preprocess=PreprocessConfig(size=224),
+        onnx=OnnxSource("immich", "immich-app/ViT-B-32__laion2b-s34b-b79k"),
     ),
     ModelSpec(
         id="ViT-B-16-SigLIP2/webli",
@@ -109,6 +127,9 @@ MODELS: tuple[ModelSpec, ...] = (
         note="GPU option, multilingual tokenizer",
         text_min_score=0.08,
         image_min_score=0.60,
+        preprocess=PreprocessConfig(size=224, mean=(0.5, 0.5, 0.5), std=(0.5, 0.5, 0.5), resize_mode="squash"),
+        context_length=64,
+        onnx=OnnxSource("immich", "immich-app/ViT-B-16-SigLIP2__webli"),
     ),
     ModelSpec(
         id="ViT-L-14/datacomp_xl_s13b_b90k",
@@ -125,6 +146,7 @@ MODELS: tuple[ModelSpec, ...] = (
         note="best quality, needs a GPU",
         text_min_score=0.20,
         image_min_score=0.60,
+        preprocess=PreprocessConfig(size=224),
     ),
     ModelSpec(
         id=TINY_MODEL_ID,
@@ -144,6 +166,8 @@ MODELS: tuple[ModelSpec, ...] = (
         # the matches of partial ones ("a red shape", "a circle"); same-class pictures for images.
         text_min_score=0.50,
         image_min_score=0.65,
+        preprocess=PreprocessConfig(size=96, resize_mode="squash"),
+        context_length=32,
         prompt_templates=("a {}", "a photo of a {}", "a picture of a {}", "an image of a {}"),
         none_prompts=("a shape", "a picture", "a photo of a shape", "an image"),
         # Chosen with `python -m photoclip.smallclip.evaluate_tagging --calibrate` (seed 5151), away from
@@ -157,6 +181,12 @@ MODELS: tuple[ModelSpec, ...] = (
 def bundled_model_dir() -> Path:
     """The folder of the small model shipped with photoclip (open_clip ``local-dir`` layout)."""
     return resources_dir() / "models" / TINY_MODEL_ID
+
+
+def bundled_onnx_dir() -> Path:
+    """The small model's ONNX graphs, shipped beside its weights (their token table is read
+    from the weights file itself; see photoclip.smallclip.bundle_onnx)."""
+    return bundled_model_dir()
 
 
 def get_model(model_id: str | None) -> ModelSpec:

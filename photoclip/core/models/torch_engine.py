@@ -1,50 +1,30 @@
-"""Loading a CLIP model with open_clip and turning images and text into unit vectors.
+"""Running a CLIP model with torch and open_clip: for CUDA and Apple's MPS, and the reference.
 
-This is the only module that imports torch and open_clip, and it does so inside functions, so
-the rest of photoclip (and the window) starts without paying for them.
+The ONNX engine is tested against this one, photoclip-tiny is trained with it, and ONNX graphs
+are exported from it. torch and open_clip are imported inside functions, so the rest of
+photoclip (and the window) starts without paying for them.
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
 import threading
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from photoclip.core.errors import ModelError
-from photoclip.core.models.download import DownloadProgress, download_weights, local_weights
-from photoclip.core.models.registry import ModelSpec, bundled_model_dir, get_model
+from photoclip.core.models.devices import physical_cores
+from photoclip.core.models.engine import unit_rows
+from photoclip.core.models.preprocess import PreprocessConfig, prepare_image
+from photoclip.core.models.registry import ModelSpec
+from photoclip.core.models.weights import WeightsSource, load_failure
 
 if TYPE_CHECKING:
     import torch
     from PIL import Image
-
-
-def physical_cores() -> int:
-    """Physical CPU cores available to this process (hyper-threads share a core's FPUs)."""
-    available = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    try:
-        cores = set()
-        physical = core = None
-        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as info:
-            for line in info:
-                if line.startswith("physical id"):
-                    physical = line.split(":")[1].strip()
-                elif line.startswith("core id"):
-                    core = line.split(":")[1].strip()
-                elif not line.strip() and core is not None:
-                    cores.add((physical, core))
-                    physical = core = None
-        if cores:
-            return max(1, min(available, len(cores)))
-    except OSError:
-        pass
-    return max(1, available)
 
 
 def pick_device(requested: str | None = "auto") -> str:
@@ -59,81 +39,33 @@ def pick_device(requested: str | None = "auto") -> str:
             return "mps"
         return "cpu"
     if requested.startswith("cuda") and not torch.cuda.is_available():
-        raise ModelError("--device cuda was asked for, but no CUDA GPU is available to torch here.")
+        raise ModelError("The device 'cuda' was chosen, but torch sees no CUDA GPU here.")
     if requested == "mps" and not (getattr(torch.backends, "mps", None) and torch.backends.mps.is_available()):
-        raise ModelError("--device mps was asked for, but Apple's Metal backend is not available here.")
+        raise ModelError("The device 'mps' was chosen, but Apple's Metal backend is not available here.")
     if requested not in ("cpu", "mps") and not requested.startswith("cuda"):
         raise ModelError(f"Unknown device '{requested}': use auto, cuda, mps or cpu.")
     return requested
 
 
-@dataclass(frozen=True)
-class WeightsSource:
-    """Where a model's weights were found: a single file, or an open_clip ``local-dir`` folder."""
+class TorchEngine:
+    """A CLIP model in torch (see :class:`~photoclip.core.models.engine.Engine`)."""
 
-    path: Path
-    is_folder: bool
-
-
-def find_weights(spec: ModelSpec, weights: Path | str | None = None) -> WeightsSource | None:
-    """Looks for weights without touching the network: the bundled folder, an explicit file or
-    models folder, photoclip's cache, then the Hugging Face cache other tools may have filled."""
-    if spec.bundled:
-        folder = Path(weights).expanduser() if weights else bundled_model_dir()
-        if (folder / "open_clip_config.json").is_file():
-            return WeightsSource(folder, True)
-        if weights:
-            raise ModelError(
-                f"{weights} is not a {spec.id} model folder. {spec.id} ships with photoclip, so it needs no "
-                "--weights; leave the option out (or give --weights with another --model)."
-            )
-        return None
-    if weights:
-        given = Path(weights).expanduser()
-        if given.is_file():
-            return WeightsSource(given, False)
-        if given.is_dir():
-            if (given / "open_clip_config.json").is_file():
-                return WeightsSource(given, True)
-            for folder in (given, given / spec.slug, given / (spec.hf_repo or "").split("/")[-1]):
-                for name in spec.filenames:
-                    if (folder / name).is_file():
-                        return WeightsSource(folder / name, False)
-        raise ModelError(
-            f"No weights for {spec.id} at {given}. Give the weights file itself, or a folder "
-            f"holding {' or '.join(spec.filenames)}."
-        )
-    cached = local_weights(spec)
-    if cached:
-        return WeightsSource(cached, False)
-    try:
-        from huggingface_hub import try_to_load_from_cache
-
-        for name in spec.filenames:
-            found = try_to_load_from_cache(spec.hf_repo or "", name)
-            if isinstance(found, str):
-                return WeightsSource(Path(found), False)
-    except Exception:
-        pass
-    return None
-
-
-class ClipModel:
-    """A loaded CLIP model: ``prepare`` images (thread-safe), ``encode_*`` to unit vectors."""
+    #: Set by the loader when the device asked for could not be used (shown by ``photoclip status``).
+    placement_note: str = ""
 
     def __init__(self, spec: ModelSpec, model: Any, preprocess: Any, tokenizer: Any, device: str) -> None:
         import torch
 
         self.spec = spec
         self.model = model
-        self.preprocess = preprocess
+        self.reference_preprocess = preprocess  # open_clip's own transform, what prepare() is tested against
         self.tokenizer = tokenizer
-        self.device = device
+        self._device = device
         self.dtype = torch.float16 if device.startswith("cuda") else torch.float32
         cfg = getattr(model.visual, "preprocess_cfg", {}) or {}
-        size = cfg.get("size", getattr(model.visual, "image_size", 224))
-        self.image_size = max(size) if isinstance(size, (tuple, list)) else int(size)
-        self.resize_mode = cfg.get("resize_mode", "shortest")
+        self.preprocess_cfg = PreprocessConfig.from_dict(
+            {**cfg, "size": cfg.get("size", getattr(model.visual, "image_size", 224))}
+        )
         self._lock = threading.Lock()  # one forward pass at a time; torch parallelises inside it
         self.image_int8 = False
         # Plain open_clip CLIP with a causal, end-of-text-pooled text tower (OpenAI-style models; not
@@ -162,29 +94,44 @@ class ClipModel:
         )
 
     @property
+    def device(self) -> str:
+        """Where the model runs: 'cpu', 'cuda' or 'mps'."""
+        return self._device
+
+    @property
+    def image_size(self) -> int:
+        """The side of the square the image tower sees."""
+        return self.preprocess_cfg.size
+
+    @property
     def min_short_side(self) -> int:
         """Pixels the short side needs before preprocessing, so reduced decoding loses nothing."""
         return self.image_size
 
-    def prepare(self, image: Image.Image) -> torch.Tensor:
-        """open_clip's own preprocessing of one upright RGB image (safe to call from many threads)."""
-        return self.preprocess(image)
+    def describe(self) -> str:
+        """'torch on cuda, fp16' and the like."""
+        precision = "fp16" if self._device.startswith("cuda") else ("int8 image MLPs" if self.image_int8 else "fp32")
+        return f"torch and open_clip on {self._device}, {precision}"
 
-    def encode_images(self, batch: torch.Tensor) -> np.ndarray:
+    def prepare(self, image: Image.Image) -> np.ndarray:
+        """The model input of one upright RGB image, the same numpy preprocessing as the ONNX engine
+        (within cosine 0.99 of open_clip's own transform; safe to call from many threads)."""
+        return prepare_image(image, self.preprocess_cfg)
+
+    def encode_images(self, batch: np.ndarray) -> np.ndarray:
         """Unit vectors (float32, one row per image) for a batch of prepared images."""
         import torch
 
+        tensor = batch if isinstance(batch, torch.Tensor) else torch.from_numpy(np.ascontiguousarray(batch))
         with self._lock, torch.inference_mode():
-            features = self.model.encode_image(batch.to(self.device, dtype=self.dtype), normalize=True)
-        return features.float().cpu().numpy()
+            features = self.model.encode_image(tensor.to(self._device, dtype=self.dtype), normalize=True)
+        return unit_rows(features.float().cpu().numpy())
 
     def encode_pil(self, images: Sequence[Image.Image]) -> np.ndarray:
         """Unit vectors for upright RGB images."""
-        import torch
-
         if not images:
             return np.zeros((0, self.dim), dtype=np.float32)
-        return self.encode_images(torch.stack([self.prepare(i) for i in images]))
+        return self.encode_images(np.stack([self.prepare(i) for i in images]))
 
     def encode_text(self, texts: Sequence[str]) -> np.ndarray:
         """Unit vectors (float32, one row per text)."""
@@ -192,13 +139,16 @@ class ClipModel:
 
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        tokens = self.tokenizer(list(texts)).to(self.device)
+        tokens = self.tokenizer(list(texts)).to(self._device)
         with self._lock, torch.inference_mode():
             if self.trim_text:
                 features = self._encode_text_trimmed(tokens)
             else:
                 features = self.model.encode_text(tokens, normalize=True)
-        return features.float().cpu().numpy()
+        return unit_rows(features.float().cpu().numpy())
+
+    def release_images(self) -> None:
+        """Nothing to release: the image and text towers are one torch module."""
 
     def _encode_text_trimmed(self, tokens: torch.Tensor) -> torch.Tensor:
         """open_clip's ``CLIP.encode_text``, run only up to the longest text instead of all 77 positions.
@@ -255,32 +205,19 @@ def quantize_image_mlps(clip: Any) -> bool:
     return True
 
 
-def load_model(
-    model: ModelSpec | str | None = None,
+def load_torch_engine(
+    spec: ModelSpec,
+    source: WeightsSource,
     *,
-    weights: Path | str | None = None,
     device: str | None = "auto",
     threads: int | None = None,
     cpu_int8: bool = False,
-    download: bool = True,
-    progress: DownloadProgress | None = None,
-    cancel: threading.Event | None = None,
-) -> ClipModel:
-    """Finds (downloading if allowed and needed) and loads a model.
+) -> TorchEngine:
+    """Loads a model's open_clip weights into torch.
 
-    Raises :class:`ModelError` with what to do when the weights are missing, damaged or unsafe.
+    Raises :class:`ModelError` with what to do when the weights are damaged, of another
+    architecture, or unsafe (a pickle that would run code is refused, never unpickled).
     """
-    spec = model if isinstance(model, ModelSpec) else get_model(model)
-    source = find_weights(spec, weights)
-    if source is None:
-        if not download:
-            raise ModelError(
-                f"The {spec.id} model is not on this machine ({spec.download_mb} MB to download). "
-                "Run 'photoclip models --download' with a network connection, give a file with --weights, "
-                "or use the demo model: --model photoclip-tiny."
-            )
-        source = WeightsSource(download_weights(spec, progress=progress, cancel=cancel), False)
-
     import open_clip
     import torch
 
@@ -316,12 +253,12 @@ def load_model(
     except ModelError:
         raise
     except Exception as exc:
-        raise ModelError(_load_failure(spec, source.path, exc)) from exc
+        raise ModelError(load_failure(spec, source.path, exc)) from exc
     clip.eval()
     quantized = cpu_int8 and device == "cpu" and quantize_image_mlps(clip)
     if device == "cpu":
         halve_token_embedding(clip)
-    loaded = ClipModel(spec, clip, preprocess, tokenizer, device)
+    loaded = TorchEngine(spec, clip, preprocess, tokenizer, device)
     loaded.image_int8 = bool(quantized)
     release_free_memory()
     return loaded
@@ -408,18 +345,3 @@ def release_free_memory() -> None:
     gc.collect()
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6").malloc_trim(0)
-
-
-def _load_failure(spec: ModelSpec, path: Path, exc: Exception) -> str:
-    text = f"{type(exc).__name__}: {exc}"
-    if "weights_only" in text or "Unpickl" in text or "unpickl" in text:
-        return (
-            f"Refused to load {path}: it is a pickle that holds more than plain weights, and loading it "
-            "could run code. Use the .safetensors file of the model instead."
-        )
-    if "state_dict" in text or "size mismatch" in text or "Missing key" in text:
-        return f"The file {path} does not hold weights of {spec.id} ({spec.arch}): {text.splitlines()[0]}"
-    return (
-        f"The model file {path} is damaged or incomplete ({text.splitlines()[0][:200]}). "
-        "Delete it and download it again ('photoclip models --download')."
-    )
