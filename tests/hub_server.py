@@ -1,7 +1,11 @@
 """A small stand-in for the Hugging Face Hub's file endpoints, served on 127.0.0.1 for tests.
 
-It answers HEAD and GET on ``/{repo}/resolve/{revision}/{filename}`` the way the Hub does for an
-LFS file (ETag = the file's SHA-256), honours ``Range`` requests, and can misbehave on purpose:
+It answers HEAD and GET on ``/{repo}/resolve/{revision}/{filename}`` the way the Hub does: for an
+LFS file the ETag (and X-Linked-Etag) is the file's SHA-256 and X-Linked-Size its size; for a small
+file kept in git itself (``lfs=False``: config and tokenizer JSON) the ETag is the git blob SHA-1,
+``sha1(b"blob <size>\0" + content)``, and only Content-Length gives the size. It honours ``Range``
+requests, answers 404 with ``X-Error-Code: EntryNotFound`` for a file it does not have, and can
+misbehave on purpose:
 cut the connection part-way through a response, send bytes that do not match the ETag, answer every
 GET with 200 and half the file whatever range was asked for, or stream far more bytes than the file
 has. ``refuse_after`` answers 503 once that many GETs were served: a client that would retry forever
@@ -17,11 +21,17 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
+def git_blob_sha1(data: bytes) -> str:
+    """The id git gives a file's content, which the Hub sends as the ETag of a non-LFS file."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
 @dataclass
 class HubFile:
     """A file served by the stand-in hub and how to misbehave with it."""
 
     data: bytes
+    lfs: bool = True  # False: a small file in git, whose ETag is its git blob SHA-1
     cut_first_response_at: int | None = None  # close the connection after this many body bytes, once
     corrupt: bool = False  # serve altered bytes under the true ETag
     half_and_ignore_range: bool = False  # every GET: 200 with the first half of the file, ranges ignored
@@ -59,12 +69,15 @@ class FakeHub:
                 return hub.files.get(f"{match.group(1)}/{match.group(2)}") if match else None
 
             def _headers(self, item, status, length, extra=()):
-                digest = hashlib.sha256(item.data).hexdigest()
                 self.send_response(status)
                 self.send_header("X-Repo-Commit", "0123456789abcdef0123456789abcdef01234567")
-                self.send_header("ETag", f'"{digest}"')
-                self.send_header("X-Linked-Etag", f'"{digest}"')
-                self.send_header("X-Linked-Size", str(len(item.data)))
+                if item.lfs:
+                    digest = hashlib.sha256(item.data).hexdigest()
+                    self.send_header("ETag", f'"{digest}"')
+                    self.send_header("X-Linked-Etag", f'"{digest}"')
+                    self.send_header("X-Linked-Size", str(len(item.data)))
+                else:
+                    self.send_header("ETag", f'"{git_blob_sha1(item.data)}"')
                 self.send_header("Accept-Ranges", "bytes")
                 if length is not None:
                     self.send_header("Content-Length", str(length))

@@ -98,6 +98,16 @@ def test_a_corrupted_download_is_rejected_and_deleted(hub, spec, tmp_path):
     assert path.read_bytes() == PAYLOAD
 
 
+def test_a_digest_pinned_in_the_registry_must_match_even_when_the_server_vouches_for_the_file(hub, spec, tmp_path):
+    hub.files["test-org/clip-model/open_clip_model.safetensors"] = HubFile(PAYLOAD)  # its ETag is its SHA-256
+    pinned = dataclasses.replace(
+        spec, sha256={"open_clip_model.safetensors": hashlib.sha256(b"the file photoclip was tested with").hexdigest()}
+    )
+    with pytest.raises(ModelError, match="corrupt"):
+        download.download_weights(pinned, endpoint=hub.endpoint, target_dir=tmp_path / "models")
+    assert not list((tmp_path / "models").glob("open_clip_model.safetensors*"))
+
+
 def test_no_network_gives_a_message_that_says_what_to_do(spec, tmp_path):
     import socket
 

@@ -1,15 +1,17 @@
-"""Fetching model weights from the Hugging Face Hub: once, resumable, verified.
+"""Fetching model files from the Hugging Face Hub: once, resumable, verified.
 
 ``huggingface_hub`` resolves the file: its URL on the Hub or a mirror, the redirect to the CDN,
-its size and SHA-256 (the Hub's LFS etag), and the user's token if they have one. The bytes
-themselves are fetched here, into a ``.part`` file that survives an interrupted run: a broken
-connection is retried from where it stopped, and the next run carries on from the bytes already
-on disk (the hub client's own transfer starts over in a new temporary file each time). Retries
-are bounded: attempts that bring no new bytes wait longer each time and end the download after a
-few; and nothing past the announced size is ever written (a server that sends more is cut off and
-its partial file deleted). The finished file must match the announced SHA-256 and any digest
-pinned in the registry; a file that does not is deleted, never loaded. ``PHOTOCLIP_HF_ENDPOINT``
-(or the hub client's ``HF_ENDPOINT``) names a mirror.
+its size and digest (the Hub's ETag: the SHA-256 of an LFS file, the git blob SHA-1 of a small
+one), and the user's token if they have one. The bytes themselves are fetched here, into a
+``.part`` file that survives an interrupted run: a broken connection is retried from where it
+stopped, and the next run carries on from the bytes already on disk (the hub client's own transfer
+starts over in a new temporary file each time). Retries are bounded: attempts that bring no new
+bytes wait longer each time and end the download after a few; and nothing past the announced size
+is ever written (a server that sends more is cut off and its partial file deleted). The finished
+file must match the announced digest and any digest pinned in the registry; a file that does not
+is deleted, never loaded. ``PHOTOCLIP_HF_ENDPOINT`` (or the hub client's ``HF_ENDPOINT``) names a
+mirror. :func:`download_weights` fetches one weights file; :mod:`photoclip.core.models.onnx_fetch`
+fetches several files of a repository through the same :func:`fetch_verified`.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from photoclip.core.errors import ModelError
@@ -30,6 +33,7 @@ from photoclip.core.models.registry import ModelSpec
 
 ENDPOINT_ENV = "PHOTOCLIP_HF_ENDPOINT"
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_GIT_SHA1 = re.compile(r"^[0-9a-f]{40}$")  # a small (non-LFS) file's ETag: sha1(b"blob <size>\0" + content)
 _PART_SUFFIX = re.compile(r"(\.[0-9a-f]{16})?\.part$")
 _CHUNK = 1 << 20
 _RETRIES = 5  # attempts in a row that bring no new bytes before the download gives up
@@ -44,13 +48,36 @@ class DownloadCancelled(ModelError):
     """The user stopped the download; the partial file is kept for the next try."""
 
 
+class NotOnServer(Exception):
+    """The repository has no file of that name."""
+
+
+@dataclass(frozen=True)
+class FailureAdvice:
+    """What is being downloaded, as the messages of a failed download name it."""
+
+    what: str  # "the ViT-B-32/laion2b_s34b_b79k model"
+    by_hand: str  # how to get it without this download: "download URL on another machine and run: ..."
+
+
+@dataclass(frozen=True)
+class RemoteFile:
+    """One file on the Hub as it was announced: where to GET it, its size and its digest."""
+
+    name: str  # its path in the repository
+    url: str
+    size: int | None
+    digest: str | None  # SHA-256 (LFS) or git blob SHA-1 (small files); None when the ETag is neither
+    headers: dict[str, str] = field(default_factory=dict)
+
+
 def hub_endpoint() -> str | None:
     """The Hub (or mirror) URL to use, or None for the hub client's default."""
     return os.environ.get(ENDPOINT_ENV) or os.environ.get("HF_ENDPOINT") or None
 
 
 def verified_marker(path: Path) -> Path:
-    """The file beside a weights file that records its verified digest."""
+    """The file beside a downloaded file that records its verified SHA-256."""
     return path.with_name(path.name + ".sha256")
 
 
@@ -90,48 +117,86 @@ def download_weights(
     endpoint = endpoint or hub_endpoint()
     target_dir = target_dir or spec.download_dir
     target_dir.mkdir(parents=True, exist_ok=True)
+    advice = FailureAdvice(
+        what=f"the {spec.id} model",
+        by_hand=f"download https://huggingface.co/{spec.hf_repo}/resolve/main/{spec.filenames[0]} on another "
+        "machine and run: photoclip --weights FILE ...",
+    )
     missing = []
     for filename in spec.filenames:
         try:
-            url, size, digest, headers = _resolve(spec, filename, endpoint)
-        except _NotOnServer:
+            remote = resolve_remote(spec.hf_repo or "", filename, endpoint, advice)
+        except NotOnServer:
             missing.append(filename)
             continue
-        target = target_dir / filename
-        expected = {d for d in (digest, (spec.sha256 or {}).get(filename)) if d}
-        if not expected:
-            raise ModelError(f"The server gave no checksum for {filename}; it was not trusted. Try again later.")
-        if not size:
-            # Without an announced size nothing bounds what the server may stream onto the disk.
-            raise ModelError(f"The server gave no size for {filename}; it was not trusted. Try again later.")
-        part = target_dir / f"{filename}.{sorted(expected)[0][:16]}.part"
-        _fetch(url, part, size, headers, progress, cancel, spec)
-        verify_file(part, expected)
-        os.replace(part, target)
-        verified_marker(target).write_text(sha256_of(target) + "\n")
-        return target
+        expected = trusted_digests(remote, (spec.sha256 or {}).get(filename))
+        return fetch_verified(remote, target_dir / filename, expected, progress=progress, cancel=cancel, advice=advice)
     raise ModelError(f"The server has no weights file for {spec.id} (tried {', '.join(missing)}).")
 
 
-class _NotOnServer(Exception):
-    """The repository has no file of that name."""
+def resolve_remote(repo: str, filename: str, endpoint: str | None, advice: FailureAdvice) -> RemoteFile:
+    """Asks the Hub where a file of ``repo`` is, how big it is and what its digest is.
 
-
-def _resolve(spec: ModelSpec, filename: str, endpoint: str | None) -> tuple[str, int | None, str | None, dict]:
-    """Asks the Hub where the file is, how big it is and what its SHA-256 is."""
+    Raises :class:`NotOnServer` when the repository has no such file, and :class:`ModelError` with
+    the network message when the Hub cannot be asked.
+    """
     try:
         from huggingface_hub import get_hf_file_metadata, hf_hub_url
         from huggingface_hub.utils import build_hf_headers
     except ImportError as exc:  # pragma: no cover - a dependency of photoclip
         raise ModelError("huggingface_hub is not installed; reinstall photoclip.") from exc
     try:
-        meta = get_hf_file_metadata(hf_hub_url(spec.hf_repo or "", filename, endpoint=endpoint), endpoint=endpoint)
+        meta = get_hf_file_metadata(hf_hub_url(repo, filename, endpoint=endpoint), endpoint=endpoint)
     except Exception as exc:
         if _is_missing_file(exc):
-            raise _NotOnServer(filename) from exc
-        raise ModelError(_network_message(spec, exc)) from exc
-    digest = meta.etag if meta.etag and _SHA256.match(meta.etag) else None
-    return meta.location, meta.size, digest, dict(build_hf_headers())
+            raise NotOnServer(filename) from exc
+        raise ModelError(_network_message(advice, exc)) from exc
+    etag = (meta.etag or "").lower()
+    digest = etag if _SHA256.match(etag) or _GIT_SHA1.match(etag) else None
+    return RemoteFile(filename, meta.location, meta.size, digest, dict(build_hf_headers()))
+
+
+def trusted_digests(remote: RemoteFile, pinned_sha256: str | None = None) -> set[str]:
+    """The digests the finished file must match: the server's and the pinned one.
+
+    Refuses (:class:`ModelError`) a file with neither, and one whose size was not announced:
+    without a size nothing bounds what the server may stream onto the disk.
+    """
+    expected = {d.lower() for d in (remote.digest, pinned_sha256) if d}
+    if not expected:
+        raise ModelError(f"The server gave no checksum for {remote.name}; it was not trusted. Try again later.")
+    _require_size(remote)
+    return expected
+
+
+def _require_size(remote: RemoteFile) -> int:
+    if not remote.size:
+        raise ModelError(f"The server gave no size for {remote.name}; it was not trusted. Try again later.")
+    return remote.size
+
+
+def fetch_verified(
+    remote: RemoteFile,
+    target: Path,
+    expected: set[str],
+    *,
+    progress: DownloadProgress | None,
+    cancel: threading.Event | None,
+    advice: FailureAdvice,
+) -> Path:
+    """Downloads (or resumes) ``remote`` into ``target``, verifies it and leaves its marker beside it.
+
+    The bytes go into ``<target>.<digest>.part`` first; only a file matching every digest in
+    ``expected`` is renamed to ``target``. ``progress`` gets this file's bytes and size.
+    """
+    size = _require_size(remote)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    part = target.with_name(f"{target.name}.{sorted(expected)[0][:16]}.part")
+    _fetch(remote.url, part, size, remote.headers, progress, cancel, advice)
+    sha256 = verify_file(part, expected)
+    os.replace(part, target)
+    verified_marker(target).write_text(sha256 + "\n")
+    return target
 
 
 def _is_missing_file(exc: Exception) -> bool:
@@ -148,7 +213,7 @@ def _fetch(
     headers: dict,
     progress: DownloadProgress | None,
     cancel: threading.Event | None,
-    spec: ModelSpec,
+    advice: FailureAdvice,
 ) -> None:
     """Downloads ``url`` into ``part``, continuing from what it already holds.
 
@@ -166,12 +231,12 @@ def _fetch(
     while have < size:
         problem: Exception | None = None
         try:
-            _fetch_once(url, part, have, size, headers, progress, cancel, spec)
+            _fetch_once(url, part, have, size, headers, progress, cancel, advice)
         except (DownloadCancelled, _TooLarge):
             raise
         except urllib.error.HTTPError as exc:
             if exc.code != 416:
-                raise ModelError(_network_message(spec, exc)) from exc
+                raise ModelError(_network_message(advice, exc)) from exc
             part.unlink(missing_ok=True)  # asked for bytes past the end: the part file is stale
             problem = exc
         except (TimeoutError, OSError, http.client.HTTPException) as exc:
@@ -186,7 +251,7 @@ def _fetch(
             problem = problem or ConnectionError(
                 f"the server stopped at {have:,} of {size:,} bytes {stalls} times in a row"
             )
-            raise ModelError(_network_message(spec, problem)) from problem
+            raise ModelError(_network_message(advice, problem)) from problem
         time.sleep(min(_FIRST_BACKOFF_S * 2 ** (stalls - 1), _MAX_BACKOFF_S))
 
 
@@ -202,7 +267,7 @@ def _fetch_once(
     headers: dict,
     progress: DownloadProgress | None,
     cancel: threading.Event | None,
-    spec: ModelSpec,
+    advice: FailureAdvice,
 ) -> None:
     """One GET: appends to ``part`` from byte ``have`` (or rewrites it if the server ignores the range).
 
@@ -226,10 +291,9 @@ def _fetch_once(
                     part.unlink(missing_ok=True)
                     name = _PART_SUFFIX.sub("", part.name)
                     raise _TooLarge(
-                        f"The server sent more than the {size:,} bytes it announced for {name} of the {spec.id} "
-                        "model, so the download was stopped and its partial file deleted. Run the command again "
-                        f"later or name another mirror in {ENDPOINT_ENV}; or download the file on another machine "
-                        "and run: photoclip --weights FILE ..."
+                        f"The server sent more than the {size:,} bytes it announced for {name} of {advice.what}, "
+                        "so the download was stopped and its partial file deleted. Run the command again later "
+                        f"or name another mirror in {ENDPOINT_ENV}; or {advice.by_hand}"
                     )
                 out.write(block)
                 done += len(block)
@@ -237,23 +301,37 @@ def _fetch_once(
                     progress(done, size)
 
 
-def verify_file(path: Path, expected: set[str]) -> None:
-    """Checks a downloaded file against its digests; deletes it and raises if it does not match."""
-    actual = sha256_of(path)
-    if actual not in expected:
-        path.unlink(missing_ok=True)
-        raise ModelError(
-            f"The downloaded file {_PART_SUFFIX.sub('', path.name)} is corrupt (SHA-256 {actual[:12]}… does not "
-            f"match {sorted(expected)[0][:12]}…). It was deleted; run the command again to download it afresh."
-        )
+def verify_file(path: Path, expected: set[str]) -> str:
+    """Checks a downloaded file against every digest in ``expected`` and returns its SHA-256.
+
+    A 64-hex digest is a SHA-256; a 40-hex one is the git blob SHA-1 the Hub gives small files.
+    A file that misses any of them is deleted, and :class:`ModelError` says so.
+    """
+    size = path.stat().st_size
+    sha256 = hashlib.sha256()
+    git_sha1 = hashlib.sha1(b"blob %d\0" % size, usedforsecurity=False)  # git's object id
+    with open(path, "rb") as handle:
+        while block := handle.read(8 << 20):
+            sha256.update(block)
+            git_sha1.update(block)
+    actual = {"SHA-256": sha256.hexdigest(), "git blob SHA-1": git_sha1.hexdigest()}
+    for wanted in sorted(expected):
+        kind = "git blob SHA-1" if _GIT_SHA1.match(wanted) else "SHA-256"
+        if actual[kind] != wanted:
+            path.unlink(missing_ok=True)
+            raise ModelError(
+                f"The downloaded file {_PART_SUFFIX.sub('', path.name)} is corrupt or not the expected file (its "
+                f"{kind} {actual[kind][:12]}… does not match {wanted[:12]}…). It was deleted; run the command "
+                "again to download it afresh."
+            )
+    return actual["SHA-256"]
 
 
-def _network_message(spec: ModelSpec, exc: Exception) -> str:
-    url = f"https://huggingface.co/{spec.hf_repo}/resolve/main/{spec.filenames[0]}"
+def _network_message(advice: FailureAdvice, exc: Exception) -> str:
     detail = str(exc).splitlines()[0][:200] if str(exc) else ""
     return (
-        f"Could not download the {spec.id} model ({type(exc).__name__}: {detail}).\n"
+        f"Could not download {advice.what} ({type(exc).__name__}: {detail}).\n"
         f"  • Check the network connection and run the command again: a partial download resumes.\n"
-        f"  • Or download {url} on another machine and run: photoclip --weights FILE ...\n"
+        f"  • Or {advice.by_hand}\n"
         f"  • Or use the demo model that ships with photoclip: photoclip --model photoclip-tiny ..."
     )
