@@ -37,14 +37,12 @@ def find_onnx(spec: ModelSpec, weights: Path | str | None = None) -> OnnxModelFi
     """ONNX graphs of ``spec`` already on this machine (no network, no export), or None."""
     if weights:
         given = Path(weights).expanduser()
-        if given.is_dir() and holds_onnx(given):
-            from photoclip.core.models.onnx_fetch import read_model_folder
-
-            return read_model_folder(given, spec)
         if given.is_file() and given.suffix == ".onnx":
-            from photoclip.core.models.onnx_fetch import read_model_folder
+            given = given.parent if given.parent.name not in ("visual", "textual") else given.parent.parent
+        if given.is_dir() and holds_onnx(given):
+            from photoclip.core.models.onnx_layouts import read_model_folder
 
-            return read_model_folder(given.parent, spec)
+            return read_model_folder(given, model_id=spec.id, preprocess=spec.preprocess, dim=spec.dim)
         if not spec.bundled:
             return None  # a weights file: the caller exports from it
     folder = bundled_onnx_dir() if spec.bundled else onnx_cache_dir(spec)

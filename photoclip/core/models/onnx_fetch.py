@@ -31,6 +31,7 @@ from photoclip.core.models.download import (
 from photoclip.core.models.onnx_files import MANIFEST, OnnxModelFiles
 from photoclip.core.models.onnx_layouts import IMMICH_FILES, immich_files, rclip_files, read_model_folder
 from photoclip.core.models.preprocess import PreprocessConfig
+from photoclip.core.models.registry import ModelSpec
 
 __all__ = [
     "IMMICH_REPO",
@@ -218,3 +219,41 @@ def _saved(files: OnnxModelFiles, fetched: set[str]) -> OnnxModelFiles:
         files = files.with_changes(visual_int8=before.visual_int8, int8_check=before.int8_check)
     files.save()
     return files
+
+
+def fetch_onnx_source(
+    spec: ModelSpec,
+    target_dir: Path,
+    *,
+    progress: DownloadProgress | None = None,
+    cancel: threading.Event | None = None,
+    endpoint: str | None = None,
+) -> OnnxModelFiles:
+    """Downloads the ready-made ONNX graphs the registry names for ``spec`` into ``target_dir``."""
+    source = spec.onnx
+    if source is None:
+        raise ModelError(f"No ready-made ONNX graphs of {spec.id} are published.")
+    if source.layout == "rclip":
+        return fetch_rclip_model(
+            repo=source.repo,
+            folder=source.folder,
+            target_dir=target_dir,
+            model_id=spec.id,
+            preprocess=spec.preprocess,
+            dim=spec.dim,
+            progress=progress,
+            cancel=cancel,
+            endpoint=endpoint,
+            pinned=source.sha256,
+        )
+    if source.layout == "immich":
+        return fetch_immich_model(
+            repo=source.repo,
+            target_dir=target_dir,
+            model_id=spec.id,
+            progress=progress,
+            cancel=cancel,
+            endpoint=endpoint,
+            pinned=source.sha256,
+        )
+    raise ModelError(f"Unknown ONNX layout '{source.layout}' for {spec.id}.")
