@@ -9,6 +9,7 @@ import random
 import shutil
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +17,7 @@ import pytest
 
 from photoclip.core.models.onnx_files import TokenizerSpec
 from photoclip.core.models.text_cleaning import clean_text, needs_ftfy
-from photoclip.core.models.tokenizer import bundled_vocabulary, load_tokenizer
+from photoclip.core.models.tokenizer import CLIP_WORD_PATTERN, bundled_vocabulary, load_tokenizer
 from photoclip.core.paths import resources_dir
 
 open_clip = pytest.importorskip("open_clip")
@@ -106,6 +107,26 @@ def test_clip_bpe_ids_are_open_clips(reference, context_length):
     # One text at a time gives the same rows as the batch.
     for row, text in enumerate(CORPUS):
         np.testing.assert_array_equal(tokenizer([text]), ids[row : row + 1])
+
+
+def test_words_are_split_where_open_clips_pattern_splits_them():
+    from tokenizers import Regex, pre_tokenizers
+
+    split = pre_tokenizers.Split(Regex(CLIP_WORD_PATTERN), behavior="removed", invert=True)
+    theirs = open_clip.tokenizer.SimpleTokenizer().pat  # compiled with re.IGNORECASE
+    # All of the alphabetic scripts' blocks, then every 7th code point; characters that Python's
+    # own tables do not know (assigned after its Unicode version) are left out.
+    points = [*range(0x3000), *range(0x3000, 0x110000, 7)]
+    checked = 0
+    for point in points:
+        c = chr(point)
+        if unicodedata.category(c) in ("Cn", "Cs"):
+            continue
+        text = f"a{c}a {c} !{c}! 1{c}1 '{c} {c}'s {c}{c} x'{c} '{c}e 'r{c} <{c}tart_of_text> <end_of_tex{c}>"
+        ours = [text[start:end] for _, (start, end) in split.pre_tokenize_str(text)]
+        assert ours == theirs.findall(text), f"U+{point:04X}"
+        checked += 1
+    assert checked > 40_000
 
 
 @pytest.mark.parametrize("clean", ["whitespace", "canonicalize"])

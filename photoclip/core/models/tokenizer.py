@@ -42,9 +42,9 @@ CLIP_MERGES = 49152 - 256 - 2
 #: for its literal words that makes "'S" (under the "whitespace" cleaning) and "'ſ" contractions,
 #: hence ``(?i:``; for its character classes it changes one thing, which the last class spells
 #: out: U+0345 (a combining mark that folds to a letter) belongs to no class, so it parts words.
-#: Otherwise the pieces are open_clip's for every character both Unicode tables know (checked
-#: over all of Unicode; characters assigned after Unicode 14 are outside both Python 3.11's
-#: tables and Oniguruma's, and the ``regex`` module's newer tables may class them otherwise).
+#: Checked over all of Unicode, the pieces are then open_clip's except for characters that
+#: Python 3.11's and Oniguruma's tables leave unassigned (added after Unicode 14), which the
+#: ``regex`` module's newer tables may class as letters.
 CLIP_WORD_PATTERN = (
     r"(?i:<start_of_text>|<end_of_text>|'s|'t|'re|'ve|'m|'ll|'d)|[\p{L}]+|[\p{N}]|[^\s\p{L}\p{N}\x{345}]+"
 )
@@ -99,7 +99,7 @@ def _as_text_list(texts: Sequence[str]) -> list[str]:
 
 
 class ClipBpeTokenizer:
-    """open_clip's ``SimpleTokenizer`` on Hugging Face ``tokenizers``: the same ids, faster to load."""
+    """open_clip's ``SimpleTokenizer`` on Hugging Face ``tokenizers``: the same ids, without torch."""
 
     def __init__(self, vocabulary: Path, spec: TokenizerSpec | None = None) -> None:
         """Builds the tokenizer from a BPE vocabulary ``.txt.gz`` (once per process and file)."""
@@ -198,15 +198,13 @@ def read_clip_merges(path: Path) -> list[tuple[str, str]]:
                 break
     except zlib.error as error:
         raise ValueError(f"{path} is not a gzipped BPE vocabulary: {error}") from None
-    lines = bytes(text).split(b"\n", CLIP_MERGES + 1)[1 : CLIP_MERGES + 1]  # after the header line
+    lines = text.split(b"\n", CLIP_MERGES + 1)[1 : CLIP_MERGES + 1]  # after the header line
     try:
         words = b" ".join(lines).decode("utf-8").split(" ")
     except UnicodeDecodeError as error:
         raise ValueError(f"{path} is not a BPE vocabulary: {error}") from None
     if len(lines) < CLIP_MERGES or len(words) != 2 * CLIP_MERGES or "" in words:
         raise ValueError(f"{path} is not CLIP's BPE vocabulary: expected {CLIP_MERGES} merges of two symbols")
-    if any(line.count(b" ") != 1 for line in lines):  # one line of three and one of one would pair wrongly
-        raise ValueError(f"{path} is not CLIP's BPE vocabulary: a merge line does not hold two symbols")
     return list(zip(words[0::2], words[1::2], strict=True))
 
 
