@@ -20,10 +20,21 @@ def isolated_dirs(tmp_path, monkeypatch):
 
 @pytest.fixture(scope="session")
 def tiny_model():
-    """The project's own small CLIP model, loaded once for the whole run."""
-    from photoclip.core.models.clip_model import load_model
+    """The project's own small CLIP model as users run it (ONNX Runtime), loaded once for the run."""
+    from photoclip.core.models.loading import load_engine
 
-    return load_model("photoclip-tiny", device="cpu", threads=2)
+    return load_engine("photoclip-tiny", device="cpu", threads=2)
+
+
+@pytest.fixture(scope="session")
+def tiny_torch():
+    """The same model in torch and open_clip: the reference the ONNX engine is held to."""
+    from photoclip.core.models.registry import get_model
+    from photoclip.core.models.torch_engine import load_torch_engine
+    from photoclip.core.models.weights import find_weights
+
+    spec = get_model("photoclip-tiny")
+    return load_torch_engine(spec, find_weights(spec), device="cpu", threads=2)
 
 
 @pytest.fixture

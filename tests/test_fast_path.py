@@ -10,13 +10,18 @@ from photoclip.core import images
 from photoclip.smallclip import shapes
 
 
-def reference_vector(model, path):
+def reference_of(torch_model, upright):
+    """open_clip's own preprocessing (torchvision) of a full-size, upright image, through torch."""
+    return torch_model.encode_images(torch_model.reference_preprocess(upright)[None])[0]
+
+
+def reference_vector(torch_model, path):
     """open_clip's own preprocessing of the full-size, upright image."""
-    upright = ImageOps.exif_transpose(Image.open(path)).convert("RGB")
-    return model.encode_images(model.preprocess(upright)[None])[0]
+    return reference_of(torch_model, ImageOps.exif_transpose(Image.open(path)).convert("RGB"))
 
 
 def fast_vector(model, path):
+    """What photoclip does: reduced decode, numpy preprocessing, ONNX Runtime."""
     decoded = images.decode(
         path.read_bytes(), min_short_side=max(model.min_short_side, images.THUMBNAIL_SIZE), name=path.name
     )
@@ -36,11 +41,11 @@ def fast_vector(model, path):
         ((300, 200), 1),
     ],
 )
-def test_fast_path_embedding_matches_open_clip_preprocessing(tmp_path, tiny_model, size, orientation):
+def test_fast_path_embedding_matches_open_clip_preprocessing(tmp_path, tiny_model, tiny_torch, size, orientation):
     picture = noisy_picture(size, sum(size) + orientation, "orange", "triangle")
     path = jpeg_with_orientation(tmp_path / "photo.jpg", picture, orientation)
     fast, decoded = fast_vector(tiny_model, path)
-    reference = reference_vector(tiny_model, path)
+    reference = reference_vector(tiny_torch, path)
     cosine = float(fast @ reference)
     assert cosine >= 0.99, f"cosine {cosine:.4f} at {size}, orientation {orientation}"
     assert (decoded.width, decoded.height) == size
@@ -70,7 +75,7 @@ def over_white(rgba):
 
 
 @pytest.mark.parametrize("kind", ["png", "png-16-bit", "png-translucent", "png-palette", "tiff", "webp", "bmp"])
-def test_other_formats_are_reduced_early_and_embed_like_open_clip(tmp_path, tiny_model, kind):
+def test_other_formats_are_reduced_early_and_embed_like_open_clip(tmp_path, tiny_model, tiny_torch, kind):
     size = (3000, 2000)
     picture = noisy_picture(size, seed=len(kind))
     path = tmp_path / f"photo.{kind.split('-')[0]}"
@@ -91,21 +96,21 @@ def test_other_formats_are_reduced_early_and_embed_like_open_clip(tmp_path, tiny
         picture.save(path, **({"quality": 90} if kind == "webp" else {}))
         upright = picture
     fast, decoded = fast_vector(tiny_model, path)
-    reference = tiny_model.encode_images(tiny_model.preprocess(upright)[None])[0]
+    reference = reference_of(tiny_torch, upright)
     cosine = float(fast @ reference)
     assert cosine >= 0.99, f"cosine {cosine:.4f} for {kind}"
     assert (decoded.width, decoded.height) == size
     assert max(decoded.image.size) <= max(size) // 2  # reduced right after loading, not kept full size
 
 
-def test_a_png_turned_by_its_exif_is_reduced_and_upright(tmp_path, tiny_model):
+def test_a_png_turned_by_its_exif_is_reduced_and_upright(tmp_path, tiny_model, tiny_torch):
     upright = noisy_picture((2000, 3000), seed=7)
     exif = Image.Exif()
     exif[0x0112] = 6  # stored turned a quarter to the left: the reader turns it back
     path = tmp_path / "turned.png"
     upright.transpose(Image.Transpose.ROTATE_90).save(path, exif=exif.tobytes())
     fast, decoded = fast_vector(tiny_model, path)
-    reference = tiny_model.encode_images(tiny_model.preprocess(upright)[None])[0]
+    reference = reference_of(tiny_torch, upright)
     assert float(fast @ reference) >= 0.99
     assert (decoded.width, decoded.height) == (2000, 3000) and decoded.image.width < decoded.image.height
     assert max(decoded.image.size) <= 1500

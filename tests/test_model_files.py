@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from photoclip.core.errors import ModelError
-from photoclip.core.models.clip_model import load_model
+from photoclip.core.models.loading import load_engine
 from photoclip.core.models.registry import bundled_model_dir
 
 
@@ -40,14 +40,14 @@ def test_truncated_weights_are_refused_with_a_clear_message(model_copy):
     weights = model_copy / "open_clip_model.safetensors"
     weights.write_bytes(weights.read_bytes()[: weights.stat().st_size // 2])
     with pytest.raises(ModelError, match="damaged or incomplete"):
-        load_model("photoclip-tiny", weights=model_copy, device="cpu")
+        load_engine("photoclip-tiny", weights=model_copy, device="cpu", engine="torch")
 
 
 def test_corrupted_weights_are_refused(model_copy):
     weights = model_copy / "open_clip_model.safetensors"
     weights.write_bytes(b"\xff" * 64 + weights.read_bytes()[64:])
     with pytest.raises(ModelError, match="damaged or incomplete"):
-        load_model("photoclip-tiny", weights=model_copy, device="cpu")
+        load_engine("photoclip-tiny", weights=model_copy, device="cpu", engine="torch")
 
 
 def test_a_pickle_that_would_run_code_is_refused_and_never_runs(model_copy, tmp_path):
@@ -56,13 +56,13 @@ def test_a_pickle_that_would_run_code_is_refused_and_never_runs(model_copy, tmp_
     with open(model_copy / "open_clip_pytorch_model.bin", "wb") as handle:
         pickle.dump({"state_dict": RunsCode(marker)}, handle)
     with pytest.raises(ModelError, match="Refused"):
-        load_model("photoclip-tiny", weights=model_copy, device="cpu")
+        load_engine("photoclip-tiny", weights=model_copy, device="cpu", engine="torch")
     assert not marker.exists()
 
 
 def test_no_weights_and_no_download_says_what_to_do(tmp_path):
     with pytest.raises(ModelError) as raised:
-        load_model("ViT-B-32/laion2b_s34b_b79k", download=False)
+        load_engine("ViT-B-32/laion2b_s34b_b79k", download=False)
     message = str(raised.value)
     assert "not on this machine" in message and "--weights" in message and "photoclip-tiny" in message
 
@@ -98,22 +98,22 @@ def test_a_weights_file_for_a_named_architecture_loads_like_a_download(tmp_path,
     )
     weights = tmp_path / "downloaded.safetensors"
     shutil.copy(bundled_model_dir() / "open_clip_model.safetensors", weights)
-    model = load_model(spec, weights=weights, device="cpu")
+    model = load_engine(spec, weights=weights, device="cpu", engine="torch")
     text = ["a red circle", "a green star"]
     assert np.allclose(model.encode_text(text), tiny_model.encode_text(text), atol=1e-5)
 
 
-def test_text_encoding_skips_padding_without_changing_the_vectors(tiny_model):
+def test_text_encoding_skips_padding_without_changing_the_vectors(tiny_torch):
     import numpy as np
 
     texts = ["a red circle", "a photo of a small yellow star on a noisy purple background", "star"]
-    assert tiny_model.trim_text
-    trimmed = tiny_model.encode_text(texts)
-    tiny_model.trim_text = False
+    assert tiny_torch.trim_text
+    trimmed = tiny_torch.encode_text(texts)
+    tiny_torch.trim_text = False
     try:
-        full = tiny_model.encode_text(texts)
+        full = tiny_torch.encode_text(texts)
     finally:
-        tiny_model.trim_text = True
+        tiny_torch.trim_text = True
     assert np.abs(trimmed - full).max() < 1e-5
 
 
@@ -140,7 +140,7 @@ def test_a_truncated_download_is_refused(tmp_path, tiny_as_named_architecture):
     data = (bundled_model_dir() / "open_clip_model.safetensors").read_bytes()
     weights.write_bytes(data[: len(data) * 2 // 3])
     with pytest.raises(ModelError, match="damaged or incomplete"):
-        load_model(tiny_as_named_architecture, weights=weights, device="cpu")
+        load_engine(tiny_as_named_architecture, weights=weights, device="cpu", engine="torch")
 
 
 def test_weights_of_another_architecture_are_refused(tmp_path, tiny_as_named_architecture):
@@ -151,4 +151,4 @@ def test_weights_of_another_architecture_are_refused(tmp_path, tiny_as_named_arc
     weights = tmp_path / "other.safetensors"
     save_file(state, str(weights))
     with pytest.raises(ModelError, match="does not hold weights"):
-        load_model(tiny_as_named_architecture, weights=weights, device="cpu")
+        load_engine(tiny_as_named_architecture, weights=weights, device="cpu", engine="torch")

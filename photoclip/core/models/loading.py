@@ -43,8 +43,9 @@ def find_onnx(spec: ModelSpec, weights: Path | str | None = None) -> OnnxModelFi
             from photoclip.core.models.onnx_layouts import read_model_folder
 
             return read_model_folder(given, model_id=spec.id, preprocess=spec.preprocess, dim=spec.dim)
-        if not spec.bundled:
-            return None  # a weights file: the caller exports from it
+        # Weights to export from (find_weights says clearly when they are not that either).
+        find_weights(spec, given)
+        return None
     folder = bundled_onnx_dir() if spec.bundled else onnx_cache_dir(spec)
     try:
         files = OnnxModelFiles.load(folder)
