@@ -10,6 +10,7 @@ result is an :class:`~photoclip.core.models.engine.Engine`.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -19,11 +20,12 @@ from pathlib import Path
 from photoclip.core.atomic import atomic_write_bytes
 from photoclip.core.errors import ModelError
 from photoclip.core.models.devices import Placement, choose_placement, physical_cores, torch_installed
-from photoclip.core.models.download import DownloadProgress, download_weights
+from photoclip.core.models.download import DownloadProgress, download_weights, local_weights
 from photoclip.core.models.engine import Engine
 from photoclip.core.models.onnx_files import OnnxModelFiles
 from photoclip.core.models.registry import ModelSpec, bundled_onnx_dir, get_model
-from photoclip.core.models.weights import find_weights, holds_onnx
+from photoclip.core.models.weights import WeightsSource, find_weights, holds_onnx
+from photoclip.core.paths import models_cache_dir
 
 log = logging.getLogger(__name__)
 
@@ -43,10 +45,16 @@ def find_onnx(spec: ModelSpec, weights: Path | str | None = None) -> OnnxModelFi
             from photoclip.core.models.onnx_layouts import read_model_folder
 
             return read_model_folder(given, model_id=spec.id, preprocess=spec.preprocess, dim=spec.dim)
-        # Weights to export from (find_weights says clearly when they are not that either).
-        find_weights(spec, given)
-        return None
-    folder = bundled_onnx_dir() if spec.bundled else onnx_cache_dir(spec)
+        # Weights to export from (find_weights says clearly when they are not that either): the
+        # graphs made from them before, if any.
+        source = find_weights(spec, given)
+        if source is None or spec.bundled:
+            return None
+        return _manifest(export_dir(spec, source), spec)
+    return _manifest(bundled_onnx_dir() if spec.bundled else onnx_cache_dir(spec), spec)
+
+
+def _manifest(folder: Path, spec: ModelSpec) -> OnnxModelFiles | None:
     try:
         files = OnnxModelFiles.load(folder)
     except (OSError, ValueError, KeyError, TypeError):
@@ -54,6 +62,17 @@ def find_onnx(spec: ModelSpec, weights: Path | str | None = None) -> OnnxModelFi
     if files.model_id != spec.id or files.missing():
         return None
     return files
+
+
+def export_dir(spec: ModelSpec, source: WeightsSource) -> Path:
+    """Where graphs exported from ``source`` go: the model's own ONNX folder for its downloaded
+    weights, else a folder named after the file (path, size and time), so another file never
+    reuses them."""
+    if source.path == local_weights(spec):
+        return onnx_cache_dir(spec)
+    info = source.path.stat()
+    key = f"{source.path.resolve()}:{info.st_size}:{info.st_mtime_ns}".encode("utf-8", "surrogateescape")
+    return spec.download_dir / "exports" / hashlib.blake2b(key, digest_size=8).hexdigest()
 
 
 def model_on_machine(spec: ModelSpec, weights: Path | str | None = None, engine: str = "onnx") -> bool:
@@ -120,7 +139,6 @@ def _torch(
     cancel: threading.Event | None,
 ) -> Engine:
     from photoclip.core.models.torch_engine import load_torch_engine
-    from photoclip.core.models.weights import WeightsSource
 
     source = find_weights(spec, weights)
     if source is None:
@@ -157,13 +175,11 @@ def _obtain_onnx(
             f"{spec.id} is published only as open_clip weights, and making ONNX graphs from them needs torch, "
             "which is not installed with this photoclip. Choose another model, or install photoclip's torch edition."
         )
-    from photoclip.core.models.weights import WeightsSource
-
     path = download_weights(spec, progress=progress, cancel=cancel)
     return export_from_weights(spec, WeightsSource(path, False), threads)
 
 
-def export_from_weights(spec: ModelSpec, source: object, threads: int) -> OnnxModelFiles:
+def export_from_weights(spec: ModelSpec, source: WeightsSource, threads: int) -> OnnxModelFiles:
     """Exports ONNX graphs from open_clip weights into photoclip's cache (needs torch)."""
     if not torch_installed():
         raise ModelError(
@@ -174,17 +190,17 @@ def export_from_weights(spec: ModelSpec, source: object, threads: int) -> OnnxMo
     from photoclip.core.models.torch_engine import load_torch_engine
 
     log.info("exporting %s to ONNX (once)", spec.id)
-    reference = load_torch_engine(spec, source, device="cpu", threads=threads)  # type: ignore[arg-type]
-    folder = onnx_cache_dir(spec)
-    return export_onnx(reference, folder)
+    reference = load_torch_engine(spec, source, device="cpu", threads=threads)
+    return export_onnx(reference, export_dir(spec, source))
 
 
 def _with_precision(spec: ModelSpec, files: OnnxModelFiles, threads: int, enabled: bool) -> OnnxModelFiles:
     """The files with the image graph's precision decided (once per graph; see int8.py)."""
     from photoclip.core.models.int8 import choose_precision
 
-    writable = not spec.bundled and os.access(files.folder, os.W_OK)
-    if writable:
+    # Only photoclip's own cache is written to: never the bundled folder, nor a user's folder.
+    ours = files.folder.resolve().is_relative_to(models_cache_dir().resolve())
+    if ours and os.access(files.folder, os.W_OK):
         chosen = choose_precision(files, threads=threads, work_dir=files.folder, enabled=enabled)
         if chosen != files and enabled:
             try:
