@@ -13,6 +13,9 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+BENCH_DIR = Path("/tmp/photoclip-bench")
+# Benchmarks never touch the user's own cache (model decisions, optimised graphs, thumbnails).
+os.environ.setdefault("PHOTOCLIP_CACHE", str(BENCH_DIR / "cache"))
 
 
 def clip_like_vectors(
@@ -89,39 +92,51 @@ def random_weight_model(
     threads: int | None = None,
     int8: bool = False,
 ) -> object:
-    """The default model's architecture with random weights: the same compute as the real one."""
-    import open_clip
-    import torch
-
-    from photoclip.core.models.clip_model import ClipModel, physical_cores
+    """The default model's architecture with random weights in torch: the same compute as the real one."""
+    from photoclip.core.models.devices import physical_cores
     from photoclip.core.models.registry import get_model
+    from photoclip.core.models.torch_engine import load_torch_engine
+    from photoclip.core.models.weights import WeightsSource
 
-    torch.set_num_threads(threads or physical_cores())
-    torch.manual_seed(0)
-    spec = get_model(model_id)
-    tag = open_clip.get_pretrained_cfg(spec.arch, spec.pretrained) or {}
-    model, _, preprocess = open_clip.create_model_and_transforms(
-        arch,
-        pretrained=None,
-        image_mean=tag.get("mean"),
-        image_std=tag.get("std"),
-        image_interpolation=tag.get("interpolation"),
-        image_resize_mode=tag.get("resize_mode"),
+    return load_torch_engine(
+        get_model(model_id),
+        WeightsSource(random_weights_file(arch), False),
+        device="cpu",
+        threads=threads or physical_cores(),
+        cpu_int8=int8,
     )
-    model.eval()
-    if int8:
-        from photoclip.core.models.clip_model import quantize_image_mlps
 
-        quantize_image_mlps(model)
-    return ClipModel(spec, model, preprocess, open_clip.get_tokenizer(arch), "cpu")
+
+def onnx_engine(int8: bool = True, threads: int | None = None) -> object:
+    """The random-weight default model as users run it on the CPU: ONNX Runtime, int8 image graph if
+    the guard keeps it (``int8``) or fp32."""
+    from photoclip.core.models.devices import physical_cores
+    from photoclip.core.models.loading import load_engine
+
+    return load_engine(
+        "ViT-B-32-256/datacomp_s34b_b86k",
+        weights=random_weights_onnx(),
+        device="cpu",
+        threads=threads or physical_cores(),
+        cpu_int8=int8,
+    )
+
+
+def random_weights_onnx(arch: str = "ViT-B-32-256", model_id: str = "ViT-B-32-256/datacomp_s34b_b86k") -> Path:
+    """The random-weight model exported by photoclip's own exporter (once): a folder to give photoclip
+    with ``--weights``, as a user with the real graphs would."""
+    folder = BENCH_DIR / f"{arch}-random-onnx"
+    if (folder / "photoclip_onnx.json").exists():
+        return folder
+    from photoclip.core.models.onnx_export import export_onnx
+
+    export_onnx(random_weight_model(arch, model_id), folder, source="user")
+    return folder
 
 
 def cores() -> int:
     """CPU cores this process may use."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-
-
-BENCH_DIR = Path("/tmp/photoclip-bench")
 
 
 def random_weights_file(arch: str = "ViT-B-32-256") -> Path:

@@ -142,13 +142,13 @@ def choose_precision(files: OnnxModelFiles, *, threads: int, work_dir: Path, ena
     signature = visual_signature(fp32)
     if not enabled:
         return files.with_changes(visual_int8="", int8_check={"chosen": "fp32", "reason": "int8 turned off"})
-    if fp32.stat().st_size < MIN_GRAPH_BYTES:
-        check = {"chosen": "fp32", "reason": "the image graph is too small to gain from int8", "signature": signature}
-        return files.with_changes(visual_int8="", int8_check=check)
     known = files.int8_check
     decided = known.get("signature") == signature and known.get("chosen") in ("int8", "fp32")
     if decided and (known["chosen"] == "fp32" or (files.folder / files.visual_int8).is_file()):
         return files
+    if fp32.stat().st_size < MIN_GRAPH_BYTES:
+        check = {"chosen": "fp32", "reason": "the image graph is too small to gain from int8", "signature": signature}
+        return files.with_changes(visual_int8="", int8_check=check)
     work_dir.mkdir(parents=True, exist_ok=True)
     int8 = work_dir / "visual.int8.onnx"
     log.info("checking an int8 image graph for %s against fp32", files.model_id)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from photoclip.core.atomic import atomic_write_bytes
 from photoclip.core.errors import ModelError
+from photoclip.core.memory import release_free_memory
 from photoclip.core.models.devices import Placement, choose_placement, physical_cores, torch_installed
 from photoclip.core.models.download import DownloadProgress, download_weights, local_weights
 from photoclip.core.models.engine import Engine
@@ -120,11 +121,14 @@ def load_engine(
     files = find_onnx(spec, weights)
     if files is None:
         files = _obtain_onnx(spec, weights, threads, download, progress, cancel)
-    files = _with_precision(spec, files, threads, cpu_int8)
+    decided, new = _with_precision(spec, files, threads, cpu_int8)
     from photoclip.core.models.onnx_engine import OnnxEngine
 
-    loaded = OnnxEngine(spec, files, threads=threads, cache=spec.download_dir / "optimized", quick_start=quick_start)
+    loaded = OnnxEngine(spec, decided, threads=threads, cache=spec.download_dir / "optimized", quick_start=quick_start)
     loaded.placement_note = placement.note
+    if new:  # prepared on this machine just now: finish the job
+        loaded.prepare_graphs()
+        release_free_memory()
     return loaded
 
 
@@ -194,20 +198,22 @@ def export_from_weights(spec: ModelSpec, source: WeightsSource, threads: int) ->
     return export_onnx(reference, export_dir(spec, source))
 
 
-def _with_precision(spec: ModelSpec, files: OnnxModelFiles, threads: int, enabled: bool) -> OnnxModelFiles:
-    """The files with the image graph's precision decided (once per graph; see int8.py)."""
+def _with_precision(spec: ModelSpec, files: OnnxModelFiles, threads: int, enabled: bool) -> tuple[OnnxModelFiles, bool]:
+    """The files with the image graph's precision decided (once per graph; see int8.py), and
+    whether that decision was made just now."""
     from photoclip.core.models.int8 import choose_precision
 
     # Only photoclip's own cache is written to: never the bundled folder, nor a user's folder.
     ours = files.folder.resolve().is_relative_to(models_cache_dir().resolve())
     if ours and os.access(files.folder, os.W_OK):
         chosen = choose_precision(files, threads=threads, work_dir=files.folder, enabled=enabled)
-        if chosen != files and enabled:
+        new = chosen != files
+        if new and enabled:
             try:
                 chosen.save()
             except OSError as exc:
                 log.warning("could not record the int8 decision for %s: %s", spec.id, exc)
-        return chosen
+        return chosen, new
     work = spec.download_dir / "int8"
     record = work / "decision.json"
     try:
@@ -219,13 +225,14 @@ def _with_precision(spec: ModelSpec, files: OnnxModelFiles, threads: int, enable
         int8_check=known, visual_int8=str(int8) if known.get("chosen") == "int8" and int8.is_file() else ""
     )
     chosen = choose_precision(current, threads=threads, work_dir=work, enabled=enabled)
-    if enabled and chosen.int8_check != known:
+    new = chosen.int8_check != known
+    if enabled and new:
         try:
             work.mkdir(parents=True, exist_ok=True)
             atomic_write_bytes(record, json.dumps(chosen.int8_check, indent=1).encode("utf-8"))
         except OSError as exc:
             log.warning("could not record the int8 decision for %s: %s", spec.id, exc)
-    return chosen
+    return chosen, new
 
 
 def describe_placement(

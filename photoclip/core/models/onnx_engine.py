@@ -218,6 +218,14 @@ class OnnxEngine:
                 )
             return self._text, self._tokenizer
 
+    def prepare_graphs(self) -> None:
+        """Makes the optimised copies of both graphs now (once per model and machine), so that the
+        first search and the first indexing run start at full speed; keeps neither session."""
+        self._image_graph()
+        self._text_graph()
+        with self._load_lock:
+            self._image = self._text = None
+
     def release_images(self) -> None:
         """Drops the image session (hundreds of MB for a ViT); it is made again when needed."""
         with self._load_lock:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from photoclip.core.errors import ModelError
+from photoclip.core.memory import release_free_memory
 from photoclip.core.models.devices import physical_cores
 from photoclip.core.models.engine import unit_rows
 from photoclip.core.models.preprocess import PreprocessConfig, prepare_image
@@ -331,17 +332,3 @@ def halve_token_embedding(clip: Any) -> None:
     table = getattr(clip, "token_embedding", None)
     if isinstance(table, torch.nn.Embedding) and table.weight.dtype == torch.float32:
         table.half()
-
-
-def release_free_memory() -> None:
-    """Hands memory freed while loading (the checkpoint's copy, replaced fp32 weights) back to the OS.
-
-    glibc keeps freed heap memory for reuse, so a process that loaded a 600 MB checkpoint would go on
-    showing it as resident. A no-op where there is no glibc.
-    """
-    import ctypes
-    import gc
-
-    gc.collect()
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
