@@ -151,3 +151,23 @@ def test_indexing_searching_and_tagging_never_import_torch(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "HEAVY []"
     assert "ONNX Runtime on the CPU" in result.stdout
+
+
+def test_each_graph_is_loaded_only_when_it_is_needed(tmp_path):
+    """A text search loads only the text graph; finding photos like a library photo loads no model;
+    after indexing the image graph is let go again."""
+    from photoclip.core.library import Library
+
+    folder = tmp_path / "photos"
+    write_set(folder, [("red", "circle"), ("blue", "square")], 2)
+    with Library.open(tmp_path / "lib", model="photoclip-tiny") as library:
+        library.add_root(folder)
+        library.update()
+        engine = library.models.loaded(library.spec)
+        assert engine._image is None and engine._text is None  # indexing's image graph was released
+    with Library.open(tmp_path / "lib", model="photoclip-tiny") as library:
+        hits = library.similar(folder / "red-circle-0.png", limit=2).hits
+        assert hits and library.models.loaded(library.spec) is None  # its vector is stored: no model at all
+        library.search("a red circle", limit=2)
+        engine = library.models.loaded(library.spec)
+        assert engine._text is not None and engine._image is None

@@ -240,6 +240,9 @@ class Library:
                 report = self.indexer().run(roots, under=under, progress=progress, stop=stop, pause=pause)
             finally:
                 self._serving = None
+                engine = self.models.loaded(self.spec)
+                if engine is not None:  # the image graph is for indexing; searches need only the text one
+                    engine.release_images()
         if report.embedded:
             from photoclip.core.thumbnail_cache import prune
 
