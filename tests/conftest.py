@@ -103,3 +103,28 @@ def small_disk(tmp_path):
         yield Disk()
     finally:
         subprocess.run(["umount", "-l", str(mount_point)], capture_output=True)
+
+
+@pytest.fixture
+def tiny_as_named_architecture(tmp_path):
+    """photoclip-tiny as the real models are published: an open_clip architecture name (its config
+    registered with open_clip) and a weights file on the hub (``example/tiny``), no ONNX graphs."""
+    import dataclasses
+    import json
+
+    import open_clip
+
+    from photoclip.core.models.registry import bundled_model_dir, get_model
+
+    config = json.loads((bundled_model_dir() / "open_clip_config.json").read_text())
+    (tmp_path / "tiny-named.json").write_text(json.dumps(config["model_cfg"]))
+    open_clip.add_model_config(tmp_path / "tiny-named.json")
+    return dataclasses.replace(
+        get_model("photoclip-tiny"),
+        id="example/tiny-named",
+        arch="tiny-named",
+        pretrained="",
+        hf_repo="example/tiny",
+        filenames=("open_clip_model.safetensors",),
+        onnx=None,
+    )

@@ -76,31 +76,17 @@ def test_importing_the_core_does_not_import_torch_or_qt():
     assert out.strip() == "[]"
 
 
-def test_a_weights_file_for_a_named_architecture_loads_like_a_download(tmp_path, tiny_model):
+def test_a_weights_file_for_a_named_architecture_loads_like_a_download(
+    tmp_path, tiny_torch, tiny_as_named_architecture
+):
     """The path real models take: an open_clip architecture name plus a weights file."""
-    import dataclasses
-    import json
-
     import numpy as np
-    import open_clip
 
-    from photoclip.core.models.registry import get_model
-
-    config = json.loads((bundled_model_dir() / "open_clip_config.json").read_text())
-    (tmp_path / "photoclip-tiny-as-file.json").write_text(json.dumps(config["model_cfg"]))
-    open_clip.add_model_config(tmp_path / "photoclip-tiny-as-file.json")
-    spec = dataclasses.replace(
-        get_model("photoclip-tiny"),
-        id="tiny-as-file",
-        arch="photoclip-tiny-as-file",
-        pretrained="",
-        hf_repo="example/tiny",
-    )
     weights = tmp_path / "downloaded.safetensors"
     shutil.copy(bundled_model_dir() / "open_clip_model.safetensors", weights)
-    model = load_engine(spec, weights=weights, device="cpu", engine="torch")
+    model = load_engine(tiny_as_named_architecture, weights=weights, device="cpu", engine="torch")
     text = ["a red circle", "a green star"]
-    assert np.allclose(model.encode_text(text), tiny_model.encode_text(text), atol=1e-5)
+    assert np.allclose(model.encode_text(text), tiny_torch.encode_text(text), atol=1e-5)
 
 
 def test_text_encoding_skips_padding_without_changing_the_vectors(tiny_torch):
@@ -115,24 +101,6 @@ def test_text_encoding_skips_padding_without_changing_the_vectors(tiny_torch):
     finally:
         tiny_torch.trim_text = True
     assert np.abs(trimmed - full).max() < 1e-5
-
-
-@pytest.fixture
-def tiny_as_named_architecture(tmp_path):
-    """The small model's config registered as an open_clip architecture, as the real models are."""
-    import dataclasses
-    import json
-
-    import open_clip
-
-    from photoclip.core.models.registry import get_model
-
-    config = json.loads((bundled_model_dir() / "open_clip_config.json").read_text())
-    (tmp_path / "photoclip-tiny-named.json").write_text(json.dumps(config["model_cfg"]))
-    open_clip.add_model_config(tmp_path / "photoclip-tiny-named.json")
-    return dataclasses.replace(
-        get_model("photoclip-tiny"), id="tiny-named", arch="photoclip-tiny-named", pretrained="", hf_repo="example/tiny"
-    )
 
 
 def test_a_truncated_download_is_refused(tmp_path, tiny_as_named_architecture):

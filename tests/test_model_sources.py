@@ -3,7 +3,6 @@ ready-made graphs fetched by the registry's source, graphs exported here after d
 weights, and graphs exported once from a weights file the user gave."""
 
 import dataclasses
-import json
 import shutil
 
 import numpy as np
@@ -24,25 +23,6 @@ def hub(monkeypatch):
     monkeypatch.setenv("PHOTOCLIP_HF_ENDPOINT", server.endpoint)
     yield server
     server.stop()
-
-
-@pytest.fixture
-def tiny_as_named_architecture(tmp_path):
-    """photoclip-tiny registered as an open_clip architecture, published as a weights file only."""
-    import open_clip
-
-    config = json.loads((bundled_model_dir() / "open_clip_config.json").read_text())
-    (tmp_path / "tiny-published.json").write_text(json.dumps(config["model_cfg"]))
-    open_clip.add_model_config(tmp_path / "tiny-published.json")
-    return dataclasses.replace(
-        get_model("photoclip-tiny"),
-        id="example/tiny-published",
-        arch="tiny-published",
-        pretrained="",
-        hf_repo="example/tiny",
-        filenames=("open_clip_model.safetensors",),
-        onnx=None,
-    )
 
 
 def test_ready_made_graphs_are_fetched_from_the_source_the_registry_names(hub, tiny_model):
