@@ -36,13 +36,24 @@ def default_pictures_dir() -> Path:
 
 
 def resources_dir() -> Path:
-    """The ``resources/`` folder: beside the package in a checkout, inside a frozen bundle."""
+    """photoclip's ``resources/`` folder: label sets, the bundled small model, the tokenizer vocabulary, icons.
+
+    The first that exists of: ``photoclip/resources`` beside the package (an installed wheel carries
+    it there, and a frozen bundle mirrors that layout), the top-level ``resources/`` of a checkout
+    (also what an editable install reads), and ``resources/`` at the root of a frozen bundle.
+    """
     import sys
 
+    package = Path(__file__).resolve().parents[1]
+    candidates = [package / "resources", package.parent / "resources"]
     bundle = getattr(sys, "_MEIPASS", None)
     if bundle:
-        return Path(bundle) / "resources"
-    return Path(__file__).resolve().parents[2] / "resources"
+        candidates.append(Path(bundle) / "resources")
+    for folder in candidates:
+        if folder.is_dir():
+            return folder
+    # None is there: name where an installed photoclip keeps it, so errors point at the right place.
+    return candidates[0]
 
 
 @dataclass(frozen=True)
