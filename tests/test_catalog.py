@@ -88,3 +88,51 @@ def test_removing_a_root_forgets_its_photos_and_vectors(tmp_path):
     assert catalog.remove_root(root.id) == 1
     assert catalog.embedding_count("m") == 0
     assert catalog.integrity_check() == "ok"
+
+
+def test_states_outside_the_known_ones_are_refused_by_the_catalog(tmp_path):
+    import sqlite3
+
+    catalog = Catalog(tmp_path / "catalog.sqlite3")
+    root = catalog.add_root(tmp_path)
+    catalog.add_pending(root.id, [("a.jpg", 1, 1)])
+    photo_id = catalog.photos_needing_embedding("m")[0].id
+    with pytest.raises(sqlite3.IntegrityError), catalog.transaction() as conn:
+        conn.execute("UPDATE photos SET status = 'done' WHERE id = ?", (photo_id,))
+    with pytest.raises(sqlite3.IntegrityError), catalog.transaction() as conn:
+        conn.execute(
+            "INSERT INTO tags (photo_id, label, source, state, added_at) VALUES (?, 'x', 'auto', 'maybe', 0)",
+            (photo_id,),
+        )
+    assert catalog.photo(photo_id).status == "pending"
+
+
+def test_an_old_catalog_is_upgraded_keeping_every_photo_vector_and_tag(tmp_path):
+    """A schema-3 catalog (before the CHECK constraints) goes through the table rebuild intact."""
+    import sqlite3
+
+    from photoclip.core.catalog_schema import MIGRATIONS
+
+    path = tmp_path / "catalog.sqlite3"
+    conn = sqlite3.connect(path)
+    for script in MIGRATIONS[:3]:
+        conn.executescript(script)
+    conn.execute("PRAGMA user_version = 3")
+    conn.execute("INSERT INTO roots (id, path, added_at) VALUES (1, '/photos', 0)")
+    for i in range(1, 51):
+        conn.execute(
+            "INSERT INTO photos (id, root_id, relpath, folder, size, mtime_ns, status, added_at) "
+            "VALUES (?, 1, ?, '', 1, 1, 'ok', 0)",
+            (i, f"p{i}.jpg"),
+        )
+        conn.execute("INSERT INTO embeddings VALUES (?, 'm', ?, ?)", (i, bytes(8), i))
+        conn.execute("INSERT INTO tags VALUES (?, 'beach', 'user', NULL, 'accepted', NULL, NULL, 0)", (i,))
+    conn.commit()
+    conn.close()
+    catalog = Catalog(path)
+    assert catalog.schema_version == len(MIGRATIONS)
+    assert catalog.counts("m") == {"photos": 50, "errors": 0, "pending": 0, "embedded": 50}
+    assert catalog.query("SELECT COUNT(*) FROM tags")[0][0] == 50
+    assert catalog.integrity_check() == "ok"
+    catalog.delete_photos([1])  # cascades still work after the rebuild
+    assert catalog.query("SELECT COUNT(*) FROM embeddings")[0][0] == 49

@@ -90,7 +90,10 @@ def test_a_failed_migration_is_rolled_back_and_explained(tmp_path, capsys):
     conn = sqlite3.connect(path)
     for script in MIGRATIONS[:-1]:
         conn.executescript(script)
-    conn.execute("CREATE TABLE kept_tags (x)")  # a table the last migration needs to create
+    import re
+
+    created = re.search(r"CREATE TABLE (\w+)", MIGRATIONS[-1]).group(1)
+    conn.execute(f"CREATE TABLE {created} (x)")  # a table the last migration needs to create
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
     conn.commit()
     conn.close()

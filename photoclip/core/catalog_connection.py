@@ -40,7 +40,8 @@ def write_blocker(folder: Path) -> str | None:
 
 
 def connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
-    """A connection to the catalog, opened (not only created) so that failures show here."""
+    """A connection to the catalog, opened (not only created) so that failures show here; its rows
+    are ``sqlite3.Row`` (read by column name)."""
     if read_only:
         # mode=ro works while the WAL's -shm file exists; immutable=1 when it cannot be made.
         last: sqlite3.Error | None = None
@@ -50,6 +51,7 @@ def connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
             )
             try:
                 conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+                conn.row_factory = sqlite3.Row
                 return conn
             except sqlite3.Error as exc:
                 conn.close()
@@ -66,6 +68,7 @@ def connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
     except sqlite3.Error:
         conn.close()
         raise
+    conn.row_factory = sqlite3.Row  # rows are read by column name
     return conn
 
 

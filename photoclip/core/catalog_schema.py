@@ -148,6 +148,53 @@ CREATE TABLE kept_collection_photos (
 """
 
 
+SCHEMA_V4 = """
+-- States hold only the values the code knows (photoclip.core.records: PhotoStatus, TagSource,
+-- TagState). SQLite adds a CHECK only by rebuilding a table: the new one is filled from the old
+-- (foreign keys are off while the migration runs, so nothing cascades), then takes its name.
+CREATE TABLE photos_v4 (
+    id          INTEGER PRIMARY KEY,
+    root_id     INTEGER NOT NULL REFERENCES roots(id) ON DELETE CASCADE,
+    relpath     TEXT NOT NULL,
+    folder      TEXT NOT NULL,
+    size        INTEGER NOT NULL,
+    mtime_ns    INTEGER NOT NULL,
+    fingerprint TEXT,
+    width       INTEGER,
+    height      INTEGER,
+    taken_at    REAL,
+    date_source TEXT CHECK (date_source IN ('exif', 'file')),
+    status      TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'ok', 'error')),
+    error       TEXT,
+    added_at    REAL NOT NULL,
+    UNIQUE (root_id, relpath)
+);
+INSERT INTO photos_v4 SELECT id, root_id, relpath, folder, size, mtime_ns, fingerprint, width, height,
+    taken_at, date_source, status, error, added_at FROM photos;
+DROP TABLE photos;
+ALTER TABLE photos_v4 RENAME TO photos;
+CREATE INDEX photos_fingerprint ON photos (fingerprint);
+CREATE INDEX photos_folder ON photos (root_id, folder);
+CREATE INDEX photos_status ON photos (status);
+
+CREATE TABLE tags_v4 (
+    photo_id  INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+    label     TEXT NOT NULL,
+    source    TEXT NOT NULL CHECK (source IN ('auto', 'user')),
+    score     REAL,
+    state     TEXT NOT NULL DEFAULT 'suggested' CHECK (state IN ('suggested', 'accepted', 'rejected')),
+    model     TEXT,
+    label_set TEXT,
+    added_at  REAL NOT NULL,
+    PRIMARY KEY (photo_id, label)
+) WITHOUT ROWID;
+INSERT INTO tags_v4 SELECT photo_id, label, source, score, state, model, label_set, added_at FROM tags;
+DROP TABLE tags;
+ALTER TABLE tags_v4 RENAME TO tags;
+CREATE INDEX tags_label ON tags (label, state);
+"""
+
+
 #: MIGRATIONS[n] is the SQL that takes a catalog at version n to version n + 1.
-MIGRATIONS: list[str] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3]
+MIGRATIONS: list[str] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4]
 SCHEMA_VERSION = len(MIGRATIONS)

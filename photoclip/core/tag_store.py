@@ -10,31 +10,12 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
 from photoclip.core.catalog import Catalog
 from photoclip.core.errors import PhotoclipError
-
-
-@dataclass(frozen=True)
-class Tag:
-    """One tag of one photo."""
-
-    label: str
-    source: str
-    score: float | None
-    state: str
-
-
-@dataclass(frozen=True)
-class Collection:
-    """An album that is not a folder: a saved search (``query``) or a hand-picked set."""
-
-    id: int
-    name: str
-    query: str | None
+from photoclip.core.records import Collection, Tag, TagSource, TagState
 
 
 def normalise_label(label: str) -> str:
@@ -51,12 +32,16 @@ class TagStore:
     # -- tags --------------------------------------------------------------------------------
     def tags(self, photo_id: int, *, include_rejected: bool = False) -> list[Tag]:
         """A photo's tags, best first."""
-        rows = self.catalog._query(
+        rows = self.catalog.query(
             "SELECT label, source, score, state FROM tags WHERE photo_id = ? ORDER BY (source = 'user') DESC, "
             "score DESC, label",
             (photo_id,),
         )
-        return [Tag(*r) for r in rows if include_rejected or r[3] != "rejected"]
+        return [
+            Tag(r["label"], TagSource(r["source"]), r["score"], TagState(r["state"]))
+            for r in rows
+            if include_rejected or r["state"] != TagState.REJECTED
+        ]
 
     def labels(self, photo_id: int) -> list[str]:
         """A photo's visible tag labels."""
@@ -66,7 +51,7 @@ class TagStore:
         """Every visible label with the number of photos that carry it, most common first."""
         return [
             (r[0], r[1])
-            for r in self.catalog._query(
+            for r in self.catalog.query(
                 "SELECT label, COUNT(*) FROM tags WHERE state != 'rejected' "
                 "GROUP BY label ORDER BY COUNT(*) DESC, label"
             )
@@ -136,7 +121,7 @@ class TagStore:
         """The photos of ``photo_ids`` that this label set and model have not been run over."""
         done = {
             r[0]
-            for r in self.catalog._query(
+            for r in self.catalog.query(
                 "SELECT photo_id FROM tagging_runs WHERE label_set = ? AND model = ?", (label_set, model)
             )
         }
@@ -162,7 +147,7 @@ class TagStore:
 
     def label_sets(self) -> dict[str, tuple[str, ...]]:
         """The user's saved label sets."""
-        return {r[0]: tuple(json.loads(r[1])) for r in self.catalog._query("SELECT name, labels FROM label_sets")}
+        return {r[0]: tuple(json.loads(r[1])) for r in self.catalog.query("SELECT name, labels FROM label_sets")}
 
     # -- label text vectors ------------------------------------------------------------------
     def cached_label_vectors(self, model: str, templates: str, labels: Sequence[str]) -> dict[str, np.ndarray]:
@@ -171,7 +156,7 @@ class TagStore:
         for start in range(0, len(labels), 500):
             chunk = list(labels[start : start + 500])
             marks = ",".join("?" * len(chunk))
-            for label, blob in self.catalog._query(
+            for label, blob in self.catalog.query(
                 f"SELECT label, vector FROM label_vectors WHERE model = ? AND templates = ? AND label IN ({marks})",
                 [model, templates, *chunk],
             ):
@@ -204,12 +189,13 @@ class TagStore:
 
     def collection(self, name: str) -> Collection | None:
         """A collection by name."""
-        rows = self.catalog._query("SELECT id, name, query FROM collections WHERE name = ?", (name.strip(),))
-        return Collection(*rows[0]) if rows else None
+        rows = self.catalog.query("SELECT id, name, query FROM collections WHERE name = ?", (name.strip(),))
+        return Collection(rows[0]["id"], rows[0]["name"], rows[0]["query"]) if rows else None
 
     def collections(self) -> list[Collection]:
         """Every collection."""
-        return [Collection(*r) for r in self.catalog._query("SELECT id, name, query FROM collections ORDER BY name")]
+        rows = self.catalog.query("SELECT id, name, query FROM collections ORDER BY name")
+        return [Collection(r["id"], r["name"], r["query"]) for r in rows]
 
     def add_to_collection(self, collection: Collection, photo_ids: Iterable[int]) -> None:
         """Hand-picks photos into a collection."""
@@ -223,7 +209,7 @@ class TagStore:
         """The hand-picked photos of a collection."""
         return [
             r[0]
-            for r in self.catalog._query(
+            for r in self.catalog.query(
                 "SELECT photo_id FROM collection_photos WHERE collection_id = ? ORDER BY photo_id", (collection.id,)
             )
         ]

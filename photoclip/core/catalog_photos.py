@@ -1,0 +1,317 @@
+"""Photos in the catalog: found, read, changed, moved, copied, deleted, filtered."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from photoclip.core.catalog_base import CatalogBase
+from photoclip.core.catalog_text import db_text, from_db
+from photoclip.core.records import PhotoMetadata, PhotoRow, PhotoStatus
+
+#: True for a photo whose file can be reached now: its root is online and no unreachable path
+#: of the last scan (a link to an unplugged drive, an unreadable sub-folder) holds it.
+_REACHABLE = (
+    "(r.online AND NOT EXISTS (SELECT 1 FROM unreachable_paths u WHERE u.root_id = p.root_id "
+    "AND (p.relpath = u.path OR p.relpath GLOB u.pattern)))"
+)
+_PHOTO_COLUMNS = (
+    "p.id, p.root_id, p.relpath, p.size, p.mtime_ns, p.fingerprint, p.width, p.height, "
+    f"p.taken_at, p.status, p.error, r.path AS root_path, {_REACHABLE} AS reachable"
+)
+
+
+def _photo(row: sqlite3.Row) -> PhotoRow:
+    return PhotoRow(
+        id=row["id"],
+        root_id=row["root_id"],
+        relpath=from_db(row["relpath"]),
+        size=row["size"],
+        mtime_ns=row["mtime_ns"],
+        fingerprint=row["fingerprint"],
+        width=row["width"],
+        height=row["height"],
+        taken_at=row["taken_at"],
+        status=PhotoStatus(row["status"]),
+        error=row["error"],
+        root_path=Path(from_db(row["root_path"])),
+        online=bool(row["reachable"]),
+    )
+
+
+class PhotosMixin(CatalogBase):
+    """The catalog's photos."""
+
+    def photo_stats(self, root_id: int) -> dict[str, tuple[int, int, int, str]]:
+        """relpath -> (id, size, mtime_ns, status) for every photo of a root."""
+        rows = self.query("SELECT relpath, id, size, mtime_ns, status FROM photos WHERE root_id = ?", (root_id,))
+        return {from_db(r[0]): (r[1], r[2], r[3], r[4]) for r in rows}
+
+    def add_pending(self, root_id: int, entries: Iterable[tuple[str, int, int]]) -> int:
+        """Inserts newly found files (relpath, size, mtime_ns) as pending. Returns how many."""
+        now = time.time()
+        rows = [
+            (root_id, db_text(rel), db_text(rel.rpartition("/")[0]), size, mtime, now) for rel, size, mtime in entries
+        ]
+        with self.transaction() as conn:
+            conn.executemany(
+                "INSERT OR IGNORE INTO photos (root_id, relpath, folder, size, mtime_ns, added_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+        return len(rows)
+
+    def mark_changed(self, changes: Iterable[tuple[int, int, int]]) -> int:
+        """Photos whose file changed (id, size, mtime_ns): pending again, their old vectors dropped."""
+        changes = list(changes)
+        with self.transaction() as conn:
+            conn.executemany(
+                "UPDATE photos SET size = ?, mtime_ns = ?, status = 'pending', error = NULL WHERE id = ?",
+                [(size, mtime, pid) for pid, size, mtime in changes],
+            )
+            conn.executemany("DELETE FROM embeddings WHERE photo_id = ?", [(pid,) for pid, _, _ in changes])
+            self._bump_all_models(conn)
+        return len(changes)
+
+    def delete_photos(self, photo_ids: Iterable[int]) -> int:
+        """Forgets photos whose files are gone (never touches files). Their tags and collection
+        places are kept by fingerprint, and come back if the same bytes are found again."""
+        ids = [(pid,) for pid in photo_ids]
+        now = time.time()
+        with self.transaction() as conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO kept_tags (fingerprint, label, source, score, state, model, label_set, "
+                "added_at, removed_at) SELECT p.fingerprint, t.label, t.source, t.score, t.state, t.model, "
+                "t.label_set, t.added_at, ? FROM tags t JOIN photos p ON p.id = t.photo_id "
+                "WHERE t.photo_id = ? AND p.fingerprint IS NOT NULL",
+                [(now, pid) for (pid,) in ids],
+            )
+            conn.executemany(
+                "INSERT OR REPLACE INTO kept_collection_photos (collection_id, fingerprint, removed_at) "
+                "SELECT c.collection_id, p.fingerprint, ? FROM collection_photos c JOIN photos p ON p.id = c.photo_id "
+                "WHERE c.photo_id = ? AND p.fingerprint IS NOT NULL",
+                [(now, pid) for (pid,) in ids],
+            )
+            conn.executemany("DELETE FROM photos WHERE id = ?", ids)
+            self._bump_all_models(conn)
+        return len(ids)
+
+    @staticmethod
+    def _restore_kept(conn: sqlite3.Connection, photo_id: int, fingerprint: str) -> None:
+        """Gives a photo the tags and collection places kept from a deleted photo with its bytes."""
+        conn.execute(
+            "INSERT OR IGNORE INTO tags (photo_id, label, source, score, state, model, label_set, added_at) "
+            "SELECT ?, label, source, score, state, model, label_set, added_at FROM kept_tags WHERE fingerprint = ?",
+            (photo_id, fingerprint),
+        )
+        conn.execute(
+            "INSERT OR IGNORE INTO collection_photos (collection_id, photo_id) "
+            "SELECT collection_id, ? FROM kept_collection_photos WHERE fingerprint = ?",
+            (photo_id, fingerprint),
+        )
+        conn.execute("DELETE FROM kept_tags WHERE fingerprint = ?", (fingerprint,))
+        conn.execute("DELETE FROM kept_collection_photos WHERE fingerprint = ?", (fingerprint,))
+
+    def move_photo(self, photo_id: int, root_id: int, relpath: str, size: int, mtime_ns: int) -> None:
+        """Gives a photo a new path, keeping its id, embeddings and tags."""
+        with self.transaction() as conn:
+            conn.execute(
+                "DELETE FROM photos WHERE root_id = ? AND relpath = ? AND id != ?",
+                (root_id, db_text(relpath), photo_id),
+            )
+            conn.execute(
+                "UPDATE photos SET root_id = ?, relpath = ?, folder = ?, size = ?, mtime_ns = ? WHERE id = ?",
+                (root_id, db_text(relpath), db_text(relpath.rpartition("/")[0]), size, mtime_ns, photo_id),
+            )
+
+    def set_error(self, photo_id: int, reason: str) -> None:
+        """Records why a file could not be read; it is retried when it changes."""
+        with self.transaction() as conn:
+            conn.execute("UPDATE photos SET status = 'error', error = ? WHERE id = ?", (reason, photo_id))
+
+    def photo(self, photo_id: int) -> PhotoRow | None:
+        """One photo by id."""
+        rows = self.photos_by_ids([photo_id])
+        return rows[0] if rows else None
+
+    def photos_by_ids(self, photo_ids: Sequence[int]) -> list[PhotoRow]:
+        """Photos by id, in the order asked (ids that no longer exist are skipped)."""
+        found: dict[int, PhotoRow] = {}
+        ids = list(photo_ids)
+        for start in range(0, len(ids), 900):
+            chunk = ids[start : start + 900]
+            marks = ",".join("?" * len(chunk))
+            for row in self.query(
+                f"SELECT {_PHOTO_COLUMNS} FROM photos p JOIN roots r ON r.id = p.root_id WHERE p.id IN ({marks})",
+                chunk,
+            ):
+                found[row[0]] = _photo(row)
+        return [found[i] for i in ids if i in found]
+
+    def photo_by_path(self, path: Path) -> PhotoRow | None:
+        """The catalogued photo at ``path``, if any."""
+        path = Path(path).expanduser().absolute()
+        for root in self.roots():
+            try:
+                rel = path.relative_to(root.path)
+            except ValueError:
+                try:
+                    rel = path.resolve().relative_to(root.path)
+                except ValueError:
+                    continue
+            rows = self.query(
+                f"SELECT {_PHOTO_COLUMNS} FROM photos p JOIN roots r ON r.id = p.root_id "
+                "WHERE p.root_id = ? AND p.relpath = ?",
+                (root.id, db_text(rel.as_posix())),
+            )
+            if rows:
+                return _photo(rows[0])
+        return None
+
+    def photos_with_fingerprint(self, fingerprint: str) -> list[PhotoRow]:
+        """Every photo whose bytes hash to ``fingerprint`` (copies and moves)."""
+        rows = self.query(
+            f"SELECT {_PHOTO_COLUMNS} FROM photos p JOIN roots r ON r.id = p.root_id WHERE p.fingerprint = ?",
+            (fingerprint,),
+        )
+        return [_photo(r) for r in rows]
+
+    def photos_needing_embedding(
+        self, model: str, root_ids: Sequence[int] | None = None, limit: int | None = None
+    ) -> list[PhotoRow]:
+        """Photos not in error that have no vector for ``model`` yet, on online roots."""
+        where = (
+            f"p.status != 'error' AND {_REACHABLE} AND NOT EXISTS "
+            "(SELECT 1 FROM embeddings e WHERE e.photo_id = p.id AND e.model = ?)"
+        )
+        params: list = [model]
+        if root_ids is not None:
+            where += f" AND p.root_id IN ({','.join('?' * len(root_ids))})"
+            params += list(root_ids)
+        rows = self.query(
+            f"SELECT {_PHOTO_COLUMNS} FROM photos p JOIN roots r ON r.id = p.root_id WHERE {where} "
+            "ORDER BY p.root_id, p.relpath" + (f" LIMIT {int(limit)}" if limit else ""),
+            params,
+        )
+        return [_photo(r) for r in rows]
+
+    def errors(self) -> list[PhotoRow]:
+        """Photos that could not be read, with their reasons."""
+        rows = self.query(
+            f"SELECT {_PHOTO_COLUMNS} FROM photos p JOIN roots r ON r.id = p.root_id "
+            "WHERE p.status = 'error' ORDER BY r.path, p.relpath"
+        )
+        return [_photo(r) for r in rows]
+
+    def counts(self, model: str | None = None) -> dict[str, int]:
+        """Numbers for ``photoclip status``: photos, errors, pending, embedded (for ``model``)."""
+        photos, errors, pending = self.query(
+            "SELECT COUNT(*), COALESCE(SUM(status = 'error'), 0), COALESCE(SUM(status = 'pending'), 0) FROM photos"
+        )[0]
+        embedded = self.embedding_count(model) if model else 0
+        return {"photos": photos, "errors": errors, "pending": pending, "embedded": embedded}
+
+    def root_counts(self) -> dict[int, int]:
+        """Photo count per root id."""
+        return dict(self.query("SELECT root_id, COUNT(*) FROM photos GROUP BY root_id"))
+
+    def folder_counts(self, root_id: int) -> dict[str, int]:
+        """Photo count per folder (relative) of a root, each folder counted on its own."""
+        rows = self.query("SELECT folder, COUNT(*) FROM photos WHERE root_id = ? GROUP BY folder", (root_id,))
+        return {from_db(folder): count for folder, count in rows}
+
+    def store_indexed(
+        self,
+        items: Sequence[tuple[int, PhotoMetadata, np.ndarray | None]],
+        model: str,
+    ) -> None:
+        """Writes what reading photos gave: metadata, status 'ok', and their vectors, in one go."""
+        with self.transaction() as conn:
+            seq = self._next_seq(conn, model, sum(vector is not None for _, _, vector in items))
+            for photo_id, meta, vector in items:
+                conn.execute(
+                    "UPDATE photos SET fingerprint = ?, width = ?, height = ?, taken_at = ?, date_source = ?, "
+                    "status = 'ok', error = NULL WHERE id = ?",
+                    (meta.fingerprint, meta.width, meta.height, meta.taken_at, meta.date_source, photo_id),
+                )
+                self._restore_kept(conn, photo_id, meta.fingerprint)
+                if vector is not None:
+                    conn.execute(
+                        "INSERT OR REPLACE INTO embeddings (photo_id, model, vector, seq) VALUES (?, ?, ?, ?)",
+                        (photo_id, model, np.ascontiguousarray(vector, dtype=np.float32).tobytes(), seq),
+                    )
+                    seq += 1
+
+    def copy_photo_data(self, source_id: int, target_id: int) -> None:
+        """Gives ``target`` the metadata and every vector of ``source`` (same bytes, no re-embedding)."""
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE photos SET (fingerprint, width, height, taken_at, date_source, status, error) = "
+                "(SELECT fingerprint, width, height, taken_at, date_source, 'ok', NULL FROM photos WHERE id = ?) "
+                "WHERE id = ?",
+                (source_id, target_id),
+            )
+            fingerprint = conn.execute("SELECT fingerprint FROM photos WHERE id = ?", (target_id,)).fetchone()
+            if fingerprint and fingerprint[0]:
+                self._restore_kept(conn, target_id, fingerprint[0])
+            for model, vector in conn.execute(
+                "SELECT model, vector FROM embeddings WHERE photo_id = ?", (source_id,)
+            ).fetchall():
+                conn.execute(
+                    "INSERT OR REPLACE INTO embeddings (photo_id, model, vector, seq) VALUES (?, ?, ?, ?)",
+                    (target_id, model, vector, self._next_seq(conn, model)),
+                )
+
+    def filter_photo_ids(
+        self,
+        *,
+        roots: Sequence[int] | None = None,
+        folder: tuple[int, str] | None = None,
+        date_from: float | None = None,
+        date_to: float | None = None,
+        photo_ids: Sequence[int] | None = None,
+        tags: Sequence[str] = (),
+    ) -> np.ndarray:
+        """Ids of the photos that pass every given filter (a folder includes its sub-folders)."""
+        where, params = ["p.status != 'error'"], []
+        if roots is not None:
+            where.append(f"p.root_id IN ({','.join('?' * len(roots))})")
+            params += list(roots)
+        if folder is not None:
+            root_id, rel = folder
+            rel = rel.strip("/")
+            where.append("p.root_id = ?")
+            params.append(root_id)
+            if rel:
+                where.append("(p.folder = ? OR p.folder LIKE ? ESCAPE '\\')")
+                escaped = rel.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+                params += [db_text(rel), db_text(escaped + "/%")]
+        if date_from is not None:
+            where.append("p.taken_at >= ?")
+            params.append(date_from)
+        if date_to is not None:
+            where.append("p.taken_at < ?")
+            params.append(date_to)
+        for tag in tags:
+            where.append(
+                "EXISTS (SELECT 1 FROM tags t WHERE t.photo_id = p.id AND t.label = ? AND t.state != 'rejected')"
+            )
+            params.append(tag)
+        sql = f"SELECT p.id FROM photos p WHERE {' AND '.join(where)}"
+        ids = np.fromiter((r[0] for r in self.query(sql, params)), dtype=np.int64)
+        if photo_ids is not None:
+            ids = np.intersect1d(ids, np.asarray(photo_ids, dtype=np.int64))
+        return ids
+
+    def ids_by_date(self, ids: np.ndarray | None = None, *, newest_first: bool = True) -> np.ndarray:
+        """Photo ids (all readable ones, or those of ``ids``) ordered by date taken; undated last."""
+        order = "DESC" if newest_first else "ASC"
+        rows = self.query(
+            f"SELECT id FROM photos WHERE status != 'error' ORDER BY taken_at IS NULL, taken_at {order}, id {order}"
+        )
+        ordered = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+        return ordered if ids is None else ordered[np.isin(ordered, ids)]

@@ -1,0 +1,100 @@
+"""Watched folders in the catalog, and the parts of them the last scan could not reach."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+from photoclip.core.catalog_base import CatalogBase
+from photoclip.core.catalog_text import db_text, from_db, glob_escape
+from photoclip.core.records import Root
+
+
+class RootsMixin(CatalogBase):
+    """The catalog's watched folders."""
+
+    def add_root(self, path: Path) -> Root:
+        """Adds a watched folder (idempotent) and returns it."""
+        path = Path(path).expanduser().resolve()
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT OR IGNORE INTO roots (path, added_at) VALUES (?, ?)", (db_text(str(path)), time.time())
+            )
+        root = self.root_by_path(path)
+        assert root is not None
+        return root
+
+    def roots(self) -> list[Root]:
+        """All watched folders, in the order they were added."""
+        rows = self.query("SELECT id, path, online, last_scan_at, excluded FROM roots ORDER BY id")
+        return [Root(r[0], Path(from_db(r[1])), bool(r[2]), r[3], tuple(json.loads(r[4]))) for r in rows]
+
+    def root(self, root_id: int) -> Root | None:
+        """A watched folder by id."""
+        return next((r for r in self.roots() if r.id == root_id), None)
+
+    def root_by_path(self, path: Path) -> Root | None:
+        """The watched folder at exactly ``path``, if any."""
+        wanted = Path(path).expanduser().resolve()
+        return next((r for r in self.roots() if r.path == wanted), None)
+
+    def remove_root(self, root_id: int) -> int:
+        """Forgets a watched folder and its photos (never touching the files). Returns photos removed."""
+        with self.transaction() as conn:
+            count = conn.execute("SELECT COUNT(*) FROM photos WHERE root_id = ?", (root_id,)).fetchone()[0]
+            conn.execute("DELETE FROM roots WHERE id = ?", (root_id,))
+        return count
+
+    def set_root_online(self, root_id: int, online: bool) -> None:
+        """Marks a root online or offline (its photos stay either way)."""
+        with self.transaction() as conn:
+            conn.execute("UPDATE roots SET online = ? WHERE id = ?", (int(online), root_id))
+
+    def set_root_scanned(self, root_id: int) -> None:
+        """Records that a root was fully scanned now."""
+        with self.transaction() as conn:
+            conn.execute("UPDATE roots SET last_scan_at = ?, online = 1 WHERE id = ?", (time.time(), root_id))
+
+    def set_root_excluded(self, root_id: int, excluded: Iterable[str]) -> None:
+        """Sets the sub-folders of a root that are not indexed."""
+        clean = sorted({e.strip("/") for e in excluded if e.strip("/")})
+        with self.transaction() as conn:
+            conn.execute("UPDATE roots SET excluded = ? WHERE id = ?", (json.dumps(clean), root_id))
+
+    def set_unreachable(self, root_id: int, under: str, paths: dict[str, str]) -> None:
+        """Records the paths (relpath -> reason) a scan of ``under`` (a sub-folder of the root, ''
+        for all of it) could not reach; what it reached again is no longer unreachable."""
+        under = under.strip("/")
+        now = time.time()
+        with self.transaction() as conn:
+            since = {
+                from_db(path): at
+                for path, at in conn.execute("SELECT path, since FROM unreachable_paths WHERE root_id = ?", (root_id,))
+            }
+            if under:
+                conn.execute(
+                    "DELETE FROM unreachable_paths WHERE root_id = ? AND (path = ? OR path GLOB ?)",
+                    (root_id, db_text(under), db_text(glob_escape(under) + "/*")),
+                )
+            else:
+                conn.execute("DELETE FROM unreachable_paths WHERE root_id = ?", (root_id,))
+            conn.executemany(
+                "INSERT OR REPLACE INTO unreachable_paths (root_id, path, pattern, reason, since) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [
+                    (root_id, db_text(path), db_text(glob_escape(path) + "/*"), reason, since.get(path, now))
+                    for path, reason in paths.items()
+                ],
+            )
+
+    def unreachable(self, root_id: int) -> list[tuple[str, str, int]]:
+        """(path, reason, photos kept under it) for what the last scan of a root could not reach."""
+        rows = self.query(
+            "SELECT u.path, u.reason, (SELECT COUNT(*) FROM photos p WHERE p.root_id = u.root_id "
+            "AND (p.relpath = u.path OR p.relpath GLOB u.pattern)) FROM unreachable_paths u "
+            "WHERE u.root_id = ? ORDER BY u.path",
+            (root_id,),
+        )
+        return [(from_db(path), reason, count) for path, reason, count in rows]

@@ -1,0 +1,122 @@
+"""What the library knows, as plain values: photos, watched folders, tags, collections, and the
+states they can be in. Both faces read these; only the storage modules make them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+
+
+class PhotoStatus(str, Enum):
+    """Where a photo is in indexing (the catalog's ``photos.status``, held to these by a CHECK)."""
+
+    PENDING = "pending"  # found, not read yet
+    OK = "ok"  # read
+    ERROR = "error"  # unreadable; ``PhotoRow.error`` says why
+
+
+class TagSource(str, Enum):
+    """Who made a tag."""
+
+    AUTO = "auto"  # zero-shot tagging, with a score
+    USER = "user"
+
+
+class TagState(str, Enum):
+    """A tag's review state. A rejected auto tag is kept so tagging never proposes it again."""
+
+    SUGGESTED = "suggested"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+class SortOrder(str, Enum):
+    """How results are ordered."""
+
+    RELEVANCE = "relevance"
+    DATE = "date"  # newest first
+    DATE_ASC = "date-asc"  # oldest first
+
+    @classmethod
+    def parse(cls, value: str | SortOrder) -> SortOrder:
+        """A sort order from its name (also 'newest', 'oldest', 'date-desc')."""
+        aliases = {"newest": cls.DATE, "date-desc": cls.DATE, "oldest": cls.DATE_ASC}
+        if isinstance(value, SortOrder):
+            return value
+        try:
+            return aliases.get(value) or cls(value)
+        except ValueError:
+            from photoclip.core.errors import PhotoclipError
+
+            raise PhotoclipError(f"Unknown sort order '{value}': use relevance, date or date-asc.") from None
+
+
+@dataclass(frozen=True)
+class Root:
+    """A watched folder."""
+
+    id: int
+    path: Path
+    online: bool
+    last_scan_at: float | None
+    excluded: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PhotoRow:
+    """A photo as the catalog knows it."""
+
+    id: int
+    root_id: int
+    relpath: str
+    size: int
+    mtime_ns: int
+    fingerprint: str | None
+    width: int | None
+    height: int | None
+    taken_at: float | None
+    status: PhotoStatus
+    error: str | None
+    root_path: Path
+    online: bool
+
+    @property
+    def path(self) -> Path:
+        """Absolute path of the photo (it may be on an offline drive)."""
+        return self.root_path / self.relpath
+
+    @property
+    def folder(self) -> str:
+        """Folder of the photo relative to its root ('' at the root)."""
+        return self.relpath.rpartition("/")[0]
+
+
+@dataclass(frozen=True)
+class PhotoMetadata:
+    """What reading a photo tells us, stored when it is indexed."""
+
+    fingerprint: str
+    width: int
+    height: int
+    taken_at: float | None
+    date_source: str
+
+
+@dataclass(frozen=True)
+class Tag:
+    """One tag of one photo."""
+
+    label: str
+    source: TagSource
+    score: float | None
+    state: TagState
+
+
+@dataclass(frozen=True)
+class Collection:
+    """An album that is not a folder: a saved search (``query``) or a hand-picked set."""
+
+    id: int
+    name: str
+    query: str | None
