@@ -63,7 +63,7 @@ def check_library(
         index = opened.index()
         catalog_ids = set(opened.catalog.embedding_ids("photoclip-tiny").tolist())
         assert set(index.ids().tolist()) == catalog_ids, f"index and catalog disagree ({index.last_open})"
-        rows = opened.catalog._query("SELECT COUNT(*), COUNT(DISTINCT photo_id) FROM embeddings")[0]
+        rows = opened.catalog.query("SELECT COUNT(*), COUNT(DISTINCT photo_id) FROM embeddings")[0]
         assert rows[0] == rows[1], "a photo has two vectors"
         leftovers = [p.name for p in opened.paths.index_dir.iterdir() if p.name.endswith(".tmp")]
         assert not leftovers, f"temporaries of killed saves left in the index folder: {leftovers}"
