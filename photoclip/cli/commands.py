@@ -1,36 +1,33 @@
-"""What each ``photoclip`` subcommand does: a thin layer over :class:`photoclip.core.library.Library`."""
+"""The ``photoclip`` commands that manage the library (index, status, remove, demo), and the dispatch
+to the others. Each is a thin layer over :class:`photoclip.core.library.Library`."""
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
-import signal
 import sys
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
+from photoclip.cli.common import graceful_interrupt, open_library, summarise
 from photoclip.cli.progress_bar import ProgressBar
 from photoclip.core.errors import PhotoclipError
-from photoclip.core.formatting import display_path, format_duration, print_paths
-from photoclip.core.images import wall_clock_seconds
+from photoclip.core.formatting import display_path
 from photoclip.core.library import Library
-from photoclip.core.search import SearchFilters, SearchResults
 
 
 def run(args: argparse.Namespace) -> int:
     """Runs the parsed command; returns the exit status."""
     handler = {
         "index": cmd_index,
-        "search": cmd_search,
-        "similar": cmd_similar,
         "status": cmd_status,
         "remove": cmd_remove,
         "demo": cmd_demo,
     }.get(args.command)
+    if handler is None and args.command in ("search", "similar"):
+        from photoclip.cli import search_commands
+
+        handler = search_commands.cmd_search if args.command == "search" else search_commands.cmd_similar
     if handler is None and args.command == "models":
         from photoclip.cli.model_commands import cmd_models
 
@@ -40,40 +37,6 @@ def run(args: argparse.Namespace) -> int:
 
         handler = tag_commands.HANDLERS[args.command]
     return handler(args)
-
-
-def open_library(args: argparse.Namespace, **options: Any) -> Library:
-    """Opens the library the options name, reporting model downloads on the terminal."""
-    bar = ProgressBar()
-    return Library.open(
-        args.library,
-        model=args.model,
-        weights=args.weights,
-        device=args.device,
-        download_progress=bar.download,
-        **options,
-    )
-
-
-@contextmanager
-def graceful_interrupt(stop: threading.Event) -> Iterator[None]:
-    """First Ctrl-C asks the run to stop after the current batch; a second one stops at once."""
-    previous = signal.getsignal(signal.SIGINT)
-
-    def handler(signum: int, frame: object) -> None:
-        if stop.is_set():
-            signal.signal(signal.SIGINT, previous)
-            raise KeyboardInterrupt
-        stop.set()
-        print("\nStopping after the current batch; what is done is kept. Ctrl-C again to quit now.", file=sys.stderr)
-
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGINT, handler)
-    try:
-        yield
-    finally:
-        if threading.current_thread() is threading.main_thread():
-            signal.signal(signal.SIGINT, previous)
 
 
 # -- index -------------------------------------------------------------------------------------
@@ -88,7 +51,8 @@ def cmd_index(args: argparse.Namespace) -> int:
             roots = [library.add_root(folder) for folder in args.folders]
             if args.exclude:
                 for root in roots:
-                    library.catalog.set_root_excluded(root.id, list(root.excluded) + args.exclude)
+                    for folder in args.exclude:
+                        library.exclude_folder(root.id, folder)
                 roots = [library.find_root(r.id) for r in roots]
         elif not library.roots():
             raise PhotoclipError("The library has no folders yet. Add one: photoclip index ~/Pictures")
@@ -100,154 +64,12 @@ def cmd_index(args: argparse.Namespace) -> int:
         return 130 if report.cancelled else 0
 
 
-def summarise(report: Any, model_id: str) -> str:
-    """A few lines saying what an index run did."""
-    lines = []
-    for offline in report.offline:
-        lines.append(f"offline: {offline} — its photos are kept")
-    parts = [
-        f"{report.embedded} indexed",
-        f"{report.moved} moved",
-        f"{report.copied} copies",
-        f"{report.deleted} removed",
-        f"{report.errors} unreadable",
-        f"{report.unchanged} unchanged",
-    ]
-    speed = f" ({report.rate:.1f} photos/s)" if report.embedded else ""
-    lines.append(f"{', '.join(parts)} in {format_duration(report.seconds)}{speed} with {model_id}.")
-    if report.errors:
-        lines.append("See which files could not be read, and why: photoclip status --errors")
-    if report.cancelled:
-        lines.append("Stopped. Run 'photoclip index' again to carry on where it stopped.")
-    return "\n".join(lines)
-
-
-# -- search ------------------------------------------------------------------------------------
-def parse_date(text: str | None, *, end: bool) -> float | None:
-    """YYYY, YYYY-MM or YYYY-MM-DD as wall-clock seconds; with ``end``, the start of the next period."""
-    if not text:
-        return None
-    parts = text.strip().split("-")
-    try:
-        numbers = [int(p) for p in parts]
-        year, month, day = ([*numbers, 1, 1])[:3]
-        start = dt.datetime(year, month if len(numbers) > 1 else 1, day if len(numbers) > 2 else 1)
-    except (ValueError, TypeError) as exc:
-        raise PhotoclipError(f"'{text}' is not a date: use YYYY, YYYY-MM or YYYY-MM-DD.") from exc
-    if end:
-        if len(numbers) == 1:
-            start = start.replace(year=start.year + 1)
-        elif len(numbers) == 2:
-            start = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-        else:
-            start += dt.timedelta(days=1)
-    return wall_clock_seconds(start)
-
-
-def _filters(args: argparse.Namespace, library: Library) -> SearchFilters:
-    roots = tuple(library.find_root(r).id for r in args.root) if args.root else None
-    folder = None
-    if args.folder:
-        path = Path(args.folder).expanduser().resolve()
-        for root in library.roots():
-            if path == root.path or root.path in path.parents:
-                folder = (root.id, path.relative_to(root.path).as_posix() if path != root.path else "")
-                break
-        else:
-            raise PhotoclipError(f"{path} is not inside a folder of this library.")
-    return SearchFilters(
-        roots=roots,
-        folder=folder,
-        date_from=parse_date(args.date_from, end=False),
-        date_to=parse_date(args.date_to, end=True),
-    )
-
-
-def _print_results(results: SearchResults, args: argparse.Namespace) -> None:
-    if args.json:
-        print(json.dumps([_hit_json(h) for h in results.hits], indent=2))
-        return
-    if args.paths:
-        print_paths(hit.photo.path for hit in results.hits)
-        return
-    for hit in results.hits:
-        date = (
-            dt.datetime.fromtimestamp(hit.photo.taken_at, dt.timezone.utc).strftime("%Y-%m-%d")
-            if hit.photo.taken_at
-            else "          "
-        )
-        offline = "  [offline]" if not hit.photo.online else ""
-        print(f"{hit.score:.3f}  {date}  {display_path(hit.photo.path)}{offline}")
-    if not results.hits:
-        hint = f" (cut-off {results.min_score:.2f}; try --min-score 0)" if results.cut else ""
-        print(f"No photos match{hint}.", file=sys.stderr)
-
-
-def _hit_json(hit: Any) -> dict[str, Any]:
-    photo = hit.photo
-    return {
-        "path": str(photo.path),
-        "score": round(hit.score, 5),
-        "id": photo.id,
-        "taken_at": photo.taken_at,
-        "width": photo.width,
-        "height": photo.height,
-        "root": str(photo.root_path),
-        "online": photo.online,
-    }
-
-
-def cmd_search(args: argparse.Namespace) -> int:
-    """``photoclip search TEXT``."""
-    with open_library(args, quick_start=True) as library:
-        _require_vectors(library)
-        results = library.search(
-            " ".join(args.query),
-            limit=args.limit,
-            min_score=args.min_score,
-            sort=args.sort,
-            filters=_filters(args, library),
-        )
-        _print_results(results, args)
-    return 0
-
-
-def cmd_similar(args: argparse.Namespace) -> int:
-    """``photoclip similar PATH``."""
-    with open_library(args, quick_start=True) as library:
-        _require_vectors(library)
-        results = library.similar(
-            Path(args.photo),
-            limit=args.limit,
-            min_score=args.min_score,
-            sort=args.sort,
-            filters=_filters(args, library),
-        )
-        _print_results(results, args)
-    return 0
-
-
-def _require_vectors(library: Library) -> None:
-    if library.catalog.embedding_count(library.spec.id):
-        return
-    others = library.catalog.models_with_vectors()
-    if others:
-        listed = ", ".join(f"{m} ({n} photos)" for m, n in others.items())
-        raise PhotoclipError(
-            f"No photos are indexed with {library.spec.id}; the library has vectors of "
-            f"{listed}. Use --model, or run 'photoclip index' to index with {library.spec.id}."
-        )
-    raise PhotoclipError(
-        "No photos are indexed yet. Add a folder: photoclip index ~/Pictures (or try 'photoclip demo')."
-    )
-
-
 # -- status, remove ----------------------------------------------------------------------------
 def cmd_status(args: argparse.Namespace) -> int:
     """``photoclip status``."""
     with open_library(args) as library:
         status = library.status()
-        errors = library.catalog.errors() if args.errors else []
+        errors = library.unreadable() if args.errors else []
         if args.json:
             data = status.as_json()
             if args.errors:

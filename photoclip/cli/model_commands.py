@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from photoclip.cli.commands import open_library
+from photoclip.cli.common import open_library
 from photoclip.cli.progress_bar import ProgressBar
 from photoclip.core.errors import ModelError
 from photoclip.core.formatting import display_path

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from photoclip.core.errors import PhotoclipError
-from photoclip.core.tag_store import TagStore
 
 if TYPE_CHECKING:
     from photoclip.core.library import Library
@@ -31,18 +30,17 @@ def resolve_album(library: Library, album: str | None) -> Album:
     for prefix in COLLECTION_PREFIXES:
         if album.startswith(prefix):
             return collection_album(library, album[len(prefix) :])
+    try:
+        root, folder = library.folder_of(album)
+    except PhotoclipError:
+        raise PhotoclipError(f"{album} is neither a folder of the library nor a collection (@name).") from None
     path = Path(album).expanduser().resolve()
-    for root in library.roots():
-        if path == root.path or root.path in path.parents:
-            folder = "" if path == root.path else path.relative_to(root.path).as_posix()
-            ids = library.catalog.filter_photo_ids(folder=(root.id, folder)).tolist()
-            return Album(str(path), ids)
-    raise PhotoclipError(f"{album} is neither a folder of the library nor a collection (@name).")
+    return Album(str(path), library.catalog.filter_photo_ids(folder=(root.id, folder)).tolist())
 
 
 def collection_album(library: Library, name: str) -> Album:
     """The photos of a collection: its hand-picked ones, or what its saved search finds now."""
-    store = TagStore(library.catalog)
+    store = library.tags
     collection = store.collection(name)
     if collection is None:
         known = ", ".join(c.name for c in store.collections()) or "none yet"

@@ -12,6 +12,8 @@ from photoclip.core.catalog import Catalog, Root
 from photoclip.core.catalog_connection import cannot_write
 from photoclip.core.errors import PhotoclipError
 from photoclip.core.indexer import Indexer, IndexReport, ProgressCallback
+from photoclip.core.library_folders import FoldersMixin
+from photoclip.core.library_tags import TagsMixin
 from photoclip.core.lockfile import WriterLock
 from photoclip.core.models.download import DownloadProgress
 from photoclip.core.models.loaded import LoadedModels
@@ -21,6 +23,7 @@ from photoclip.core.scanner import offline_reason
 from photoclip.core.search import Searcher, SearchResults
 from photoclip.core.settings import Settings
 from photoclip.core.status import LibraryStatus, RootStatus, UnreachablePath
+from photoclip.core.tag_store import TagStore
 from photoclip.core.vectors import VectorIndex
 
 if TYPE_CHECKING:
@@ -29,7 +32,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-class Library:
+class Library(FoldersMixin, TagsMixin):
     """A catalog, its settings, its vector indexes and the model, opened together.
 
     The model is loaded on first use (torch is imported then, not before). Indexing takes the
@@ -56,6 +59,7 @@ class Library:
         except OSError as exc:
             raise PhotoclipError(f"The library folder {paths.root} cannot be made ({exc.strerror or exc}).") from exc
         self.catalog = Catalog(paths.catalog, paths.backups_dir)
+        self.tags = TagStore(self.catalog)  # the one tag store: tags, label sets, collections
         self.settings = Settings(paths.root / "settings.json")
         self.spec: ModelSpec = get_model(model or self.settings.get("model"))
         # A model already in memory (the GUI reopening a library, tests sharing one) is reused.
@@ -167,49 +171,6 @@ class Library:
     def _dim(self, spec: ModelSpec) -> int:
         model = self.models.loaded(spec)
         return model.dim if model is not None else spec.dim
-
-    # -- roots -------------------------------------------------------------------------------
-    def roots(self) -> list[Root]:
-        """The watched folders."""
-        return self.catalog.roots()
-
-    def add_root(self, path: Path | str) -> Root:
-        """Adds a folder to watch. Folders inside (or around) an existing one are refused."""
-        folder = Path(path).expanduser().resolve()
-        if not folder.is_dir():
-            raise PhotoclipError(f"{folder} is not a folder.")
-        for root in self.catalog.roots():
-            if folder == root.path:
-                return root
-            if root.path in folder.parents:
-                raise PhotoclipError(f"{folder} is already in the library, inside {root.path}.")
-            if folder in root.path.parents:
-                raise PhotoclipError(
-                    f"{folder} contains {root.path}, which is already in the library. "
-                    f"Remove it first ('photoclip remove {root.path}'), then add {folder}."
-                )
-        return self.catalog.add_root(folder)
-
-    def find_root(self, path_or_id: Path | str | int) -> Root:
-        """A watched folder by id or path (raises if it is not one)."""
-        if isinstance(path_or_id, int) or str(path_or_id).isdigit():
-            root = self.catalog.root(int(path_or_id))
-        else:
-            root = self.catalog.root_by_path(Path(path_or_id))
-        if root is None:
-            raise PhotoclipError(f"{path_or_id} is not a folder of this library (see 'photoclip status').")
-        return root
-
-    def remove_root(self, path_or_id: Path | str | int) -> int:
-        """Forgets a watched folder and its photos; the files themselves are never touched."""
-        root = self.find_root(path_or_id)
-        with self._writing():
-            ids = self.catalog.filter_photo_ids(roots=[root.id])
-            removed = self.catalog.remove_root(root.id)
-            for index in self._indexes.values():
-                index.remove(ids, generation=self.catalog.generation)
-                index.save()
-        return removed
 
     # -- indexing ----------------------------------------------------------------------------
     def indexer(self) -> Indexer:

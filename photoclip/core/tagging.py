@@ -116,7 +116,7 @@ class Tagger:
         self.library = library
         self.spec = spec or library.search_spec
         self.rule = rule or TagRule.for_model(self.spec)
-        self.store = TagStore(library.catalog)
+        self.store = library.tags
 
     def _templates_key(self) -> str:
         text = "\x1f".join(self.spec.prompt_templates)

@@ -58,6 +58,7 @@ class ModelSpec:
     none_prompts: tuple[str, ...] = ("a photo.", "a photo of something.", "an image.", "a picture of an object.")
     tag_min_score: float = 0.22
     tag_margin: float = 0.03
+    default_label_set: str = "everyday"  # the built-in label set a tagging run uses unless told
 
     @property
     def bundled(self) -> bool:
@@ -174,6 +175,7 @@ MODELS: tuple[ModelSpec, ...] = (
         # the cliff at 0.65 where the scores of true labels bunch up; reported on other pictures.
         tag_min_score=0.55,
         tag_margin=0.10,
+        default_label_set="shapes",
     ),
 )
 

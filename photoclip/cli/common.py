@@ -1,0 +1,165 @@
+"""What the command line's commands share: opening the library, Ctrl-C, dates, filters, output."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import signal
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from photoclip.cli.progress_bar import ProgressBar
+from photoclip.core.errors import PhotoclipError
+from photoclip.core.formatting import display_path, format_duration, print_paths
+from photoclip.core.images import wall_clock_seconds
+from photoclip.core.library import Library
+from photoclip.core.search import SearchFilters, SearchResults
+
+
+def open_library(args: argparse.Namespace, **options: Any) -> Library:
+    """Opens the library the options name, reporting model downloads on the terminal."""
+    bar = ProgressBar()
+    return Library.open(
+        args.library,
+        model=args.model,
+        weights=args.weights,
+        device=args.device,
+        download_progress=bar.download,
+        **options,
+    )
+
+
+@contextmanager
+def graceful_interrupt(stop: threading.Event) -> Iterator[None]:
+    """First Ctrl-C asks the run to stop after the current batch; a second one stops at once."""
+    previous = signal.getsignal(signal.SIGINT)
+
+    def handler(signum: int, frame: object) -> None:
+        if stop.is_set():
+            signal.signal(signal.SIGINT, previous)
+            raise KeyboardInterrupt
+        stop.set()
+        print("\nStopping after the current batch; what is done is kept. Ctrl-C again to quit now.", file=sys.stderr)
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, handler)
+    try:
+        yield
+    finally:
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGINT, previous)
+
+
+def summarise(report: Any, model_id: str) -> str:
+    """A few lines saying what an index run did."""
+    lines = []
+    for offline in report.offline:
+        lines.append(f"offline: {offline} — its photos are kept")
+    parts = [
+        f"{report.embedded} indexed",
+        f"{report.moved} moved",
+        f"{report.copied} copies",
+        f"{report.deleted} removed",
+        f"{report.errors} unreadable",
+        f"{report.unchanged} unchanged",
+    ]
+    speed = f" ({report.rate:.1f} photos/s)" if report.embedded else ""
+    lines.append(f"{', '.join(parts)} in {format_duration(report.seconds)}{speed} with {model_id}.")
+    if report.errors:
+        lines.append("See which files could not be read, and why: photoclip status --errors")
+    if report.cancelled:
+        lines.append("Stopped. Run 'photoclip index' again to carry on where it stopped.")
+    return "\n".join(lines)
+
+
+def parse_date(text: str | None, *, end: bool) -> float | None:
+    """YYYY, YYYY-MM or YYYY-MM-DD as wall-clock seconds; with ``end``, the start of the next period."""
+    if not text:
+        return None
+    parts = text.strip().split("-")
+    try:
+        numbers = [int(p) for p in parts]
+        year, month, day = ([*numbers, 1, 1])[:3]
+        start = dt.datetime(year, month if len(numbers) > 1 else 1, day if len(numbers) > 2 else 1)
+    except (ValueError, TypeError) as exc:
+        raise PhotoclipError(f"'{text}' is not a date: use YYYY, YYYY-MM or YYYY-MM-DD.") from exc
+    if end:
+        if len(numbers) == 1:
+            start = start.replace(year=start.year + 1)
+        elif len(numbers) == 2:
+            start = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        else:
+            start += dt.timedelta(days=1)
+    return wall_clock_seconds(start)
+
+
+def search_filters(args: argparse.Namespace, library: Library) -> SearchFilters:
+    """The filters the search options ask for (--root, --folder, --from, --to)."""
+    roots = tuple(library.find_root(r).id for r in args.root) if args.root else None
+    folder = None
+    if args.folder:
+        root, relative = library.folder_of(args.folder)
+        folder = (root.id, relative)
+    return SearchFilters(
+        roots=roots,
+        folder=folder,
+        date_from=parse_date(args.date_from, end=False),
+        date_to=parse_date(args.date_to, end=True),
+    )
+
+
+def print_results(results: SearchResults, args: argparse.Namespace) -> None:
+    """Prints results as the options ask: lines for people, --paths, or --json."""
+    if args.json:
+        print(json.dumps([hit_json(h) for h in results.hits], indent=2))
+        return
+    if args.paths:
+        print_paths(hit.photo.path for hit in results.hits)
+        return
+    for hit in results.hits:
+        date = (
+            dt.datetime.fromtimestamp(hit.photo.taken_at, dt.timezone.utc).strftime("%Y-%m-%d")
+            if hit.photo.taken_at
+            else "          "
+        )
+        offline = "  [offline]" if not hit.photo.online else ""
+        print(f"{hit.score:.3f}  {date}  {display_path(hit.photo.path)}{offline}")
+    if not results.hits:
+        hint = f" (cut-off {results.min_score:.2f}; try --min-score 0)" if results.cut else ""
+        print(f"No photos match{hint}.", file=sys.stderr)
+
+
+def hit_json(hit: Any) -> dict[str, Any]:
+    """One result as JSON."""
+    photo = hit.photo
+    return {
+        "path": str(photo.path),
+        "score": round(hit.score, 5),
+        "id": photo.id,
+        "taken_at": photo.taken_at,
+        "width": photo.width,
+        "height": photo.height,
+        "root": str(photo.root_path),
+        "online": photo.online,
+    }
+
+
+def require_vectors(library: Library) -> None:
+    """Raises, saying what to do, when the library holds no vectors of its model yet."""
+    counts = library.vector_counts()
+    if counts.get(library.spec.id):
+        return
+    others = counts
+    if others:
+        listed = ", ".join(f"{m} ({n} photos)" for m, n in others.items())
+        raise PhotoclipError(
+            f"No photos are indexed with {library.spec.id}; the library has vectors of "
+            f"{listed}. Use --model, or run 'photoclip index' to index with {library.spec.id}."
+        )
+    raise PhotoclipError(
+        "No photos are indexed yet. Add a folder: photoclip index ~/Pictures (or try 'photoclip demo')."
+    )

@@ -1,0 +1,192 @@
+"""The whole ``photoclip`` command line, declared with argparse (and nothing heavier imported, so
+``--help`` answers at once)."""
+
+from __future__ import annotations
+
+import argparse
+import math
+from collections.abc import Callable
+
+from photoclip import __version__
+
+DESCRIPTION = "Find your own photos by describing them. With no command, the desktop app opens."
+
+EXAMPLES = """examples:
+  photoclip index ~/Pictures            add a folder and index it
+  photoclip search "a dog on a beach"   find photos by words
+  photoclip search "beach -people" --sort date
+  photoclip similar ~/Pictures/cat.jpg  photos like this one
+  photoclip demo                        try it offline on generated pictures
+"""
+
+
+def at_least(minimum: int) -> Callable[[str], int]:
+    """An argparse type: a whole number no smaller than ``minimum``."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be {minimum} or more, not {value}")
+        return value
+
+    parse.__name__ = "number"  # what argparse names in its message
+    return parse
+
+
+def score(text: str) -> float:
+    """An argparse type: a cosine score from -1 to 1."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
+    if not math.isfinite(value) or not -1.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be a number from -1 to 1, not {text}")
+    return value
+
+
+def _common(parser: argparse.ArgumentParser, top: bool) -> None:
+    """Options accepted before or after the command (``photoclip --library X search`` or the reverse)."""
+    default = None if top else argparse.SUPPRESS
+    parser.add_argument(
+        "--library",
+        metavar="DIR",
+        default=default,
+        help="library folder (default: $PHOTOCLIP_LIBRARY or your user data folder)",
+    )
+    parser.add_argument("--model", metavar="ID", default=default, help="CLIP model (see 'photoclip models')")
+    parser.add_argument(
+        "--weights",
+        metavar="FILE",
+        default=default,
+        help="use this weights file (or models folder) instead of downloading",
+    )
+    parser.add_argument(
+        "--device", choices=("auto", "cuda", "mps", "cpu"), default=default, help="where the model runs (default: auto)"
+    )
+    parser.add_argument("-v", "--verbose", action="count", default=0 if top else argparse.SUPPRESS)
+
+
+def _search_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-n", "--limit", type=at_least(1), default=20, help="how many results (default 20)")
+    parser.add_argument(
+        "--min-score",
+        type=score,
+        default=None,
+        help="relevance cut-off from -1 to 1 (default: the model's; 0 lists everything)",
+    )
+    parser.add_argument("--sort", choices=("relevance", "date", "date-asc"), default="relevance")
+    parser.add_argument("--root", action="append", metavar="DIR", help="only photos under this watched folder")
+    parser.add_argument("--folder", metavar="DIR", help="only photos in this folder and its sub-folders")
+    parser.add_argument("--from", dest="date_from", metavar="DATE", help="taken on or after YYYY[-MM[-DD]]")
+    parser.add_argument("--to", dest="date_to", metavar="DATE", help="taken up to the end of YYYY[-MM[-DD]]")
+    parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.add_argument("--paths", action="store_true", help="print only the paths, one per line")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command line."""
+    parser = argparse.ArgumentParser(
+        prog="photoclip", description=DESCRIPTION, epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--version", action="version", version=f"photoclip {__version__}")
+    _common(parser, top=True)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        _common(sub, top=False)
+        return sub
+
+    index = command("index", "add folders to the library and index new, changed, moved and deleted photos")
+    index.add_argument("folders", nargs="*", metavar="DIR", help="folders to add (default: rescan all)")
+    index.add_argument("--no-download", action="store_true", help="never download the model")
+    index.add_argument(
+        "--exclude",
+        action="append",
+        metavar="SUBFOLDER",
+        default=[],
+        help="leave a sub-folder of the given folder out (repeatable)",
+    )
+
+    search = command("search", "find photos by words, by an image, or both")
+    search.add_argument(
+        "query",
+        nargs="+",
+        help='e.g. "a dog on a beach", "beach -people", "2:sunset + lake", a path to an image, tag:beach',
+    )
+    _search_options(search)
+
+    similar = command("similar", "find the photos most like a photo (from the library or not)")
+    similar.add_argument("photo", help="path of a photo")
+    _search_options(similar)
+
+    status = command("status", "show the library's folders, counts and model")
+    status.add_argument("--json", action="store_true")
+    status.add_argument("--errors", action="store_true", help="list the files that could not be read, and why")
+
+    remove = command("remove", "forget a watched folder and its photos (the files are not touched)")
+    remove.add_argument("folder", metavar="DIR")
+
+    models = command("models", "list the supported models; download, export or choose one")
+    models.add_argument(
+        "--download",
+        metavar="ID",
+        nargs="?",
+        const="",
+        help="fetch a model and get it ready to run here (default: the library's)",
+    )
+    models.add_argument(
+        "--export",
+        metavar="ID",
+        nargs="?",
+        const="",
+        help="make ONNX graphs from open_clip weights here (--weights FILE, or downloaded ones); needs torch",
+    )
+    models.add_argument("--use", metavar="ID", help="make this the library's model")
+    models.add_argument("--json", action="store_true")
+
+    demo = command("demo", "build a demo library of generated pictures, indexed with the bundled small model")
+    demo.add_argument("--count", type=at_least(1), default=300, help="how many pictures (default 300)")
+    demo.add_argument("--folder", metavar="DIR", help="where to write them (default: inside the demo library)")
+    demo.add_argument(
+        "--max-size", type=at_least(64), default=1600, help="largest picture side in px, 64 or more (default 1600)"
+    )
+    _tagging_parsers(command)
+    return parser
+
+
+def _tagging_parsers(command: Callable[[str, str], argparse.ArgumentParser]) -> None:
+    """The tagging subcommands: tag, tags, collection."""
+    tag = command("tag", "tag an album's photos with labels the model was never trained on")
+    tag.add_argument("album", nargs="?", help="a folder of the library, @collection, or nothing for all photos")
+    which = tag.add_mutually_exclusive_group()
+    which.add_argument("--labels", metavar="WORDS", help='your own labels, e.g. "beach, mountain, city"')
+    which.add_argument("--label-set", metavar="NAME", help="a built-in or saved label set (see --list-sets)")
+    tag.add_argument("--save-as", metavar="NAME", help="save --labels as a label set under this name")
+    tag.add_argument("--redo", action="store_true", help="tag again photos this label set has already tagged")
+    tag.add_argument(
+        "--export-xmp",
+        action="store_true",
+        help="also write the accepted tags to XMP sidecars (photo.jpg.xmp); photos are never modified",
+    )
+    tag.add_argument(
+        "--include-suggested",
+        action="store_true",
+        help="with --export-xmp: write the suggested tags you have not reviewed yet too",
+    )
+    tag.add_argument("--list-sets", action="store_true", help="list the label sets and exit")
+
+    tags = command("tags", "show, accept, reject or add the tags of a photo")
+    tags.add_argument("photo", help="path of a library photo")
+    tags.add_argument("--accept", action="append", default=[], metavar="LABEL")
+    tags.add_argument("--reject", action="append", default=[], metavar="LABEL")
+    tags.add_argument("--add", action="append", default=[], metavar="LABEL")
+
+    collection = command("collection", "albums that are not folders: saved searches and hand-picked sets")
+    collection.add_argument("action", choices=("list", "save", "add", "show"))
+    collection.add_argument("name", nargs="?")
+    collection.add_argument("photos", nargs="*", help="photos to add (with 'add')")
+    collection.add_argument("--query", help="with 'save': the search this collection runs")

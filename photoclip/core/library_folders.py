@@ -1,0 +1,128 @@
+"""The library's watched folders and photos, as the faces see them (part of :class:`Library`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from photoclip.core.errors import PhotoclipError
+from photoclip.core.records import PhotoRow, Root
+
+if TYPE_CHECKING:
+    from photoclip.core.catalog import Catalog
+    from photoclip.core.library import _WriterSection
+    from photoclip.core.vectors import VectorIndex
+
+
+class FoldersMixin:
+    """Watched folders (add, remove, exclude sub-folders) and photos by id or path."""
+
+    catalog: Catalog
+    _indexes: dict[str, VectorIndex]
+
+    def _writing(self) -> _WriterSection:
+        raise NotImplementedError
+
+    def roots(self) -> list[Root]:
+        """The watched folders."""
+        return self.catalog.roots()
+
+    def add_root(self, path: Path | str) -> Root:
+        """Adds a folder to watch. Folders inside (or around) an existing one are refused."""
+        folder = Path(path).expanduser().resolve()
+        if not folder.is_dir():
+            raise PhotoclipError(f"{folder} is not a folder.")
+        for root in self.catalog.roots():
+            if folder == root.path:
+                return root
+            if root.path in folder.parents:
+                raise PhotoclipError(f"{folder} is already in the library, inside {root.path}.")
+            if folder in root.path.parents:
+                raise PhotoclipError(
+                    f"{folder} contains {root.path}, which is already in the library. "
+                    f"Remove it first ('photoclip remove {root.path}'), then add {folder}."
+                )
+        return self.catalog.add_root(folder)
+
+    def find_root(self, path_or_id: Path | str | int) -> Root:
+        """A watched folder by id or path (raises if it is not one)."""
+        if isinstance(path_or_id, int) or str(path_or_id).isdigit():
+            root = self.catalog.root(int(path_or_id))
+        else:
+            root = self.catalog.root_by_path(Path(path_or_id))
+        if root is None:
+            raise PhotoclipError(f"{path_or_id} is not a folder of this library (see 'photoclip status').")
+        return root
+
+    def remove_root(self, path_or_id: Path | str | int) -> int:
+        """Forgets a watched folder and its photos; the files themselves are never touched."""
+        root = self.find_root(path_or_id)
+        with self._writing():
+            ids = self.catalog.filter_photo_ids(roots=[root.id])
+            removed = self.catalog.remove_root(root.id)
+            for index in self._indexes.values():
+                index.remove(ids, generation=self.catalog.generation)
+                index.save()
+        return removed
+
+    def folder_of(self, path: Path | str) -> tuple[Root, str]:
+        """The watched folder holding ``path`` and the path's folder relative to it ('' at its top).
+
+        Raises :class:`PhotoclipError` when ``path`` is not inside a folder of the library.
+        """
+        wanted = Path(path).expanduser().resolve()
+        for root in self.catalog.roots():
+            if wanted == root.path or root.path in wanted.parents:
+                return root, "" if wanted == root.path else wanted.relative_to(root.path).as_posix()
+        raise PhotoclipError(f"{wanted} is not inside a folder of this library (see 'photoclip status').")
+
+    def exclude_folder(self, root_id: int, folder: str) -> None:
+        """Leaves a sub-folder of a watched folder out of the library (its photos go at the next scan)."""
+        root = self.find_root(root_id)
+        self.catalog.set_root_excluded(root.id, [*root.excluded, folder])
+
+    def include_folder(self, root_id: int, folder: str) -> None:
+        """Takes an excluded sub-folder back in (indexed at the next scan)."""
+        root = self.find_root(root_id)
+        self.catalog.set_root_excluded(root.id, [f for f in root.excluded if f.strip("/") != folder.strip("/")])
+
+    def root_counts(self) -> dict[int, int]:
+        """Photos per watched folder."""
+        return self.catalog.root_counts()
+
+    def folder_counts(self, root_id: int) -> dict[str, int]:
+        """Photos per sub-folder (relative) of a watched folder, each counted on its own."""
+        return self.catalog.folder_counts(root_id)
+
+    # -- photos ------------------------------------------------------------------------------
+    def photo(self, photo_id: int) -> PhotoRow | None:
+        """One photo by id."""
+        return self.catalog.photo(photo_id)
+
+    def photos(self, photo_ids: Sequence[int]) -> list[PhotoRow]:
+        """Photos by id, in the order asked (ids no longer there are skipped)."""
+        return self.catalog.photos_by_ids(photo_ids)
+
+    def photo_at(self, path: Path | str) -> PhotoRow | None:
+        """The library's photo at ``path``, if it is one."""
+        return self.catalog.photo_by_path(Path(path))
+
+    def require_photo(self, path: Path | str) -> PhotoRow:
+        """The library's photo at ``path``; raises saying so when it is not one."""
+        photo = self.photo_at(path)
+        if photo is None:
+            raise PhotoclipError(f"{path} is not a photo of this library.")
+        return photo
+
+    def unreadable(self) -> list[PhotoRow]:
+        """The files that could not be read, with their reasons."""
+        return self.catalog.errors()
+
+    def photo_count(self) -> int:
+        """How many photos the library holds (readable or not)."""
+        return self.catalog.counts()["photos"]
+
+    def vector_counts(self) -> dict[str, int]:
+        """Model id -> how many photos have a vector of it."""
+        return self.catalog.models_with_vectors()
