@@ -103,7 +103,11 @@ def atomic_write(target: Path, write: Callable[[Path], None]) -> None:
 
 def atomic_write_bytes(target: Path, data: bytes) -> None:
     """Writes ``data`` to ``target`` atomically."""
-    atomic_write(target, lambda path: path.write_bytes(data))
+    atomic_write(target, lambda path: _write_bytes(path, data))
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
+    path.write_bytes(data)
 
 
 def file_checksum(path: Path, chunk: int = 16 << 20) -> str:

@@ -83,7 +83,9 @@ class CatalogBase:
                 raise CatalogError.corrupt(self.path, exc) from exc
             raise CatalogError(f"The library catalog {self.path} cannot be opened ({exc}).") from exc
 
-    def query(self, sql: str, params: Sequence = ()) -> list[tuple]:
+    def query(self, sql: str, params: Sequence[object] = ()) -> list[sqlite3.Row]:
+        """Rows of a read-only statement (for the storage layer's own modules: the catalog's parts
+        and the tag store), by column name or position."""
         try:
             return self._connect().execute(sql, params).fetchall()
         except sqlite3.DatabaseError as exc:

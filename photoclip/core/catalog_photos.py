@@ -6,12 +6,13 @@ import sqlite3
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from photoclip.core.catalog_base import CatalogBase
 from photoclip.core.catalog_text import db_text, from_db
-from photoclip.core.records import PhotoMetadata, PhotoRow, PhotoStatus
+from photoclip.core.records import PhotoMetadata, PhotoRow, PhotoStatus, Root
 
 #: True for a photo whose file can be reached now: its root is online and no unreachable path
 #: of the last scan (a link to an unplugged drive, an unreadable sub-folder) holds it.
@@ -45,6 +46,12 @@ def _photo(row: sqlite3.Row) -> PhotoRow:
 
 class PhotosMixin(CatalogBase):
     """The catalog's photos."""
+
+    if TYPE_CHECKING:  # parts of the Catalog that live beside this one
+
+        def roots(self) -> list[Root]: ...
+
+        def embedding_count(self, model: str) -> int: ...
 
     def photo_stats(self, root_id: int) -> dict[str, tuple[int, int, int, str]]:
         """relpath -> (id, size, mtime_ns, status) for every photo of a root."""
@@ -217,7 +224,7 @@ class PhotosMixin(CatalogBase):
 
     def root_counts(self) -> dict[int, int]:
         """Photo count per root id."""
-        return dict(self.query("SELECT root_id, COUNT(*) FROM photos GROUP BY root_id"))
+        return {r[0]: r[1] for r in self.query("SELECT root_id, COUNT(*) FROM photos GROUP BY root_id")}
 
     def folder_counts(self, root_id: int) -> dict[str, int]:
         """Photo count per folder (relative) of a root, each folder counted on its own."""
@@ -277,7 +284,8 @@ class PhotosMixin(CatalogBase):
         tags: Sequence[str] = (),
     ) -> np.ndarray:
         """Ids of the photos that pass every given filter (a folder includes its sub-folders)."""
-        where, params = ["p.status != 'error'"], []
+        where: list[str] = ["p.status != 'error'"]
+        params: list[object] = []
         if roots is not None:
             where.append(f"p.root_id IN ({','.join('?' * len(roots))})")
             params += list(roots)

@@ -46,7 +46,7 @@ class VectorsMixin(CatalogBase):
 
     def models_with_vectors(self) -> dict[str, int]:
         """Model id -> number of vectors, for every model the catalog holds vectors of."""
-        return dict(self.query("SELECT model, COUNT(*) FROM embeddings GROUP BY model"))
+        return {r[0]: r[1] for r in self.query("SELECT model, COUNT(*) FROM embeddings GROUP BY model")}
 
     def delete_model_vectors(self, model: str) -> None:
         """Drops all vectors of a model (after switching away from it, on request)."""

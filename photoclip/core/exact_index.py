@@ -10,6 +10,8 @@ from pathlib import Path
 
 import numpy as np
 
+from photoclip.core.records import IndexMode
+
 
 def top_k(ids: np.ndarray, scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     """The ``k`` ids with the highest scores, best first (ties keep their order)."""
@@ -26,7 +28,7 @@ def top_k(ids: np.ndarray, scores: np.ndarray, k: int) -> tuple[np.ndarray, np.n
 class ExactIndex:
     """Unit vectors by id in a dense matrix. Not thread-safe: its owner locks around it."""
 
-    mode = "exact"
+    mode = IndexMode.EXACT
 
     def __init__(self, dim: int, ids: np.ndarray | None = None, matrix: np.ndarray | None = None) -> None:
         self.dim = dim
@@ -43,7 +45,7 @@ class ExactIndex:
 
     def add(self, ids: np.ndarray, vectors: np.ndarray) -> None:
         """Adds vectors; an id already present gets the new vector."""
-        new_rows = []
+        new_rows: list[int] = []
         for i, label in enumerate(ids.tolist()):
             row = self._rows.get(label)
             if row is None:
@@ -60,7 +62,8 @@ class ExactIndex:
         gone = {int(i) for i in ids.tolist()} & self._rows.keys()
         if gone:
             keep = ~np.isin(self._ids, np.fromiter(gone, dtype=np.int64, count=len(gone)))
-            self.__init__(self.dim, self._ids[keep], self._matrix[keep])
+            self._ids, self._matrix = self._ids[keep], self._matrix[keep]
+            self._rows = {int(i): r for r, i in enumerate(self._ids.tolist())}
 
     def search(
         self, query: np.ndarray, k: int, allowed: np.ndarray | None = None, ef: int = 0

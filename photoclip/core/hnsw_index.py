@@ -13,10 +13,12 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from photoclip.core.exact_index import top_k
+from photoclip.core.records import IndexMode
 
 HNSW_M = 24
 HNSW_EF_CONSTRUCTION = 128
@@ -30,9 +32,9 @@ COMPACT_MIN_DELETED = 1000
 class HnswIndex:
     """An hnswlib graph over unit vectors (inner product). Not thread-safe: its owner locks around it."""
 
-    mode = "hnsw"
+    mode = IndexMode.HNSW
 
-    def __init__(self, dim: int, graph: object, live: np.ndarray, slots: np.ndarray) -> None:
+    def __init__(self, dim: int, graph: Any, live: np.ndarray, slots: np.ndarray) -> None:
         self.dim = dim
         self._graph = graph
         self._live = live  # by label: has a visible vector

@@ -160,7 +160,7 @@ def decode(data: bytes, *, min_short_side: int = 0, name: str = "", budget: Memo
     if Path(name).suffix.lower() in (".heic", ".heif", ".hif"):
         register_heif()
     try:
-        image = Image.open(io.BytesIO(data))
+        image: Image.Image = Image.open(io.BytesIO(data))
     except UnidentifiedImageError as exc:
         if not register_heif():
             raise ImageError("not an image, or a format photoclip cannot read") from exc

@@ -38,7 +38,7 @@ class IndexQueue:
         self,
         library: Library,
         *,
-        on_progress: Callable[[IndexProgress], object] = _ignore,
+        on_progress: Callable[[IndexProgress], None] = _ignore,
         on_finished: Callable[[IndexReport], object] = _ignore,
         on_failed: Callable[[str], object] = _ignore,
         on_busy: Callable[[bool], object] = _ignore,

@@ -48,7 +48,7 @@ class FoldersMixin:
     def find_root(self, path_or_id: Path | str | int) -> Root:
         """A watched folder by id or path (raises if it is not one)."""
         if isinstance(path_or_id, int) or str(path_or_id).isdigit():
-            root = self.catalog.root(int(path_or_id))
+            root = self.catalog.root(int(str(path_or_id)))
         else:
             root = self.catalog.root_by_path(Path(path_or_id))
         if root is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import IO
 
 from photoclip.core.errors import PhotoclipError
 
@@ -17,7 +18,7 @@ class WriterLock:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self._handle = None
+        self._handle: IO[str] | None = None
 
     def acquire(self) -> None:
         """Takes the lock, or raises :class:`LibraryBusy` at once if another process holds it."""
@@ -30,7 +31,7 @@ class WriterLock:
                 import msvcrt
 
                 handle.seek(0)
-                msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+                msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined,unused-ignore]
             else:
                 import fcntl
 
@@ -56,7 +57,7 @@ class WriterLock:
                 import msvcrt
 
                 self._handle.seek(0)
-                msvcrt.locking(self._handle.fileno(), msvcrt.LK_UNLCK, 1)
+                msvcrt.locking(self._handle.fileno(), msvcrt.LK_UNLCK, 1)  # type: ignore[attr-defined,unused-ignore]
             else:
                 import fcntl
 

@@ -71,7 +71,8 @@ def _default_is_image(text: str) -> Path | None:
 def _split(raw: str) -> list[tuple[int, str]]:
     """Splits at operators outside quotes; returns (sign, text) parts."""
     parts: list[tuple[int, str]] = []
-    sign, buffer, quoted = 1, [], False
+    buffer: list[str] = []
+    sign, quoted = 1, False
     for i, ch in enumerate(raw):
         at_boundary = i == 0 or raw[i - 1].isspace()
         if ch == '"':

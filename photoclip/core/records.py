@@ -8,7 +8,18 @@ from enum import Enum
 from pathlib import Path
 
 
-class PhotoStatus(str, Enum):
+class TextEnum(str, Enum):
+    """An enum whose members are their text: they compare, hash, print and format as it (Python
+    3.11 would otherwise format a str-mixed enum as ``Class.MEMBER``)."""
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self.value), spec)
+
+
+class PhotoStatus(TextEnum):
     """Where a photo is in indexing (the catalog's ``photos.status``, held to these by a CHECK)."""
 
     PENDING = "pending"  # found, not read yet
@@ -16,14 +27,14 @@ class PhotoStatus(str, Enum):
     ERROR = "error"  # unreadable; ``PhotoRow.error`` says why
 
 
-class TagSource(str, Enum):
+class TagSource(TextEnum):
     """Who made a tag."""
 
     AUTO = "auto"  # zero-shot tagging, with a score
     USER = "user"
 
 
-class TagState(str, Enum):
+class TagState(TextEnum):
     """A tag's review state. A rejected auto tag is kept so tagging never proposes it again."""
 
     SUGGESTED = "suggested"
@@ -31,7 +42,14 @@ class TagState(str, Enum):
     REJECTED = "rejected"
 
 
-class SortOrder(str, Enum):
+class IndexMode(TextEnum):
+    """How a model's vectors are searched."""
+
+    EXACT = "exact"  # one matrix-vector product over them all
+    HNSW = "hnsw"  # an approximate nearest-neighbour graph, for large libraries
+
+
+class SortOrder(TextEnum):
     """How results are ordered."""
 
     RELEVANCE = "relevance"

@@ -25,6 +25,7 @@ from photoclip.core.errors import PhotoclipError
 from photoclip.core.images import open_upright
 from photoclip.core.models.registry import ModelSpec
 from photoclip.core.query import Query, QueryTerm, parse_query
+from photoclip.core.records import SortOrder
 from photoclip.core.vectors import EF_IMAGE, VectorIndex, text_ef
 
 if TYPE_CHECKING:
@@ -134,6 +135,7 @@ class Searcher:
                 vectors.append(next(text_vectors))
                 cutoffs.append(self.spec.text_min_score)
             else:
+                assert term.image is not None
                 vectors.append(self.image_vector(term.image))
                 cutoffs.append(self.spec.image_min_score)
             weights.append(term.weight)
@@ -254,16 +256,15 @@ class Searcher:
         self, query: Query, allowed: np.ndarray | None, limit: int, sort: str, page: int = 500
     ) -> SearchResults:
         """No words to rank by: list the (filtered) photos by date, ids only beyond the first page."""
-        newest_first = sort not in ("date-asc", "oldest")
+        newest_first = SortOrder.parse(sort) != SortOrder.DATE_ASC
         ids = self.catalog.ids_by_date(allowed, newest_first=newest_first)[:limit]
         hits = [SearchHit(p, 0.0, 0.0) for p in self.catalog.photos_by_ids(ids[:page].tolist())]
         return SearchResults(hits, query, 0.0, considered=len(ids), all_ids=ids)
 
 
-def _sort(hits: list[SearchHit], sort: str) -> None:
-    if sort in ("date", "date-desc", "newest"):
+def _sort(hits: list[SearchHit], sort: str | SortOrder) -> None:
+    order = SortOrder.parse(sort)
+    if order == SortOrder.DATE:
         hits.sort(key=lambda h: h.photo.taken_at or float("-inf"), reverse=True)
-    elif sort in ("date-asc", "oldest"):
+    elif order == SortOrder.DATE_ASC:
         hits.sort(key=lambda h: h.photo.taken_at or float("inf"))
-    elif sort != "relevance":
-        raise PhotoclipError(f"Unknown sort order '{sort}': use relevance, date or date-asc.")

@@ -18,7 +18,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -54,7 +54,7 @@ class TagRule:
     max_tags: int = 3
 
     @classmethod
-    def for_model(cls, spec: ModelSpec, **overrides: float) -> TagRule:
+    def for_model(cls, spec: ModelSpec, **overrides: Any) -> TagRule:
         """The rule with the model's own thresholds."""
         return cls(min_score=spec.tag_min_score, margin=spec.tag_margin, **overrides)
 

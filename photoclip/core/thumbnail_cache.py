@@ -16,7 +16,7 @@ def cache_size(folder: Path) -> tuple[int, int]:
 
 
 def _entries(folder: Path) -> list[tuple[str, int, float]]:
-    found = []
+    found: list[tuple[str, int, float]] = []
     try:
         shards = list(os.scandir(folder))
     except OSError:

@@ -25,6 +25,7 @@ import numpy as np
 from photoclip.core.atomic import atomic_write, atomic_write_bytes, file_checksum, remove_stale_temporaries
 from photoclip.core.exact_index import ExactIndex
 from photoclip.core.hnsw_index import HNSW_EF_CONSTRUCTION, HNSW_M, HnswIndex
+from photoclip.core.records import IndexMode
 from photoclip.core.rwlock import ReadWriteLock
 
 if TYPE_CHECKING:
@@ -63,7 +64,7 @@ class IndexState:
 
     model: str
     dim: int
-    mode: str  # "exact" or "hnsw"
+    mode: str  # an IndexMode
     seq_high: int
     generation: int
     count: int
@@ -101,12 +102,12 @@ class VectorIndex:
 
     def data_path(self, mode: str | None = None) -> Path:
         """The index file for ``mode`` (default: the current one)."""
-        suffix = "hnsw" if (mode or self.mode) == "hnsw" else "exact.npy"
+        suffix = "hnsw" if (mode or self.mode) == IndexMode.HNSW else "exact.npy"
         return self.directory / f"{self._slug}.{suffix}"
 
     @property
-    def mode(self) -> str:
-        """'exact' or 'hnsw'."""
+    def mode(self) -> IndexMode:
+        """Exact search or an HNSW graph."""
         return self._impl.mode
 
     def __len__(self) -> int:
@@ -173,7 +174,7 @@ class VectorIndex:
             return f"unreadable sidecar: {exc}"
         if state.model != self.model or state.dim != self.dim:
             return f"the file belongs to {state.model} ({state.dim}-d)"
-        if state.mode == "hnsw" and state.format < FILE_FORMAT:
+        if state.mode == IndexMode.HNSW and state.format < FILE_FORMAT:
             return "graph written by an older photoclip"
         path = self.data_path(state.mode)
         try:
@@ -181,7 +182,7 @@ class VectorIndex:
                 return "index file missing"
             if file_checksum(path) != state.checksum:
                 return "index file damaged (checksum mismatch)"
-            if state.mode == "exact":
+            if state.mode == IndexMode.EXACT:
                 self._impl = ExactIndex.read(path, self.dim)
             else:
                 self._impl = HnswIndex.read(
@@ -318,7 +319,7 @@ class VectorIndex:
             )
             atomic_write_bytes(self.state_path, json.dumps(asdict(state), indent=1).encode())
             self._dirty = False
-        other = self.data_path("exact" if impl.mode == "hnsw" else "hnsw")
+        other = self.data_path(IndexMode.EXACT if impl.mode == IndexMode.HNSW else IndexMode.HNSW)
         other.unlink(missing_ok=True)
 
     @property

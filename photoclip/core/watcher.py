@@ -19,6 +19,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from photoclip.core.catalog import Root
 from photoclip.core.images import is_supported
@@ -43,7 +44,7 @@ class FolderWatcher:
         self._last_event = 0.0
         self._lock = threading.Lock()
         self._stop = threading.Event()
-        self._observer = None
+        self._observer: Any = None  # a watchdog Observer once started
         self._thread: threading.Thread | None = None
 
     # -- lifecycle ---------------------------------------------------------------------------

@@ -19,7 +19,7 @@ _SIZE = (320, 240)
 def _scene(rng: random.Random, kind: int) -> Image.Image:
     width, height = _SIZE
     base = tuple(rng.randrange(256) for _ in range(3))
-    image = Image.new("RGB", _SIZE, base)  # type: ignore[arg-type]
+    image = Image.new("RGB", _SIZE, base)
     draw = ImageDraw.Draw(image)
     if kind == 0:  # sky over ground: two gradients and a horizon
         top = np.array([rng.randrange(256) for _ in range(3)], np.float32)
@@ -37,8 +37,8 @@ def _scene(rng: random.Random, kind: int) -> Image.Image:
         for y in range(0, height, 2 * step):
             draw.rectangle([0, y, width, y + step // 2], fill=tuple(rng.randrange(256) for _ in range(3)))
     elif kind == 2:  # soft "clouds": blurred noise
-        noise = np.random.default_rng(rng.randrange(1 << 30)).integers(0, 256, (height // 8, width // 8, 3))
-        image = Image.fromarray(noise.astype(np.uint8)).resize(_SIZE, Image.Resampling.BICUBIC)
+        cells = np.random.default_rng(rng.randrange(1 << 30)).integers(0, 256, (height // 8, width // 8, 3))
+        image = Image.fromarray(cells.astype(np.uint8)).resize(_SIZE, Image.Resampling.BICUBIC)
         image = image.filter(ImageFilter.GaussianBlur(rng.uniform(2, 8)))
     elif kind == 3:  # sensor noise over a flat colour
         noise = np.random.default_rng(rng.randrange(1 << 30)).normal(0, rng.uniform(8, 40), (height, width, 3))
@@ -51,12 +51,12 @@ def _scene(rng: random.Random, kind: int) -> Image.Image:
         x1, y1 = x0 + rng.randrange(10, width // 2), y0 + rng.randrange(10, height // 2)
         shape = rng.randrange(3)
         if shape == 0:
-            draw.ellipse([x0, y0, x1, y1], fill=colour)  # type: ignore[arg-type]
+            draw.ellipse([x0, y0, x1, y1], fill=colour)
         elif shape == 1:
-            draw.rectangle([x0, y0, x1, y1], fill=colour, outline=(0, 0, 0), width=rng.randrange(0, 4))  # type: ignore[arg-type]
+            draw.rectangle([x0, y0, x1, y1], fill=colour, outline=(0, 0, 0), width=rng.randrange(0, 4))
         else:
             points = [(rng.randrange(width), rng.randrange(height)) for _ in range(rng.randrange(3, 7))]
-            draw.polygon(points, fill=colour)  # type: ignore[arg-type]
+            draw.polygon(points, fill=colour)
     return image
 
 
