@@ -4,6 +4,7 @@ import json
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from pictures import write_set
 
@@ -75,8 +76,14 @@ def test_demo_builds_a_searchable_library_offline(tmp_path, capsys):
     assert cli(["--library", str(tmp_path / "demo"), "demo", "--count", "40", "--max-size", "400"]) == 0
     out = capsys.readouterr().out
     assert "40 indexed" in out and "search" in out
-    assert cli(["--library", str(tmp_path / "demo"), "search", "a blue circle", "-n", "3"]) == 0
-    assert capsys.readouterr().out.strip()
+    assert cli(["--library", str(tmp_path / "demo"), "search", "a blue circle", "-n", "3", "--json"]) == 0
+    hits = [Path(h["path"]) for h in json.loads(capsys.readouterr().out)]
+    # The demo's files are named after what they show (00011-black-star.jpg): the model must find them.
+    blue_circles = {p for p in (tmp_path / "demo" / "pictures").iterdir() if "blue-circle" in p.name}
+    assert hits and "blue-circle" in hits[0].name
+    assert blue_circles <= set(hits) or set(hits) <= blue_circles, hits
+    assert cli(["--library", str(tmp_path / "demo"), "tag", "--label-set", "shapes"]) == 0
+    assert "photos tagged" in capsys.readouterr().out
 
 
 def test_remove_forgets_a_folder_but_never_touches_files(tmp_path, capsys):
