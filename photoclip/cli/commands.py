@@ -14,6 +14,7 @@ from photoclip.cli.progress_bar import ProgressBar
 from photoclip.core.errors import PhotoclipError
 from photoclip.core.formatting import display_path
 from photoclip.core.library import Library
+from photoclip.core.records import Root
 
 
 def run(args: argparse.Namespace) -> int:
@@ -22,6 +23,7 @@ def run(args: argparse.Namespace) -> int:
         "index": cmd_index,
         "status": cmd_status,
         "remove": cmd_remove,
+        "relocate": cmd_relocate,
         "demo": cmd_demo,
     }.get(args.command)
     if handler is None and args.command in ("search", "similar"):
@@ -48,7 +50,7 @@ def cmd_index(args: argparse.Namespace) -> int:
             library.use_model(args.model)
         roots = None
         if args.folders:
-            roots = [library.add_root(folder) for folder in args.folders]
+            roots = [_add_or_relocate(library, folder) for folder in args.folders]
             if args.exclude:
                 for root in roots:
                     for folder in args.exclude:
@@ -100,6 +102,30 @@ def cmd_status(args: argparse.Namespace) -> int:
             print(f"\nUnreadable files ({len(errors)}):" if errors else "\nNo unreadable files.")
             for photo in errors:
                 print(f"  {display_path(photo.path)}: {photo.error}")
+    return 0
+
+
+def _add_or_relocate(library: Library, folder: str) -> Root:
+    """Adds a folder, unless it is an offline folder of the library that moved here: then that one
+    is pointed here, keeping its photos, tags and collections."""
+    moved = library.find_moved_root(folder) if library.find_root_or_none(folder) is None else None
+    if moved is None:
+        return library.add_root(folder)
+    root = library.relocate_root(moved.id, folder)
+    print(
+        f"{display_path(root.path)} holds the photos of {display_path(moved.path)}, which is offline: "
+        "the folder moved, so it keeps its photos, tags and collections."
+    )
+    return root
+
+
+def cmd_relocate(args: argparse.Namespace) -> int:
+    """``photoclip relocate OLD NEW``."""
+    with open_library(args) as library:
+        old = library.find_root(args.old)
+        root = library.relocate_root(old.id, args.new)
+        print(f"{display_path(old.path)} is now {display_path(root.path)}; its photos, tags and collections are kept.")
+        print("Run 'photoclip index' to pick up what changed there.")
     return 0
 
 

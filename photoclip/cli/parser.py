@@ -130,6 +130,10 @@ def build_parser() -> argparse.ArgumentParser:
     remove = command("remove", "forget a watched folder and its photos (the files are not touched)")
     remove.add_argument("folder", metavar="DIR")
 
+    relocate = command("relocate", "a watched folder moved (renamed, or a drive mounted elsewhere): follow it")
+    relocate.add_argument("old", metavar="OLD", help="the folder as the library knows it (see 'photoclip status')")
+    relocate.add_argument("new", metavar="NEW", help="where it is now")
+
     models = command("models", "list the supported models; download, export or choose one")
     models.add_argument(
         "--download",

@@ -47,6 +47,13 @@ class RootsMixin(CatalogBase):
             conn.execute("DELETE FROM roots WHERE id = ?", (root_id,))
         return count
 
+    def move_root(self, root_id: int, path: Path) -> None:
+        """Points a watched folder at the place it moved to (its photos keep their ids and all)."""
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE roots SET path = ?, online = 1 WHERE id = ?", (db_text(str(Path(path).resolve())), root_id)
+            )
+
     def set_root_online(self, root_id: int, online: bool) -> None:
         """Marks a root online or offline (its photos stay either way)."""
         with self.transaction() as conn:

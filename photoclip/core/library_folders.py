@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 
 from photoclip.core.errors import PhotoclipError
 from photoclip.core.records import PhotoRow, Root
+from photoclip.core.root_moves import same_photos
+from photoclip.core.scanner import offline_reason
 
 if TYPE_CHECKING:
     from photoclip.core.catalog import Catalog
@@ -55,6 +57,10 @@ class FoldersMixin:
             raise PhotoclipError(f"{path_or_id} is not a folder of this library (see 'photoclip status').")
         return root
 
+    def find_root_or_none(self, path: Path | str) -> Root | None:
+        """The watched folder at exactly ``path``, or None."""
+        return self.catalog.root_by_path(Path(path))
+
     def remove_root(self, path_or_id: Path | str | int) -> int:
         """Forgets a watched folder and its photos; the files themselves are never touched."""
         root = self.find_root(path_or_id)
@@ -65,6 +71,46 @@ class FoldersMixin:
                 index.remove(ids, generation=self.catalog.generation)
                 index.save()
         return removed
+
+    def find_moved_root(self, path: Path | str) -> Root | None:
+        """The offline watched folder whose photos are at ``path`` (renamed or moved while photoclip
+        was closed, or a drive mounted elsewhere), or None.
+
+        A folder matches when the photos sampled from the old one are at the same relative paths
+        under ``path`` with the same bytes (fingerprints).
+        """
+        folder = Path(path).expanduser().resolve()
+        counts = self.catalog.root_counts()
+        for root in self.catalog.roots():
+            if root.path == folder or not counts.get(root.id) or offline_reason(root, counts[root.id]) is None:
+                continue
+            if same_photos(self.catalog, root, folder):
+                return root
+        return None
+
+    def relocate_root(self, root_id: int, path: Path | str) -> Root:
+        """Points a watched folder at where it is now, keeping its photos' ids, vectors, tags and
+        collections, after checking that the photos there are the same ones (by their bytes).
+
+        Raises :class:`PhotoclipError` saying why when ``path`` does not hold the folder's photos.
+        """
+        root = self.find_root(root_id)
+        folder = Path(path).expanduser().resolve()
+        if not folder.is_dir():
+            raise PhotoclipError(f"{folder} is not a folder.")
+        for other in self.catalog.roots():
+            if other.id != root.id and (
+                other.path == folder or other.path in folder.parents or folder in other.path.parents
+            ):
+                raise PhotoclipError(f"{folder} overlaps {other.path}, which is already in the library.")
+        if not same_photos(self.catalog, root, folder):
+            raise PhotoclipError(
+                f"The photos in {folder} are not those of {root.path}: none of the photos sampled from it are there "
+                "with the same content. Choose the folder the photos were moved to."
+            )
+        with self._writing():
+            self.catalog.move_root(root.id, folder)
+        return self.find_root(root.id)
 
     def folder_of(self, path: Path | str) -> tuple[Root, str]:
         """The watched folder holding ``path`` and the path's folder relative to it ('' at its top).

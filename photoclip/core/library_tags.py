@@ -48,7 +48,7 @@ class TagsMixin:
             labels = parse_labels(words)
             if not labels:
                 raise PhotoclipError(
-                    f"No labels in {words!r}: give words separated by commas, e.g. \"beach, mountain, city\"."
+                    f'No labels in {words!r}: give words separated by commas, e.g. "beach, mountain, city".'
                 )
             if save_as:
                 self.tags.save_label_set(save_as, labels)
