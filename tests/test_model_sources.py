@@ -97,3 +97,19 @@ def test_a_folder_of_graphs_the_user_has_is_used_as_it_is(tmp_path, tiny_model):
     assert engine.files.source == "rclip"
     assert np.allclose(engine.encode_text(TEXTS), tiny_model.encode_text(TEXTS), atol=1e-5)
     assert sorted(p.name for p in folder.iterdir()) == ["textual.onnx", "visual.onnx"]  # the user's folder untouched
+
+
+def test_model_files_that_do_not_load_are_not_remembered_and_change_nothing(
+    tmp_path, open_library, tiny_model, tiny_as_named_architecture
+):
+    from photoclip.core.errors import ModelError
+
+    library = open_library()
+    before = library.settings.get("weights")
+    bad = tmp_path / "not-a-model.safetensors"
+    bad.write_bytes(b"\x00" * 1000)
+    with pytest.raises(ModelError, match="damaged or incomplete"):
+        library.set_weights(tiny_as_named_architecture, bad)
+    assert library.settings.get("weights") == before  # the bad path was not saved
+    assert library.model() is tiny_model  # the working model stays
+    assert library.model_present()

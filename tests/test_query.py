@@ -56,3 +56,15 @@ def test_tags_are_filters_not_terms():
 def test_only_negative_terms_leave_nothing_to_rank_by():
     assert parse_query("-people", no_images).is_empty
     assert parse_query("", no_images).is_empty
+
+
+def test_a_tag_of_several_words_needs_no_quotes_when_the_library_knows_it():
+    known = ["green circle", "green", "sunset over the sea"]
+    query = parse_query("tag:green circle on grass", is_image=lambda _t: None, known_tags=known)
+    assert query.tags == ("green circle",) and [t.text for t in query.terms] == ["on grass"]
+    query = parse_query("beach tag:Sunset over the sea -people", is_image=lambda _t: None, known_tags=known)
+    assert query.tags == ("sunset over the sea",) and [t.text for t in query.terms] == ["beach", "people"]
+    query = parse_query("tag:greenish circle", is_image=lambda _t: None, known_tags=known)
+    assert query.tags == ("greenish",) and [t.text for t in query.terms] == ["circle"]  # unknown: one word
+    query = parse_query('tag:"green circle" x', is_image=lambda _t: None)
+    assert query.tags == ("green circle",) and [t.text for t in query.terms] == ["x"]

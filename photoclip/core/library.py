@@ -19,6 +19,7 @@ from photoclip.core.models.download import DownloadProgress
 from photoclip.core.models.loaded import LoadedModels
 from photoclip.core.models.registry import ModelSpec, get_model
 from photoclip.core.paths import LibraryPaths
+from photoclip.core.query import Query, parse_query
 from photoclip.core.scanner import offline_reason
 from photoclip.core.search import Searcher, SearchResults
 from photoclip.core.settings import Settings
@@ -98,9 +99,9 @@ class Library(FoldersMixin, TagsMixin):
         ``progress`` and ``cancel`` follow that download."""
         return self.models.get(get_model(model_id) if model_id else self.spec, progress=progress, cancel=cancel)
 
-    def set_weights(self, spec: ModelSpec, path: Path | str) -> None:
-        """Remembers model files the user already has for ``spec`` (checked first)."""
-        self.models.set_weights(spec, path)
+    def set_weights(self, spec: ModelSpec, path: Path | str) -> Engine:
+        """Uses model files the user already has for ``spec``; remembered only once they load."""
+        return self.models.set_weights(spec, path)
 
     def model_present(self, spec: ModelSpec | None = None) -> bool:
         """True when ``spec`` (default: the library's model) can run here without a download."""
@@ -232,9 +233,12 @@ class Library(FoldersMixin, TagsMixin):
             self._searcher = Searcher(self.catalog, spec, lambda: self.index(spec.id), lambda: self.model(spec.id))
         return self._searcher
 
-    def search(self, query: str, **options: Any) -> SearchResults:
-        """Ranks photos for a query (see :meth:`Searcher.search`)."""
+    def search(self, query: str | Query, **options: Any) -> SearchResults:
+        """Ranks photos for a query (see :meth:`Searcher.search`); ``tag:`` may name a tag of
+        several words without quotes."""
         options.setdefault("min_score", self.settings.get("min_score"))
+        if isinstance(query, str) and "tag:" in query:
+            query = parse_query(query, known_tags=[label for label, _ in self.tags.counts()])
         return self.searcher().search(query, **options)
 
     def similar(self, target: int | Path, **options: Any) -> SearchResults:

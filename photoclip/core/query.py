@@ -7,6 +7,8 @@
     ~/Pictures/cat.jpg          a path to an image: search by that image (in the library or not)
     ~/cat.jpg + in the snow     an image and words together
     tag:beach sunset            only photos tagged "beach", ranked by "sunset"
+    tag:green circle            a tag of several words: the longest tag of the library that the
+                                words after "tag:" begin with (or quote it: tag:"green circle")
     "a - b"                     quotes keep an operator inside a term
 
 An operator is a ``+`` or ``-`` at the start or after a space, so "t-shirt" stays one word.
@@ -15,12 +17,11 @@ An operator is a ``+`` or ``-`` at the start or after a space, so "t-shirt" stay
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 _WEIGHT = re.compile(r"^(\d+(?:\.\d+)?|\.\d+):(.+)$", re.S)
-_TAG = re.compile(r'(?:^|\s)tag:(?:"([^"]+)"|(\S+))')
 
 
 @dataclass(frozen=True)
@@ -89,11 +90,39 @@ def _split(raw: str) -> list[tuple[int, str]]:
     return parts
 
 
-def parse_query(raw: str, is_image: Callable[[str], Path | None] = _default_is_image) -> Query:
-    """Parses what the user typed. ``is_image`` decides whether a term names an image file."""
+def _take_tags(text: str, known: Sequence[str]) -> tuple[tuple[str, ...], str]:
+    """The tags named after ``tag:`` in ``text``, and the text without them. An unquoted tag is the
+    longest known tag the following words spell (whole words), else one word."""
+    tags: list[str] = []
+    known_words = sorted((k.lower().split() for k in known if k.strip()), key=len, reverse=True)
+    out = []
+    position = 0
+    for match in re.finditer(r'(?:^|(?<=\s))tag:(?:"([^"]+)"|(\S+))', text):
+        out.append(text[position : match.start()])
+        if match.group(1):
+            tags.append(match.group(1).strip().lower())
+            position = match.end()
+            continue
+        following = text[match.start() + 4 :].split()
+        lowered = [w.lower() for w in following]
+        chosen = next((k for k in known_words if lowered[: len(k)] == k), [lowered[0]])
+        tags.append(" ".join(chosen))
+        # Skip past exactly the words the tag used.
+        rest = text[match.start() + 4 :]
+        for word in following[: len(chosen)]:
+            rest = rest[rest.index(word) + len(word) :]
+        position = len(text) - len(rest)
+    out.append(text[position:])
+    return tuple(tags), "".join(out).strip()
+
+
+def parse_query(
+    raw: str, is_image: Callable[[str], Path | None] = _default_is_image, known_tags: Sequence[str] = ()
+) -> Query:
+    """Parses what the user typed. ``is_image`` decides whether a term names an image file;
+    ``known_tags`` (the library's tag labels) let a tag of several words go unquoted."""
     text = raw.strip()
-    tags = tuple((m.group(1) or m.group(2)).strip().lower() for m in _TAG.finditer(text))
-    text = _TAG.sub(" ", text).strip()
+    tags, text = _take_tags(text, known_tags)
     whole = is_image(text) if text else None
     if whole is not None:  # a path with " - " or "+" in its name is still one image
         return Query(raw, (QueryTerm(1.0, image=whole),), tags)

@@ -6,7 +6,6 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from photoclip.core.errors import PhotoclipError
 from photoclip.core.models.download import DownloadProgress
 from photoclip.core.models.registry import ModelSpec
 
@@ -92,18 +91,28 @@ class LoadedModels:
             return self._weights
         return (self.settings.get("weights") or {}).get(spec.id) or None
 
-    def set_weights(self, spec: ModelSpec, path: Path | str) -> None:
-        """Remembers model files the user already has for ``spec`` (checked first)."""
-        from photoclip.core.models.loading import find_onnx
-        from photoclip.core.models.weights import find_weights
+    def set_weights(self, spec: ModelSpec, path: Path | str) -> Engine:
+        """Uses model files the user already has for ``spec``: they are loaded first, and only
+        remembered (in the settings) once they load. A file that does not load changes nothing:
+        the error says why, the settings keep what they had, and a model already loaded stays."""
+        from photoclip.core.models.loading import load_engine
 
         given = Path(path).expanduser().resolve()
-        if find_onnx(spec, given) is None and find_weights(spec, given) is None:
-            raise PhotoclipError(f"No model files for {spec.id} at {given}.")
+        engine = load_engine(
+            spec,
+            weights=given,
+            device=self.device or self.settings.get("device"),
+            engine=self.settings.get("engine"),
+            threads=self.settings.get("cpu_threads") or None,
+            cpu_int8=self.settings.get("cpu_int8"),
+            download=False,
+        )
         chosen = dict(self.settings.get("weights") or {})
         chosen[spec.id] = str(given)
         self.settings.set("weights", chosen)
-        self.drop(spec)
+        with self._lock:
+            self._engines[spec.id] = engine
+        return engine
 
     def present(self, spec: ModelSpec) -> bool:
         """True when ``spec`` can run here without a download."""
