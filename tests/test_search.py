@@ -117,9 +117,9 @@ def test_filters_by_folder_and_date_and_sorting_by_date(library, pictures, tmp_p
 
 
 def test_a_tag_of_several_words_filters_without_quotes(library, pictures):
-    circles = [p for p, c in pictures.items() if c == ("green", "circle")]
+    circles = [p for p, c in pictures[1].items() if c == ("green", "circle")]
     for path in circles:
         library.tags.add(library.photo_at(path).id, "green circle")
-    library.tags.add(library.photo_at(next(iter(pictures))).id, "green")  # a shorter tag of the same start
+    library.tags.add(library.photo_at(next(iter(pictures[1]))).id, "green")  # a shorter tag of the same start
     hits = library.search("tag:green circle", limit=100).hits
     assert sorted(h.photo.path for h in hits) == sorted(circles)
