@@ -136,3 +136,15 @@ def test_an_old_catalog_is_upgraded_keeping_every_photo_vector_and_tag(tmp_path)
     assert catalog.integrity_check() == "ok"
     catalog.delete_photos([1])  # cascades still work after the rebuild
     assert catalog.query("SELECT COUNT(*) FROM embeddings")[0][0] == 49
+
+
+def test_a_change_made_elsewhere_is_noticed(tmp_path):
+    """Two windows (or a window and a command) on one library: each can tell the other wrote."""
+    mine = Catalog(tmp_path / "catalog.sqlite3")
+    other = Catalog(tmp_path / "catalog.sqlite3")
+    before = mine.data_version()
+    assert mine.data_version() == before  # nothing happened
+    other.add_root(tmp_path)
+    assert mine.data_version() != before
+    mine.close()
+    other.close()

@@ -201,6 +201,11 @@ class CatalogBase:
             self._connect().backup(backup)
         return target
 
+    def data_version(self) -> int:
+        """A number that changes when another connection (another window or process on this library,
+        or another thread here) commits a change; cheap enough to poll."""
+        return int(self.query("PRAGMA data_version")[0][0])
+
     @property
     def schema_version(self) -> int:
         """The catalog's schema version."""

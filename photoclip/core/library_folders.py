@@ -169,6 +169,10 @@ class FoldersMixin:
         """How many photos the library holds (readable or not)."""
         return self.catalog.counts()["photos"]
 
+    def data_version(self) -> int:
+        """Changes when someone else (another window, a command in a terminal) changed the library."""
+        return self.catalog.data_version()
+
     def vector_counts(self) -> dict[str, int]:
         """Model id -> how many photos have a vector of it."""
         return self.catalog.models_with_vectors()
