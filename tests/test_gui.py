@@ -79,7 +79,7 @@ def test_the_window_is_shown_before_the_model_has_loaded(qtbot, tmp_path):
 
 def test_first_run_offers_folders_and_the_demo(qtbot, window):
     win = window()
-    assert win.stack.currentWidget() is win.empty
+    assert win.results.currentWidget() is win.empty
     labels = list(win.empty.button_widgets)
     assert "Add a folder…" in labels and "Try the demo pictures" in labels
 
@@ -96,7 +96,7 @@ def test_adding_a_folder_indexes_it_with_progress_to_done(qtbot, window, tmp_pat
     assert any(phase == "indexing" for phase, _, _ in seen)
     qtbot.waitUntil(win.indexing_panel.isHidden, timeout=10_000)  # the last report may still be queued
     assert win.photos.rowCount() == 12
-    assert win.stack.currentWidget() is win.grid
+    assert win.results.currentWidget() is win.grid
 
 
 def test_typing_a_query_fills_the_grid_with_the_right_photos_first(qtbot, window, tmp_path):
@@ -121,10 +121,10 @@ def test_keyboard_moves_from_the_search_box_to_the_grid_and_opens_the_preview(qt
     assert win.grid.hasFocus() and win.grid.currentIndex().row() == 0
     first = win.photos.photo_at(0)
     qtbot.keyClick(win.grid, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: win.preview is not None and win.preview.isVisible(), timeout=10_000)
-    assert win.preview.windowTitle() == first.path.name
+    qtbot.waitUntil(lambda: win.results.preview is not None and win.results.preview.isVisible(), timeout=10_000)
+    assert win.results.preview.windowTitle() == first.path.name
     qtbot.keyClick(win.grid, Qt.Key.Key_Space)  # Space toggles the quick preview off again
-    assert not win.preview.isVisible()
+    assert not win.results.preview.isVisible()
     win.grid.selectionModel().select(win.grid.currentIndex(), win.grid.selectionModel().SelectionFlag.Select)
     try:
         qtbot.keyClick(win.grid, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
@@ -159,8 +159,8 @@ def test_right_click_find_similar_shows_neighbours(qtbot, window, tmp_path):
 
     win, _folder, classes = indexed_window(qtbot, window, tmp_path)
     target = next(p for p, label in classes.items() if label == ("yellow", "star"))
-    photo = win.library.catalog.photo_by_path(target)
-    menu = photo_menu(win, [photo])
+    photo = win.library.photo_at(target)
+    menu = photo_menu(win.ctx, [photo], find_similar=win.find_similar, preview=win.results.preview_current)
     action = next(a for a in menu.actions() if a.text() == "Find similar")
     with qtbot.waitSignal(win.results_shown, timeout=30_000):
         action.trigger()
@@ -190,19 +190,19 @@ def test_watched_folder_picks_up_new_deleted_and_moved_photos(qtbot, window, tmp
 
     moving = sorted(classes)[1]
     moving_photo = catalog.photo_by_path(moving)
-    win.tag_store.add(moving_photo.id, "keep me")
+    win.library.tags.add(moving_photo.id, "keep me")
     (folder / "sorted").mkdir()
     moved_to = folder / "sorted" / moving.name
     moving.rename(moved_to)
     qtbot.waitUntil(lambda: (catalog.photo(moving_photo.id) or moving_photo).path == moved_to, timeout=60_000)
     assert catalog.vector(moving_photo.id, "photoclip-tiny") is not None
-    assert win.tag_store.labels(moving_photo.id) == ["keep me"]  # the same photo, tags and all
+    assert win.library.tags.labels(moving_photo.id) == ["keep me"]  # the same photo, tags and all
     wait_idle(qtbot, win)
 
 
 def test_a_missing_root_shows_offline_and_keeps_its_photos(qtbot, window, tmp_path):
     win, folder, classes = indexed_window(qtbot, window, tmp_path)
-    win.watcher.poll_s = 0.5
+    win.indexing.watcher.poll_s = 0.5
     folder.rename(tmp_path / "unplugged")
     qtbot.waitUntil(lambda: not win.library.roots()[0].online, timeout=30_000)
     wait_idle(qtbot, win)
@@ -215,22 +215,21 @@ def test_a_missing_root_shows_offline_and_keeps_its_photos(qtbot, window, tmp_pa
 
 
 def test_auto_tag_an_album_then_review_and_filter_by_tag(qtbot, window, tmp_path):
-    from photoclip.core.albums import resolve_album
     from photoclip.core.xmp import read_keywords, sidecar_path
     from photoclip.gui.menus import photo_menu
     from photoclip.gui.sidebar import KindRole, TagRole
     from photoclip.gui.tagging_ui import AutoTagDialog, run_auto_tag
 
     win, folder, classes = indexed_window(qtbot, window, tmp_path)
-    album = resolve_album(win.library, str(folder))
-    dialog = AutoTagDialog(win, album)
+    album = win.library.album(str(folder))
+    dialog = AutoTagDialog(win.library, album, win)
     assert dialog.label_set().name == "shapes"  # the demo model's own labels are offered first
     dialog.choice.setCurrentIndex(dialog.choice.count() - 1)  # "Your own words…"
     dialog.words.setPlainText("red circle, blue square, green triangle, yellow star")
     chosen = dialog.label_set()
     assert chosen.labels == ("red circle", "blue square", "green triangle", "yellow star")
     with qtbot.waitSignal(win.tagging_finished, timeout=60_000) as finished:
-        run_auto_tag(win, album, chosen, export=True, include_suggested=True)
+        run_auto_tag(win.ctx, album, chosen, export=True, include_suggested=True)
     assert finished.args[0].tagged >= 10
     assert "XMP sidecar" in win.statusBar().currentMessage()
 
@@ -248,13 +247,13 @@ def test_auto_tag_an_album_then_review_and_filter_by_tag(qtbot, window, tmp_path
     assert shown and shown.count(("red", "circle")) >= len(shown) - 1
 
     photo = win.photos.photo_at(0)
-    menu = photo_menu(win, [photo])
+    menu = photo_menu(win.ctx, [photo], find_similar=win.find_similar, preview=win.results.preview_current)
     tags_menu = next(a.menu() for a in menu.actions() if a.text() == "Tags")
     entry = next(a.menu() for a in tags_menu.actions() if a.text().startswith("red circle"))
     sidecar = sidecar_path(photo.path)
     assert "red circle" in read_keywords(sidecar)
     next(a for a in entry.actions() if a.text().startswith("Reject")).trigger()
-    assert "red circle" not in win.tag_store.labels(photo.id)
+    assert "red circle" not in win.library.tags.labels(photo.id)
     qtbot.waitUntil(lambda: "red circle" not in read_keywords(sidecar), timeout=30_000)  # the sidecar follows
 
 
@@ -264,7 +263,7 @@ def test_painting_and_sidebar_refreshes_do_not_drain_references_to_none(qtbot, w
     import sys
 
     win, _folder, _classes = indexed_window(qtbot, window, tmp_path)
-    win.thumbnails.clear()
+    win.results.thumbnails.clear()
     before = sys.getrefcount(None)
     for _ in range(30):
         win.grid.viewport().repaint()

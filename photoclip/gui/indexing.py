@@ -1,10 +1,14 @@
-"""Background indexing for the GUI: the core's :class:`IndexQueue`, reporting through Qt signals.
+"""Background indexing for the GUI: the core's :class:`IndexQueue` and :class:`FolderWatcher`,
+reporting through Qt signals.
 
-The queue's callbacks run on its worker thread; emitting a signal from there delivers it on the
-GUI thread (a queued connection), so the window only ever touches widgets from its own thread.
+The queue's callbacks run on its worker thread and the watcher's on its own; emitting a signal from
+there delivers it on the GUI thread (a queued connection), so the window only ever touches widgets
+from its own thread.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
@@ -12,14 +16,19 @@ from photoclip.core.index_queue import IndexQueue
 from photoclip.core.indexer import IndexProgress, IndexReport
 from photoclip.core.library import Library
 
+if TYPE_CHECKING:
+    from photoclip.core.watcher import FolderWatcher
+
 
 class IndexingController(QObject):
-    """Runs :meth:`Library.update` in the background, one run at a time (see :class:`IndexQueue`)."""
+    """Runs :meth:`Library.update` in the background, one run at a time (see :class:`IndexQueue`),
+    and, once :meth:`watch` is called, rescans the folders a watcher sees change."""
 
     progress = Signal(object)  # IndexProgress
     finished = Signal(object)  # IndexReport
     failed = Signal(str)
     busy_changed = Signal(bool)
+    _watcher_saw = Signal(object)  # root id -> folders, from the watcher's thread
 
     def __init__(self, library: Library, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -37,12 +46,39 @@ class IndexingController(QObject):
         self.rescan = self.queue.rescan
         self.set_paused = self.queue.set_paused
         self.cancel = self.queue.cancel
-        self.shutdown = self.queue.shutdown
+        self.watcher: FolderWatcher | None = None
+        self._watcher_saw.connect(self.rescan)
 
     @property
     def busy(self) -> bool:
         """True while a stretch of runs is going on."""
         return self.queue.busy
+
+    @property
+    def watching(self) -> bool:
+        """True once :meth:`watch` started a folder watcher."""
+        return self.watcher is not None
+
+    def watch(self) -> None:
+        """Starts watching the library's folders (once); changes seen are rescanned."""
+        if self.watcher is not None:
+            return
+        from photoclip.core.watcher import FolderWatcher
+
+        self.watcher = FolderWatcher(self._watcher_saw.emit)
+        self.watcher.start()
+        self.follow_roots()
+
+    def follow_roots(self) -> None:
+        """Watches the library's folders as they are now (after one was added, removed or came back)."""
+        if self.watcher is not None:
+            self.watcher.set_roots(self.library.roots())
+
+    def shutdown(self) -> None:
+        """Stops the watcher and the indexing worker."""
+        if self.watcher is not None:
+            self.watcher.stop()
+        self.queue.shutdown()
 
 
 __all__ = ["IndexProgress", "IndexReport", "IndexingController"]

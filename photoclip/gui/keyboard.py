@@ -1,4 +1,4 @@
-"""The window's keys on the search box and the grid, and images dropped on the search box.
+"""The window's keys on the search box and the grid.
 
 Esc clears the search; Down goes from the search box to the first photo; on the grid Enter opens
 the preview, Space toggles it (a quick look, as in file managers), Ctrl+C copies the paths.
@@ -6,59 +6,71 @@ the preview, Space toggles it (a quick look, as in file managers), Ctrl+C copies
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QKeySequence
-
-if TYPE_CHECKING:
-    from photoclip.gui.main_window import MainWindow
+from PySide6.QtGui import QKeyEvent, QKeySequence
+from PySide6.QtWidgets import QLineEdit, QListView
 
 
-def handle_event(window: MainWindow, watched: QObject, event: QEvent) -> bool:
-    """Handles ``event`` for the search box or the grid of ``window``; True when it was used."""
-    if event.type() == QEvent.Type.KeyPress:
-        return _key(window, watched, event)
-    if event.type() in (QEvent.Type.DragEnter, QEvent.Type.Drop) and watched is window.search_box:
-        # The line edit would take a dropped file as text; the window searches by the image instead.
-        if event.type() == QEvent.Type.DragEnter:
-            window.dragEnterEvent(event)
-        else:
-            window.dropEvent(event)
-        return True
-    return False
+@dataclass(frozen=True)
+class KeyActions:
+    """What the keys do, as callbacks (rows are the grid's)."""
+
+    clear_search: Callable[[], None]
+    open_preview: Callable[[int], None]
+    toggle_preview: Callable[[int], None]
+    selected_paths: Callable[[], list[Path]]
 
 
-def _key(window: MainWindow, watched: QObject, event: QEvent) -> bool:
-    key = event.key()
-    grid = window.grid
-    if watched is window.search_box:
+class Keyboard(QObject):
+    """An event filter for the search box and the grid; install it on both."""
+
+    def __init__(self, search_box: QLineEdit, grid: QListView, actions: KeyActions) -> None:
+        super().__init__(grid)
+        self.search_box, self.grid, self.actions = search_box, grid, actions
+        search_box.installEventFilter(self)
+        grid.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Handles key presses on the search box and the grid; True when the key was used."""
+        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
+            return False
+        if watched is self.search_box:
+            return self._search_key(event)
+        if watched is self.grid:
+            return self._grid_key(event)
+        return False
+
+    def _search_key(self, event: QKeyEvent) -> bool:
+        key = event.key()
         if key == Qt.Key.Key_Escape:
-            window.clear_search()
+            self.actions.clear_search()
             return True
-        if key == Qt.Key.Key_Down and window.photos.rowCount():
-            grid.setFocus()
-            grid.setCurrentIndex(window.photos.index(0))
+        model = self.grid.model()
+        if key == Qt.Key.Key_Down and model.rowCount():
+            self.grid.setFocus()
+            self.grid.setCurrentIndex(model.index(0, 0))
             return True
         return False
-    if watched is not grid:
-        return False
-    current = grid.currentIndex()
-    if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and current.isValid():
-        window.open_preview(current.row())
-        return True
-    if key == Qt.Key.Key_Space and current.isValid():
-        if window.preview is not None and window.preview.isVisible():
-            window.preview.close()
-        else:
-            window.open_preview(current.row())
-        return True
-    if key == Qt.Key.Key_Escape:
-        window.clear_search()
-        return True
-    if event.matches(QKeySequence.StandardKey.Copy):
-        from photoclip.gui.file_actions import copy_paths
 
-        copy_paths([p.path for p in window.selected_photos()])
-        return True
-    return False
+    def _grid_key(self, event: QKeyEvent) -> bool:
+        key = event.key()
+        current = self.grid.currentIndex()
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and current.isValid():
+            self.actions.open_preview(current.row())
+            return True
+        if key == Qt.Key.Key_Space and current.isValid():
+            self.actions.toggle_preview(current.row())
+            return True
+        if key == Qt.Key.Key_Escape:
+            self.actions.clear_search()
+            return True
+        if event.matches(QKeySequence.StandardKey.Copy):
+            from photoclip.gui.file_actions import copy_paths
+
+            copy_paths(self.actions.selected_paths())
+            return True
+        return False

@@ -1,54 +1,43 @@
 """The main window: search box, folders and tags, the thumbnail grid, and indexing in the status bar.
 
-Everything slow happens in the background (searches, the model, indexing, thumbnails); this
-class only wires widgets to the library and shows results when they arrive.
+Everything slow happens in the background (searches, the model, indexing, thumbnails, the status
+line). The window builds its parts, hands each the collaborators it needs (a :class:`GuiContext`,
+callbacks), and reacts to what they report: it is the only place that knows all of them.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QFileDialog,
-    QHBoxLayout,
-    QLabel,
-    QMainWindow,
-    QMessageBox,
-    QSplitter,
-    QStackedWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QByteArray, QPoint, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget
 
 from photoclip import APP_NAME
-from photoclip.core.images import is_supported
 from photoclip.core.library import Library
-from photoclip.core.search import SearchFilters, SearchResults
-from photoclip.core.tag_store import TagStore
-from photoclip.gui.delegate import PhotoDelegate
-from photoclip.gui.empty_state import EmptyState
-from photoclip.gui.indexing import IndexingController
-from photoclip.gui.keyboard import handle_event
-from photoclip.gui.photo_grid import PhotoGrid
-from photoclip.gui.photo_model import PhotoListModel
-from photoclip.gui.preview import PreviewDialog
-from photoclip.gui.search_bar import SearchBar
-from photoclip.gui.sidebar import Sidebar
+from photoclip.gui.browsing import Browser
+from photoclip.gui.context import GuiContext, LibraryEvents
+from photoclip.gui.drops import ImageDrops
+from photoclip.gui.keyboard import KeyActions, Keyboard
+from photoclip.gui.menu_bar import MenuBarActions, build_menu_bar, show_about
+from photoclip.gui.model_setup import ModelSetup
+from photoclip.gui.results_area import ResultsArea
+from photoclip.gui.search_bar import AUTO_CUTOFF, SearchBar
+from photoclip.gui.sidebar import Sidebar, SidebarContents
+from photoclip.gui.status_line import StatusLine
 from photoclip.gui.status_panel import IndexingPanel
 from photoclip.gui.tasks import TaskRunner
-from photoclip.gui.thumbnails import ThumbnailLoader
+
+if TYPE_CHECKING:
+    from photoclip.core.indexer import IndexProgress, IndexReport
+    from photoclip.gui.indexing import IndexingController
 
 log = logging.getLogger(__name__)
-RESULT_LIMIT = 5000
-
-
-class _WatcherRelay(QObject):
-    """Carries the folder watcher's rescans (from its thread) to the GUI thread."""
-
-    rescan = Signal(object)
+#: While indexing, the sidebar and the status line follow at most this often (seconds).
+INDEXING_REFRESH_S = 1.5
 
 
 class MainWindow(QMainWindow):
@@ -60,91 +49,103 @@ class MainWindow(QMainWindow):
     def __init__(self, library: Library) -> None:
         super().__init__()
         self.library = library
-        self.tag_store = TagStore(library.catalog)
         self.tasks = TaskRunner(parent=self)
-        self.filters = SearchFilters()
-        self.similar_to: int | Path | None = None
-        self.watcher = None
+        self.events = LibraryEvents(self)
+        self.ctx = GuiContext(library, self.tasks, self.events, self)
+        self.indexing: IndexingController | None = None
         self._started = False
+        self._model_started = False
+        self._last_tick = 0.0
         self.setWindowTitle(f"{APP_NAME} — {library.paths.root}")
-        self.setAcceptDrops(True)
         self.resize(1280, 820)
         self._build()
+        self._connect_events()
         self._restore_geometry()
 
     # -- layout ------------------------------------------------------------------------------
     def _build(self) -> None:
-        self.search_bar = SearchBar(self.library.settings.get("min_score"))
-        self.search_bar.changed.connect(self.refresh)
+        library = self.library
+        self.search_bar = SearchBar(library.settings.get("min_score"))
         self.search_bar.add_folder.connect(self.add_folder)
         self.search_box = self.search_bar.query
-        self.search_box.installEventFilter(self)
-        # Typing starts a new search: a "similar to ..." one gives way to the text.
-        self.search_box.textEdited.connect(lambda _t: setattr(self, "similar_to", None))
-        self.sort_box = self.search_bar.sort
         self.cutoff = self.search_bar.cutoff
         self.count_label = self.search_bar.count
-
-        self.thumbnails = ThumbnailLoader(self.library.paths.thumbnails, parent=self)
-        self.photos = PhotoListModel(self.library.catalog, self.thumbnails, self)
-        self.delegate = PhotoDelegate(parent=self)
-        self.grid = PhotoGrid(self.photos, self.delegate)
+        self.results = ResultsArea(library.photos, library.paths.thumbnails, self.tasks, library.tags.labels)
+        self.photos, self.grid, self.empty = self.results.photos, self.results.grid, self.results.empty
         self.grid.customContextMenuRequested.connect(self._grid_menu)
-        self.grid.doubleClicked.connect(lambda index: self.open_preview(index.row()))
-        self.grid.installEventFilter(self)
-        self.grid.verticalScrollBar().valueChanged.connect(lambda _v: self._visible_changed())
-
-        self.empty = EmptyState()
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.grid)
-        self.stack.addWidget(self.empty)
+        self.browser = Browser(self.ctx, self.search_bar, self.results)
+        self.browser.results_shown.connect(self.results_shown)
+        self.browser.no_folders.connect(self._show_first_run)
+        self.browser.model_missing.connect(self.show_model_setup)
         self.sidebar = Sidebar()
-        self.sidebar.folder_selected.connect(self._folder_selected)
-        self.sidebar.tag_selected.connect(self._tag_selected)
-        self.sidebar.all_selected.connect(self._all_selected)
-        self.sidebar.collection_selected.connect(self._collection_selected)
+        self.sidebar.folder_selected.connect(self.browser.show_folder)
+        self.sidebar.tag_selected.connect(self.browser.show_tag)
+        self.sidebar.all_selected.connect(self.browser.show_all)
+        self.sidebar.collection_selected.connect(self.browser.show_collection)
         self.sidebar.customContextMenuRequested.connect(self._sidebar_menu)
         split = QSplitter()
         split.addWidget(self.sidebar)
-        split.addWidget(self.stack)
+        split.addWidget(self.results)
         split.setStretchFactor(1, 1)
         split.setSizes([240, 1040])
         central = QWidget()
-        layout = QHBoxLayout(central)
-        layout.setContentsMargins(0, 0, 0, 0)
-        column = QWidget()
-        vertical = QVBoxLayout(column)
-        vertical.setContentsMargins(0, 0, 0, 0)
-        vertical.addWidget(self.search_bar)
-        vertical.addWidget(split, 1)
-        layout.addWidget(column)
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.search_bar)
+        column.addWidget(split, 1)
         self.setCentralWidget(central)
 
-        self.status_label = QLabel()
+        self.status_line = StatusLine(library, self.tasks)
+        self.browser.note.connect(self.status_line.setText)
         self.indexing_panel = IndexingPanel()
-        self.statusBar().addWidget(self.status_label, 1)
+        self.statusBar().addWidget(self.status_line, 1)
         self.statusBar().addPermanentWidget(self.indexing_panel)
-        self.preview: PreviewDialog | None = None
+        self.setup = ModelSetup(self.ctx, self.empty)
+        self.setup.page_shown.connect(self.results.show_empty)
+        self.setup.add_folder.connect(self.add_folder)
+        self.setup.model_ready.connect(self._weights_arrived)
+        self.keyboard = Keyboard(
+            self.search_box,
+            self.grid,
+            KeyActions(
+                clear_search=self.browser.clear_search,
+                open_preview=self.results.open_preview,
+                toggle_preview=self.results.toggle_preview,
+                selected_paths=lambda: [p.path for p in self.results.selected_photos()],
+            ),
+        )
+        self.drops = ImageDrops(self)
+        self.drops.watch(self)
+        self.drops.watch(self.search_box)  # the line edit would take a dropped file as text
+        self.drops.dropped.connect(self.browser.find_similar_to_file)
         self._menus()
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self.focus_search)
         QShortcut(QKeySequence("Ctrl+L"), self, activated=self.focus_search)
 
     def _menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        file_menu.addAction("&Add folder…", self.add_folder, QKeySequence("Ctrl+O"))
-        file_menu.addAction("Rescan all folders", self.scan_all)
-        file_menu.addAction("Save search as collection…", self._save_search)
-        file_menu.addAction("Auto-tag the whole library…", self._auto_tag_all)
-        file_menu.addSeparator()
-        file_menu.addAction("&Settings…", self.open_settings, QKeySequence("Ctrl+,"))
-        file_menu.addSeparator()
-        file_menu.addAction("&Quit", self.close, QKeySequence.StandardKey.Quit)
-        view = self.menuBar().addMenu("&View")
-        self.show_scores = QAction("Show relevance scores", self, checkable=True, checked=True)
-        self.show_scores.toggled.connect(self._toggle_scores)
-        view.addAction(self.show_scores)
-        help_menu = self.menuBar().addMenu("&Help")
-        help_menu.addAction("&About photoclip", self._about)
+        self.show_scores = build_menu_bar(
+            self.menuBar(),
+            MenuBarActions(
+                add_folder=self.add_folder,
+                rescan_all=self.scan_all,
+                save_search=self._save_search,
+                auto_tag_all=self._auto_tag_all,
+                open_settings=self.open_settings,
+                quit=self.close,
+                show_scores=self.results.set_show_scores,
+                about=lambda: show_about(self, self.library),
+            ),
+        )
+
+    def _connect_events(self) -> None:
+        """What the window's parts report about the library, shown where it shows."""
+        self.events.message.connect(lambda text, ms: self.statusBar().showMessage(text, ms))
+        self.events.tags_changed.connect(self._tags_changed)
+        self.events.collections_changed.connect(self.refresh_sidebar)
+        self.events.folders_changed.connect(self._folders_changed)
+        self.events.root_removed.connect(self._root_removed)
+        self.events.tagging_finished.connect(self.tagging_finished)
+        self.results_shown.connect(lambda _count: self.update_status())
 
     # -- start-up ----------------------------------------------------------------------------
     def start(self) -> None:
@@ -152,6 +153,8 @@ class MainWindow(QMainWindow):
         if self._started:
             return
         self._started = True
+        from photoclip.gui.indexing import IndexingController
+
         self.indexing = IndexingController(self.library, self)
         self.indexing.progress.connect(self.indexing_panel.update_progress)
         self.indexing.progress.connect(self._indexing_progress)
@@ -166,7 +169,8 @@ class MainWindow(QMainWindow):
 
     def _model_ready(self) -> None:
         """The model's weights are here: load it in the background, rescan, watch."""
-        self.status_label.setText("Loading the model…")
+        self._model_started = True
+        self.status_line.setText("Loading the model…")
         self.tasks.run(
             lambda: self.library.model(self.library.search_spec.id),
             done=lambda _m: self._loaded(),
@@ -176,34 +180,38 @@ class MainWindow(QMainWindow):
         self.scan_all()
         self._start_watcher()
 
+    def _weights_arrived(self) -> None:
+        self.refresh()
+        self._model_ready()
+
     def _loaded(self) -> None:
         self.update_status()
         if self.search_box.text().strip():
             self.refresh()
 
     def _model_failed(self, exc: BaseException) -> None:
-        self.status_label.setText("The model could not be loaded.")
-        from photoclip.gui.model_setup import show_model_setup
-
-        show_model_setup(self, str(exc))
+        self.status_line.setText("The model could not be loaded.")
+        self.show_model_setup(str(exc))
 
     def _start_watcher(self) -> None:
-        if self.watcher is not None or not self.library.settings.get("watch_folders"):
-            return
-        from photoclip.core.watcher import FolderWatcher
-
-        self._relay = _WatcherRelay(self)
-        self._relay.rescan.connect(self.indexing.rescan)
-        self.watcher = FolderWatcher(self._relay.rescan.emit)
-        self.watcher.start()
-        self.watcher.set_roots(self.library.roots())
+        if self.indexing is not None and self.library.settings.get("watch_folders"):
+            self.indexing.watch()
 
     def scan_all(self) -> None:
         """Rescans every folder for what changed (in the background)."""
-        if self.library.roots() and self.library.model_present():
+        if self.indexing is not None and self.library.roots() and self.library.model_present():
             self.indexing.scan_all()
 
-    # -- searching and browsing --------------------------------------------------------------
+    def show_model_setup(self, reason: str | None = None) -> None:
+        """Offers to fetch or choose the model (it is missing or cannot be loaded)."""
+        self.setup.show_model_setup(reason or None)
+
+    def _show_first_run(self) -> None:
+        self.setup.show_first_run()
+        self.count_label.setText("")
+        self.update_status()
+
+    # -- searching and browsing (see Browser) ------------------------------------------------
     def focus_search(self) -> None:
         """Ctrl+F: puts the cursor in the search box."""
         self.search_box.setFocus()
@@ -211,160 +219,30 @@ class MainWindow(QMainWindow):
 
     def search(self, text: str) -> None:
         """Searches for ``text`` as if typed and entered."""
-        self.similar_to = None
-        self.search_box.setText(text)
-        self.search_bar.search_now()
+        self.browser.search(text)
 
     def find_similar(self, target: int | Path) -> None:
         """Shows the photos most like a library photo (by id) or an image file."""
-        self.similar_to = target
-        label = Path(target).name if isinstance(target, Path) else self._photo_name(target)
-        self.search_box.setText(f"similar to {label}")
-        self.search_bar.search_now()
-
-    def _photo_name(self, photo_id: int) -> str:
-        photo = self.library.catalog.photo(photo_id)
-        return photo.path.name if photo else str(photo_id)
+        self.browser.find_similar(target)
 
     def refresh(self) -> None:
-        """Runs the current search (or listing) in the background and shows its results."""
-        text = self.search_box.text().strip()
-        sort = self.search_bar.sort_order()
-        cutoff = self.search_bar.min_score()
-        filters = self.filters
-        library = self.library
-        target = self.similar_to
-        if not library.roots():
-            self._show_empty()
-            return
-
-        def job() -> SearchResults:
-            if target is not None:
-                return library.similar(target, limit=RESULT_LIMIT, min_score=cutoff, sort=sort, filters=filters)
-            if text:
-                return library.search(text, limit=RESULT_LIMIT, min_score=cutoff, sort=sort, filters=filters)
-            browse_sort = "date" if sort == "relevance" else sort
-            return library.search("", limit=10**9, sort=browse_sort, filters=filters)
-
-        if text and not library.model_loaded and target is None:
-            self.status_label.setText("Loading the model for the first search…")
-        self.tasks.run(job, done=self._show_results, error=self._search_failed, key="search")
-
-    def _show_results(self, results: SearchResults) -> None:
-        ranked = bool(results.query.positive)
-        ids = results.ids
-        scores = [h.score for h in results.hits] if ranked else None
-        self.photos.set_photos(ids, scores, rows=[h.photo for h in results.hits[:1000]])
-        self.thumbnails.set_visible(set(ids[:400].tolist()))
-        if len(ids):
-            self.stack.setCurrentWidget(self.grid)
-            self.grid.scrollToTop()
-            self._visible_changed()
-        else:
-            self._show_no_results(results)
-        self.count_label.setText(
-            f"{len(ids):,} result{'s' if len(ids) != 1 else ''}"
-            if ranked
-            else f"{len(ids):,} photo{'s' if len(ids) != 1 else ''}"
-        )
-        self.update_status()
-        self.results_shown.emit(len(ids))
-
-    def _search_failed(self, exc: BaseException) -> None:
-        self.statusBar().showMessage(str(exc), 15000)
-        from photoclip.core.errors import ModelError
-
-        if isinstance(exc, ModelError):
-            from photoclip.gui.model_setup import show_model_setup
-
-            show_model_setup(self, str(exc))
-
-    def _show_no_results(self, results: SearchResults) -> None:
-        if not results.query.positive:
-            if self.library.catalog.counts()["photos"]:
-                self.empty.show_message("No photos here", "This folder or tag has no photos yet.")
-            else:
-                self.empty.show_message("Indexing your photos…", "Photos appear here as soon as they are indexed.")
-        else:
-            hint = (
-                "Try other words, or lower the cut-off (next to the search box) to see less likely matches."
-                if results.cut
-                else "No photo in the library matches yet."
-            )
-            self.empty.show_message("No matching photos", hint)
-        self.stack.setCurrentWidget(self.empty)
-
-    def _show_empty(self) -> None:
-        from photoclip.gui.model_setup import show_first_run
-
-        show_first_run(self)
-
-    def _visible_changed(self) -> None:
-        first = self.grid.indexAt(self.grid.rect().topLeft())
-        if not first.isValid():
-            return
-        per_page = max(1, (self.grid.viewport().width() // self.delegate.cell)) * (
-            self.grid.viewport().height() // self.delegate.cell + 2
-        )
-        start = first.row()
-        visible = {int(i) for i in self.photos.ids[max(0, start - per_page) : start + 2 * per_page]}
-        self.thumbnails.set_visible(visible)
-
-    # -- filters -----------------------------------------------------------------------------
-    def _folder_selected(self, root_id: int, folder: str) -> None:
-        self.filters = SearchFilters(folder=(root_id, folder))
-        self.refresh()
-
-    def _tag_selected(self, label: str) -> None:
-        self.filters = SearchFilters(tags=(label,))
-        self.refresh()
-
-    def _collection_selected(self, name: str) -> None:
-        collection = self.tag_store.collection(name)
-        if collection is None:
-            return
-        if collection.query:  # a saved search: run it
-            self.filters = SearchFilters()
-            self.search(collection.query)
-        else:
-            self.filters = SearchFilters(photo_ids=tuple(self.tag_store.collection_photo_ids(collection)))
-            self.refresh()
-
-    def _all_selected(self) -> None:
-        self.filters = SearchFilters()
-        self.refresh()
+        """Runs the current search (or listing) again and shows its results."""
+        self.browser.refresh()
 
     def refresh_sidebar(self) -> None:
-        """Rebuilds folders (with counts and offline marks) and tags."""
-        collections = [
-            (c.name, "search" if c.query else f"{len(self.tag_store.collection_photo_ids(c)):,}")
-            for c in self.tag_store.collections()
-        ]
-        self.sidebar.populate(self.library.catalog, self.library.roots(), self.tag_store.counts(), collections)
+        """Rebuilds folders (with counts and offline marks), collections and tags."""
+        self.sidebar.populate(SidebarContents.read(self.library))
 
     def update_status(self) -> None:
-        """The status bar's summary of the library."""
-        status = self.library.status()
-        offline = status.offline_roots + sum(1 for r in status.roots for _ in r.unreachable)
-        parts = [f"{status.photos:,} photos", f"{status.embedded:,} indexed"]
-        if status.errors:
-            parts.append(f"{status.errors} unreadable")
-        if offline:
-            parts.append(f"{offline} folder{'s' if offline > 1 else ''} offline")
-        model = self.library.search_spec.id
-        if model != self.library.spec.id:
-            parts.append(f"searching with {model} until {self.library.spec.id} has indexed everything")
-        else:
-            parts.append(model)
-        self.status_label.setText("  ·  ".join(parts))
+        """Refreshes the status line's summary of the library (read in the background)."""
+        self.status_line.refresh()
 
-    def _indexing_progress(self, progress: object) -> None:
+    # -- following the library ---------------------------------------------------------------
+    def _indexing_progress(self, progress: IndexProgress) -> None:
         """While indexing: show newly found photos after the scan, and new thumbnails as they come."""
-        import time
-
-        phase = getattr(progress, "phase", "")
         now = time.monotonic()
-        if phase == "loading model" or (phase == "indexing" and now - getattr(self, "_last_tick", 0.0) > 1.5):
+        phase = progress.phase
+        if phase == "loading model" or (phase == "indexing" and now - self._last_tick > INDEXING_REFRESH_S):
             self._last_tick = now
             self.refresh_sidebar()
             self.update_status()
@@ -373,21 +251,32 @@ class MainWindow(QMainWindow):
             else:
                 self.photos.invalidate()
 
-    def _indexing_finished(self, report: object) -> None:
+    def _indexing_finished(self, report: IndexReport) -> None:
         self.refresh_sidebar()
-        if self.watcher is not None:
-            self.watcher.set_roots(self.library.roots())
-        changed = (
-            getattr(report, "embedded", 0)
-            + getattr(report, "moved", 0)
-            + getattr(report, "deleted", 0)
-            + getattr(report, "copied", 0)
-        )
-        if changed or getattr(report, "offline", None):
+        self._follow_roots()
+        if report.embedded + report.moved + report.deleted + report.copied or report.offline:
             self.photos.invalidate()
             self.refresh()
         else:
             self.update_status()
+
+    def _follow_roots(self) -> None:
+        if self.indexing is not None:
+            self.indexing.follow_roots()
+
+    def _tags_changed(self, photo_ids: list[int] | None) -> None:
+        self.refresh_sidebar()
+        if photo_ids is not None:
+            self.photos.invalidate(set(photo_ids))
+
+    def _folders_changed(self) -> None:
+        self.refresh_sidebar()
+        self._follow_roots()
+
+    def _root_removed(self, _root_id: int) -> None:
+        self.sidebar.select_all_photos()
+        self._folders_changed()
+        self.refresh()
 
     # -- actions -----------------------------------------------------------------------------
     def add_folder(self, folder: str | Path | None = None) -> None:
@@ -403,86 +292,51 @@ class MainWindow(QMainWindow):
         except Exception as exc:
             QMessageBox.warning(self, "Cannot add this folder", str(exc))
             return
-        self.refresh_sidebar()
-        if self.watcher is not None:
-            self.watcher.set_roots(self.library.roots())
+        self._folders_changed()
         if not self.library.model_present():
-            from photoclip.gui.model_setup import show_model_setup
-
-            show_model_setup(self)
+            self.show_model_setup()
             return
-        if self.watcher is None:
+        if not self._model_started:
             self._model_ready()
-        self.indexing.rescan({root.id: [""]})
+        if self.indexing is not None:
+            self.indexing.rescan({root.id: [""]})
         self.refresh()
 
     def open_settings(self) -> None:
-        """Opens the settings dialog and applies what changed."""
+        """Opens the settings dialog and applies what changed: a new model or a folder included
+        again starts a rescan, the search row follows the cut-off."""
         from photoclip.gui.settings_dialog import open_settings
 
-        open_settings(self)
+        applied = open_settings(self.ctx, add_folder=self.add_folder, remove_folder=self._remove_root)
+        if applied is None:
+            return
+        if applied.needs_rescan:
+            if self.library.model_present():
+                self.scan_all()
+            else:
+                self.show_model_setup()
+        if "min_score" in applied.changes:
+            value = applied.changes["min_score"]
+            self.cutoff.setValue(AUTO_CUTOFF if value is None else value)
+        self.update_status()
+
+    def _remove_root(self, root_id: int) -> None:
+        from photoclip.gui.menus import remove_root
+
+        if self.indexing is not None:
+            remove_root(self.ctx, root_id, self.indexing)
 
     def _save_search(self) -> None:
-        from photoclip.gui.tagging_ui import save_search_as_collection
+        from photoclip.gui.tag_menus import save_search_as_collection
 
-        save_search_as_collection(self)
+        save_search_as_collection(self.ctx, self.browser.text_query())
 
     def _auto_tag_all(self) -> None:
-        from photoclip.core.albums import resolve_album
         from photoclip.gui.tagging_ui import auto_tag
 
-        auto_tag(self, resolve_album(self.library, None))
+        auto_tag(self.ctx, self.library.album(None))
 
-    def extend_photo_menu(self, menu: object, photos: list) -> None:
-        """Adds the tagging entries to a photo's right-click menu."""
-        from photoclip.gui.tagging_ui import extend_photo_menu
-
-        extend_photo_menu(self, menu, photos)
-
-    def extend_folder_menu(self, menu: object, root_id: int, folder: str) -> None:
-        """Adds "Auto-tag…" to a folder's right-click menu."""
-        from photoclip.gui.tagging_ui import extend_folder_menu
-
-        extend_folder_menu(self, menu, root_id, folder)
-
-    def _toggle_scores(self, shown: bool) -> None:
-        self.delegate.show_scores = shown
-        self.grid.viewport().update()
-
-    def _about(self) -> None:
-        from photoclip import __version__
-
-        QMessageBox.about(
-            self,
-            "About photoclip",
-            f"photoclip {__version__}\nFind your own photos by describing them.\n"
-            f"Library: {self.library.paths.root}\nModel: {self.library.spec.id}",
-        )
-
-    def selected_photos(self) -> list:
-        """The catalog rows of the selected photos, in grid order."""
-        rows = sorted(i.row() for i in self.grid.selectionModel().selectedIndexes())
-        return [p for p in (self.photos.photo_at(r) for r in rows) if p is not None]
-
-    def open_preview(self, row: int) -> None:
-        """Shows the photo at ``row`` large."""
-        photo = self.photos.photo_at(row)
-        if photo is None:
-            return
-        if self.preview is None:
-            self.preview = PreviewDialog(self.tasks, self.tag_store.labels, self)
-            self.preview.step.connect(self._preview_step)
-        self.preview.show_photo(photo)
-        self.preview.show()
-        self.preview.raise_()
-
-    def _preview_step(self, delta: int) -> None:
-        current = self.grid.currentIndex().row()
-        row = min(max(0, current + delta), self.photos.rowCount() - 1)
-        self.grid.setCurrentIndex(self.photos.index(row))
-        self.open_preview(row)
-
-    def _grid_menu(self, position: object) -> None:
+    def _grid_menu(self, position: QPoint) -> None:
         from photoclip.gui.menus import photo_menu
 
         index = self.grid.indexAt(position)
@@ -490,63 +344,31 @@ class MainWindow(QMainWindow):
             return
         if not self.grid.selectionModel().isSelected(index):
             self.grid.setCurrentIndex(index)
-        photo_menu(self, self.selected_photos()).exec(self.grid.viewport().mapToGlobal(position))
+        photos = self.results.selected_photos()
+        menu = photo_menu(self.ctx, photos, find_similar=self.find_similar, preview=self.results.preview_current)
+        menu.exec(self.grid.viewport().mapToGlobal(position))
 
-    def _sidebar_menu(self, position: object) -> None:
-        from photoclip.gui.menus import folder_menu
-        from photoclip.gui.sidebar import CollectionRole, KindRole
+    def _sidebar_menu(self, position: QPoint) -> None:
+        from photoclip.gui.menus import sidebar_menu
 
-        item = self.sidebar.itemAt(position)
-        if item is not None and item.data(0, KindRole) == "collection":
-            from photoclip.gui.tagging_ui import collection_menu
-
-            collection_menu(self, item.data(0, CollectionRole)).exec(self.sidebar.viewport().mapToGlobal(position))
+        if self.indexing is None:
             return
-        menu = folder_menu(self, item) if item is not None else None
+        menu = sidebar_menu(self.ctx, self.sidebar.itemAt(position), self.indexing)
         if menu is not None:
             menu.exec(self.sidebar.viewport().mapToGlobal(position))
 
-    # -- keyboard, drag and drop, closing ----------------------------------------------------
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        return handle_event(self, watched, event) or super().eventFilter(watched, event)
-
-    def clear_search(self) -> None:
-        """Esc: back to browsing the current folder or tag."""
-        self.similar_to = None
-        self.search_box.clear()
-        self.search_bar.search_now()
-
-    @staticmethod
-    def _dropped_image(event: QDragEnterEvent | QDropEvent) -> Path | None:
-        for url in event.mimeData().urls():
-            if url.isLocalFile() and is_supported(url.toLocalFile()):
-                return Path(url.toLocalFile())
-        return None
-
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if event.source() is None and self._dropped_image(event) is not None:
-            event.acceptProposedAction()
-        else:
-            event.ignore()
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        image = self._dropped_image(event)
-        if image is not None:
-            event.acceptProposedAction()
-            photo = self.library.catalog.photo_by_path(image)
-            self.find_similar(photo.id if photo is not None else image)
-
+    # -- closing -----------------------------------------------------------------------------
     def _restore_geometry(self) -> None:
         saved = self.library.settings.get("window_geometry")
         if saved:
             self.restoreGeometry(QByteArray.fromBase64(saved.encode("ascii")))
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        """Saves the window's place, stops watching, indexing and long jobs, and waits for them."""
         self.library.settings.set("window_geometry", bytes(self.saveGeometry().toBase64()).decode("ascii"))
-        if self.watcher is not None:
-            self.watcher.stop()
-        if self._started:
+        self.ctx.closing.set()
+        if self.indexing is not None:
             self.indexing.shutdown()
         self.tasks.wait(10_000)
-        self.thumbnails.wait(5_000)
+        self.results.thumbnails.wait(5_000)
         super().closeEvent(event)

@@ -1,18 +1,20 @@
 """The grid's model: photo ids (and scores) in an array; rows are built only when the view asks.
 
-A result set of 100k photos costs two NumPy arrays. Catalog rows are fetched a page at a time for
-the rows the view paints and kept in a small cache; thumbnails come from the ThumbnailLoader.
+A result set of 100k photos costs two NumPy arrays. Photo rows are fetched a page at a time (by the
+callable it is given, ``Library.photos``) for the rows the view paints and kept in a small cache;
+thumbnails come from the ThumbnailLoader.
 """
 
 from __future__ import annotations
 
 import collections
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QAbstractListModel, QMimeData, QModelIndex, QObject, QPersistentModelIndex, Qt, QUrl
 
-from photoclip.core.catalog import Catalog, PhotoRow
+from photoclip.core.records import PhotoRow
 from photoclip.gui.thumbnails import ThumbnailLoader
 
 PhotoRole = Qt.ItemDataRole.UserRole + 1
@@ -22,11 +24,17 @@ PAGE = 200
 
 
 class PhotoListModel(QAbstractListModel):
-    """A list of photos by id, with optional scores."""
+    """A list of photos by id, with optional scores; ``fetch`` gives the rows of ids (in any order,
+    skipping ids no longer there)."""
 
-    def __init__(self, catalog: Catalog, thumbnails: ThumbnailLoader, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        fetch: Callable[[Sequence[int]], list[PhotoRow]],
+        thumbnails: ThumbnailLoader,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
-        self.catalog = catalog
+        self.fetch = fetch
         self.thumbnails = thumbnails
         self.ids = np.zeros(0, dtype=np.int64)
         self.scores: np.ndarray | None = None
@@ -59,7 +67,7 @@ class PhotoListModel(QAbstractListModel):
         self.set_photos(self.ids[keep], None if self.scores is None else self.scores[keep])
 
     def invalidate(self, ids: set[int] | None = None) -> None:
-        """Forgets cached catalog rows (they changed: a move, an offline root, new tags)."""
+        """Forgets cached photo rows (they changed: a move, an offline root, new tags)."""
         if ids is None:
             self._rows.clear()
         else:
@@ -69,14 +77,14 @@ class PhotoListModel(QAbstractListModel):
             self.dataChanged.emit(self.index(0), self.index(self.rowCount() - 1))
 
     def photo_at(self, row: int) -> PhotoRow | None:
-        """The catalog row of the photo at ``row`` (fetched with its page if needed)."""
+        """The row of the photo at ``row`` (fetched with its page if needed)."""
         if not 0 <= row < len(self.ids):
             return None
         photo_id = int(self.ids[row])
         photo = self._rows.get(photo_id)
         if photo is None:
             start = (row // PAGE) * PAGE
-            for fetched in self.catalog.photos_by_ids(self.ids[start : start + PAGE].tolist()):
+            for fetched in self.fetch(self.ids[start : start + PAGE].tolist()):
                 self._remember(fetched)
             photo = self._rows.get(photo_id)
         else:

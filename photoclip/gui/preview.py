@@ -9,8 +9,8 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QImage, QKeyEvent, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QDialog, QFormLayout, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from photoclip.core.catalog import PhotoRow
 from photoclip.core.formatting import format_bytes
+from photoclip.core.records import PhotoRow
 from photoclip.gui.tasks import TaskRunner
 
 PREVIEW_SIZE = 1600

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import (
@@ -22,13 +24,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photoclip.core.library import Library
+from photoclip.core.errors import PhotoclipError
 from photoclip.core.models.registry import get_model
 from photoclip.core.settings import SETTINGS, Setting
-from photoclip.gui.search_bar import AUTO_CUTOFF, cutoff_box, cutoff_value
+from photoclip.gui.search_bar import cutoff_box, cutoff_value
 
 if TYPE_CHECKING:
-    from photoclip.gui.main_window import MainWindow
+    from photoclip.core.library import Library
+    from photoclip.gui.context import GuiContext
 
 #: Settings the dialog shows, in order (window state and such are not for editing by hand).
 SHOWN = (
@@ -104,8 +107,8 @@ class SettingsDialog(QDialog):
         library: Library,
         parent: QWidget | None = None,
         *,
-        add_folder: object = None,
-        remove_folder: object = None,
+        add_folder: Callable[[], None] | None = None,
+        remove_folder: Callable[[int], None] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Settings")
@@ -153,7 +156,7 @@ class SettingsDialog(QDialog):
 
     def _fill_folders(self) -> None:
         self.folders.clear()
-        counts = self.library.catalog.root_counts()
+        counts = self.library.root_counts()
         for root in self.library.roots():
             state = "" if root.online else "  (offline)"
             item = QListWidgetItem(f"{root.path}  —  {counts.get(root.id, 0):,} photos{state}")
@@ -161,13 +164,13 @@ class SettingsDialog(QDialog):
             self.folders.addItem(item)
 
     def _add(self) -> None:
-        if callable(self._add_folder):
+        if self._add_folder is not None:
             self._add_folder()
             self._fill_folders()
 
     def _remove(self) -> None:
         item = self.folders.currentItem()
-        if item is not None and callable(self._remove_folder):
+        if item is not None and self._remove_folder is not None:
             self._remove_folder(int(item.data(256)))
             self._fill_folders()
 
@@ -189,39 +192,53 @@ class SettingsDialog(QDialog):
         return list(self._included)
 
 
-def open_settings(window: MainWindow) -> None:
-    """Opens the settings dialog over ``window`` and applies what the user changed: settings are
-    saved, a new model or a folder included again starts a rescan, device and thread changes reload
-    the model."""
-    from photoclip.gui.menus import remove_root
+@dataclass(frozen=True)
+class AppliedSettings:
+    """What a settings dialog changed, once applied to the library."""
 
-    dialog = SettingsDialog(
-        window.library, window, add_folder=window.add_folder, remove_folder=lambda root_id: remove_root(window, root_id)
-    )
+    changes: dict[str, Any]
+    included_again: list[tuple[int, str]]
+
+    @property
+    def needs_rescan(self) -> bool:
+        """A new model, or folders taken back in: the library must be looked at again."""
+        return "model" in self.changes or bool(self.included_again)
+
+
+def open_settings(
+    ctx: GuiContext,
+    *,
+    add_folder: Callable[[], None] | None = None,
+    remove_folder: Callable[[int], None] | None = None,
+) -> AppliedSettings | None:
+    """Opens the settings dialog and applies what the user changed (see :func:`apply_settings`);
+    None when the dialog was cancelled. Rescanning and what the window shows are left to the caller."""
+    dialog = SettingsDialog(ctx.library, ctx.parent, add_folder=add_folder, remove_folder=remove_folder)
     if not dialog.exec():
-        return
-    changes = dialog.changes()
+        return None
+    return apply_settings(ctx, dialog.changes(), dialog.included_again())
+
+
+def apply_settings(
+    ctx: GuiContext, changes: dict[str, Any], included_again: Sequence[tuple[int, str]] = ()
+) -> AppliedSettings:
+    """Saves changed settings (a new model through :meth:`Library.use_model`), takes excluded folders
+    back in, and reloads the model in the background when its device or threads changed."""
+    library = ctx.library
     for key, value in changes.items():
         if key == "model":
-            window.library.use_model(value)
+            library.use_model(value)
         else:
-            window.library.settings.set(key, value)
-    for root_id, folder in dialog.included_again():
-        root = window.library.catalog.root(root_id)
-        if root:
-            window.library.catalog.set_root_excluded(root_id, [f for f in root.excluded if f != folder])
-    if "model" in changes or dialog.included_again():
-        if window.library.model_present():
-            window.scan_all()
-        else:
-            from photoclip.gui.model_setup import show_model_setup
-
-            show_model_setup(window)
+            library.settings.set(key, value)
+    for root_id, folder in included_again:
+        try:
+            library.include_folder(root_id, folder)
+        except PhotoclipError:  # the folder left the library while the dialog was open
+            continue
+    if included_again:
+        ctx.events.folders_changed.emit()
     if {"device", "cpu_threads", "cpu_int8"} & set(changes):
-        window.library.reload_models()
-        if window.library.model_present():
-            window.tasks.run(lambda: window.library.model(window.library.search_spec.id), key="model")
-    if "min_score" in changes:
-        value = changes["min_score"]
-        window.cutoff.setValue(AUTO_CUTOFF if value is None else value)
-    window.update_status()
+        library.reload_models()
+        if library.model_present():
+            ctx.tasks.run(lambda: library.model(library.search_spec.id), key="model")
+    return AppliedSettings(dict(changes), list(included_again))

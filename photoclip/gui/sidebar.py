@@ -2,17 +2,50 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
 
-from photoclip.core.catalog import Catalog, Root
+from photoclip.core.records import Root
+
+if TYPE_CHECKING:
+    from photoclip.core.library import Library
 
 KindRole = Qt.ItemDataRole.UserRole + 10
 RootRole = Qt.ItemDataRole.UserRole + 11
 FolderRole = Qt.ItemDataRole.UserRole + 12
 TagRole = Qt.ItemDataRole.UserRole + 13
 CollectionRole = Qt.ItemDataRole.UserRole + 14
+
+
+@dataclass(frozen=True)
+class SidebarContents:
+    """What the sidebar lists, as plain values read from the library."""
+
+    roots: list[Root]
+    root_counts: dict[int, int]  # photos per watched folder
+    folder_counts: dict[int, dict[str, int]]  # root id -> photos per sub-folder (each on its own)
+    tags: list[tuple[str, int]] = field(default_factory=list)  # label, photos
+    collections: list[tuple[str, str]] = field(default_factory=list)  # name, what to show beside it
+
+    @classmethod
+    def read(cls, library: Library) -> SidebarContents:
+        """Reads folders, their counts, tags and collections through the library."""
+        roots = library.roots()
+        store = library.tags
+        collections = [
+            (c.name, "search" if c.query else f"{len(store.collection_photo_ids(c)):,}") for c in store.collections()
+        ]
+        return cls(
+            roots=roots,
+            root_counts=library.root_counts(),
+            folder_counts={root.id: library.folder_counts(root.id) for root in roots},
+            tags=store.counts(),
+            collections=collections,
+        )
 
 
 def _item(
@@ -57,23 +90,17 @@ class Sidebar(QTreeWidget):
         self.itemSelectionChanged.connect(self._selected)
         self._offline_brush = QBrush(QColor(170, 80, 30))
 
-    def populate(
-        self,
-        catalog: Catalog,
-        roots: list[Root],
-        tags: list[tuple[str, int]] | None = None,
-        collections: list[tuple[str, str]] | None = None,
-    ) -> None:
-        """Rebuilds the tree from the catalog, keeping what was selected and expanded."""
+    def populate(self, contents: SidebarContents) -> None:
+        """Rebuilds the tree, keeping what was selected and expanded."""
         selected = self._key(self.currentItem()) if self.currentItem() else ("all", -1, "", "", "")
         expanded = {self._key(item) for item in self._walk() if item.isExpanded()}
         self.blockSignals(True)
         self.clear()
-        counts = catalog.root_counts()
+        counts = contents.root_counts
         _item(self, ["All photos", f"{sum(counts.values()):,}"], "all")
         folders_header = _item(self, ["Folders", ""], "header", folder="Folders")
         folders_header.setFlags(Qt.ItemFlag.ItemIsEnabled)
-        for root in roots:
+        for root in contents.roots:
             label = root.path.name or str(root.path)
             item = _item(folders_header, [label, f"{counts.get(root.id, 0):,}"], "folder", root=root.id)
             tip = str(root.path)
@@ -82,18 +109,18 @@ class Sidebar(QTreeWidget):
                 item.setForeground(0, self._offline_brush)
                 tip += "\nOffline: the drive or share is not connected. Its photos stay in the library."
             item.setToolTip(0, tip)
-            self._add_subfolders(item, root.id, catalog.folder_counts(root.id))
+            self._add_subfolders(item, root.id, contents.folder_counts.get(root.id, {}))
         folders_header.setExpanded(True)
-        if collections:
+        if contents.collections:
             header = _item(self, ["Collections", ""], "header", folder="Collections")
             header.setFlags(Qt.ItemFlag.ItemIsEnabled)
-            for name, detail in collections:
+            for name, detail in contents.collections:
                 _item(header, [name, detail], "collection", collection=name)
             header.setExpanded(True)
-        if tags:
+        if contents.tags:
             tags_header = _item(self, ["Tags", ""], "header", folder="Tags")
             tags_header.setFlags(Qt.ItemFlag.ItemIsEnabled)
-            for label, count in tags:
+            for label, count in contents.tags:
                 _item(tags_header, [label, f"{count:,}"], "tag", tag=label)
             tags_header.setExpanded(True)
         for item in self._walk():

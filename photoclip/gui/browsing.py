@@ -1,0 +1,158 @@
+"""What the grid shows and how it gets there: a text search, a "similar to" search or a plain
+listing, within the folder, tag or collection chosen in the sidebar; searches run in the background."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Signal
+
+from photoclip.core.search import SearchFilters, SearchResults
+
+if TYPE_CHECKING:
+    from photoclip.gui.context import GuiContext
+    from photoclip.gui.results_area import ResultsArea
+    from photoclip.gui.search_bar import SearchBar
+
+#: The most photos a ranked search shows.
+RESULT_LIMIT = 5000
+
+
+class Browser(QObject):
+    """Runs the search bar's query (or a listing) with the sidebar's filter and shows the results."""
+
+    #: The grid shows a new result set (how many photos).
+    results_shown = Signal(int)
+    #: The library has no folders yet: the window shows the first-run page.
+    no_folders = Signal()
+    #: A search failed for want of a usable model (the reason): the window offers to set it up.
+    model_missing = Signal(str)
+    #: A line about a search under way, for the status line.
+    note = Signal(str)
+
+    def __init__(self, ctx: GuiContext, search_bar: SearchBar, results: ResultsArea) -> None:
+        super().__init__(ctx.parent)
+        self.ctx, self.search_bar, self.results = ctx, search_bar, results
+        self.filters = SearchFilters()
+        self.similar_to: int | Path | None = None
+        search_bar.changed.connect(self.refresh)
+        # Typing starts a new search: a "similar to ..." one gives way to the text.
+        search_bar.query.textEdited.connect(lambda _t: setattr(self, "similar_to", None))
+
+    # -- what to search ----------------------------------------------------------------------
+    def text_query(self) -> str:
+        """The text search in the search box ('' when empty or showing a "similar to" search)."""
+        return "" if self.similar_to is not None else self.search_bar.query.text().strip()
+
+    def search(self, text: str) -> None:
+        """Searches for ``text`` as if typed and entered."""
+        self.similar_to = None
+        self.search_bar.query.setText(text)
+        self.search_bar.search_now()
+
+    def find_similar(self, target: int | Path) -> None:
+        """Shows the photos most like a library photo (by id) or an image file."""
+        self.similar_to = target
+        if isinstance(target, Path):
+            label = target.name
+        else:
+            photo = self.ctx.library.photo(target)
+            label = photo.path.name if photo else str(target)
+        self.search_bar.query.setText(f"similar to {label}")
+        self.search_bar.search_now()
+
+    def find_similar_to_file(self, image: Path) -> None:
+        """A dropped image: searches by the library's own photo when it is one, else by the file."""
+        photo = self.ctx.library.photo_at(image)
+        self.find_similar(photo.id if photo is not None else image)
+
+    def clear_search(self) -> None:
+        """Esc: back to browsing the current folder or tag."""
+        self.similar_to = None
+        self.search_bar.query.clear()
+        self.search_bar.search_now()
+
+    # -- the sidebar's filter ----------------------------------------------------------------
+    def show_all(self) -> None:
+        """No filter: the whole library."""
+        self.filters = SearchFilters()
+        self.refresh()
+
+    def show_folder(self, root_id: int, folder: str) -> None:
+        """A watched folder ('' for all of it) or one of its sub-folders, with their sub-folders."""
+        self.filters = SearchFilters(folder=(root_id, folder))
+        self.refresh()
+
+    def show_tag(self, label: str) -> None:
+        """The photos with a tag."""
+        self.filters = SearchFilters(tags=(label,))
+        self.refresh()
+
+    def show_collection(self, name: str) -> None:
+        """A collection: a saved search runs as a search, a hand-picked one lists its photos."""
+        store = self.ctx.library.tags
+        collection = store.collection(name)
+        if collection is None:
+            return
+        if collection.query:
+            self.filters = SearchFilters()
+            self.search(collection.query)
+        else:
+            self.filters = SearchFilters(photo_ids=tuple(store.collection_photo_ids(collection)))
+            self.refresh()
+
+    # -- running it --------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Runs the current search (or listing) in the background and shows its results."""
+        text = self.search_bar.query.text().strip()
+        sort = self.search_bar.sort_order()
+        cutoff = self.search_bar.min_score()
+        filters = self.filters
+        library = self.ctx.library
+        target = self.similar_to
+        if not library.roots():
+            self.no_folders.emit()
+            return
+
+        def job() -> SearchResults:
+            if target is not None:
+                return library.similar(target, limit=RESULT_LIMIT, min_score=cutoff, sort=sort, filters=filters)
+            if text:
+                return library.search(text, limit=RESULT_LIMIT, min_score=cutoff, sort=sort, filters=filters)
+            browse_sort = "date" if sort == "relevance" else sort
+            return library.search("", limit=10**9, sort=browse_sort, filters=filters)
+
+        if text and not library.model_loaded and target is None:
+            self.note.emit("Loading the model for the first search…")
+        self.ctx.tasks.run(job, done=self._show, error=self._failed, key="search")
+
+    def _show(self, results: SearchResults) -> None:
+        count = self.results.show_results(results)
+        ranked = bool(results.query.positive)
+        if not count:
+            self._show_nothing(results)
+        noun = "result" if ranked else "photo"
+        self.search_bar.count.setText(f"{count:,} {noun}{'s' if count != 1 else ''}")
+        self.results_shown.emit(count)
+
+    def _show_nothing(self, results: SearchResults) -> None:
+        if not results.query.positive:
+            if self.ctx.library.photo_count():
+                self.results.show_message("No photos here", "This folder or tag has no photos yet.")
+            else:
+                self.results.show_message("Indexing your photos…", "Photos appear here as soon as they are indexed.")
+            return
+        hint = (
+            "Try other words, or lower the cut-off (next to the search box) to see less likely matches."
+            if results.cut
+            else "No photo in the library matches yet."
+        )
+        self.results.show_message("No matching photos", hint)
+
+    def _failed(self, exc: BaseException) -> None:
+        from photoclip.core.errors import ModelError
+
+        self.ctx.say(str(exc), 15000)
+        if isinstance(exc, ModelError):
+            self.model_missing.emit(str(exc))
