@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QMenu, QMessageBox, QTreeWidgetItem
 
 from photoclip.core.errors import PhotoclipError
 from photoclip.gui import file_actions
-from photoclip.gui.sidebar import CollectionRole, FolderRole, KindRole, RootRole
+from photoclip.gui.sidebar import CollectionRole, FolderRole, KindRole, RootRole, RowKind
 from photoclip.gui.tag_menus import add_tag_entries, collection_menu
 from photoclip.gui.tagging_ui import auto_tag
 
@@ -91,9 +91,9 @@ def sidebar_menu(ctx: GuiContext, item: QTreeWidgetItem | None, indexing: Rescan
     """The menu of a sidebar row: a folder's (see :func:`folder_menu`) or a collection's; None for
     the other rows."""
     kind = item.data(0, KindRole) if item is not None else None
-    if kind == "collection":
+    if kind == RowKind.COLLECTION:
         return collection_menu(ctx, item.data(0, CollectionRole))
-    if kind == "folder":
+    if kind == RowKind.FOLDER:
         return folder_menu(ctx, int(item.data(0, RootRole)), item.data(0, FolderRole), indexing)
     return None
 

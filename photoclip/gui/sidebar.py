@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
@@ -19,6 +20,16 @@ RootRole = Qt.ItemDataRole.UserRole + 11
 FolderRole = Qt.ItemDataRole.UserRole + 12
 TagRole = Qt.ItemDataRole.UserRole + 13
 CollectionRole = Qt.ItemDataRole.UserRole + 14
+
+
+class RowKind(str, Enum):
+    """What a sidebar row stands for (its :data:`KindRole`; stored as the plain value)."""
+
+    ALL = "all"  # every photo
+    HEADER = "header"  # "Folders", "Collections", "Tags"
+    FOLDER = "folder"  # a watched folder or one of its sub-folders
+    TAG = "tag"
+    COLLECTION = "collection"
 
 
 @dataclass(frozen=True)
@@ -51,7 +62,7 @@ class SidebarContents:
 def _item(
     parent: QTreeWidget | QTreeWidgetItem,
     texts: list[str],
-    kind: str,
+    kind: RowKind,
     *,
     root: int = -1,
     folder: str = "",
@@ -60,7 +71,7 @@ def _item(
 ) -> QTreeWidgetItem:
     """A sidebar row with every role set, so reading any role back never meets an empty QVariant."""
     item = QTreeWidgetItem(parent, texts)
-    item.setData(0, KindRole, kind)
+    item.setData(0, KindRole, kind.value)
     item.setData(0, RootRole, root)
     item.setData(0, FolderRole, folder)
     item.setData(0, TagRole, tag)
@@ -92,17 +103,17 @@ class Sidebar(QTreeWidget):
 
     def populate(self, contents: SidebarContents) -> None:
         """Rebuilds the tree, keeping what was selected and expanded."""
-        selected = self._key(self.currentItem()) if self.currentItem() else ("all", -1, "", "", "")
+        selected = self._key(self.currentItem()) if self.currentItem() else None
         expanded = {self._key(item) for item in self._walk() if item.isExpanded()}
         self.blockSignals(True)
         self.clear()
         counts = contents.root_counts
-        _item(self, ["All photos", f"{sum(counts.values()):,}"], "all")
-        folders_header = _item(self, ["Folders", ""], "header", folder="Folders")
+        _item(self, ["All photos", f"{sum(counts.values()):,}"], RowKind.ALL)
+        folders_header = _item(self, ["Folders", ""], RowKind.HEADER, folder="Folders")
         folders_header.setFlags(Qt.ItemFlag.ItemIsEnabled)
         for root in contents.roots:
             label = root.path.name or str(root.path)
-            item = _item(folders_header, [label, f"{counts.get(root.id, 0):,}"], "folder", root=root.id)
+            item = _item(folders_header, [label, f"{counts.get(root.id, 0):,}"], RowKind.FOLDER, root=root.id)
             tip = str(root.path)
             if not root.online:
                 item.setText(0, f"{label} (offline)")
@@ -112,16 +123,16 @@ class Sidebar(QTreeWidget):
             self._add_subfolders(item, root.id, contents.folder_counts.get(root.id, {}))
         folders_header.setExpanded(True)
         if contents.collections:
-            header = _item(self, ["Collections", ""], "header", folder="Collections")
+            header = _item(self, ["Collections", ""], RowKind.HEADER, folder="Collections")
             header.setFlags(Qt.ItemFlag.ItemIsEnabled)
             for name, detail in contents.collections:
-                _item(header, [name, detail], "collection", collection=name)
+                _item(header, [name, detail], RowKind.COLLECTION, collection=name)
             header.setExpanded(True)
         if contents.tags:
-            tags_header = _item(self, ["Tags", ""], "header", folder="Tags")
+            tags_header = _item(self, ["Tags", ""], RowKind.HEADER, folder="Tags")
             tags_header.setFlags(Qt.ItemFlag.ItemIsEnabled)
             for label, count in contents.tags:
-                _item(tags_header, [label, f"{count:,}"], "tag", tag=label)
+                _item(tags_header, [label, f"{count:,}"], RowKind.TAG, tag=label)
             tags_header.setExpanded(True)
         for item in self._walk():
             key = self._key(item)
@@ -144,7 +155,7 @@ class Sidebar(QTreeWidget):
             items[folder] = _item(
                 items[parent_key],
                 [folder.rpartition("/")[2], f"{totals[folder]:,}"],
-                "folder",
+                RowKind.FOLDER,
                 root=root_id,
                 folder=folder,
             )
@@ -170,18 +181,18 @@ class Sidebar(QTreeWidget):
         if item is None:
             return
         kind = item.data(0, KindRole)
-        if kind == "folder":
+        if kind == RowKind.FOLDER:
             self.folder_selected.emit(int(item.data(0, RootRole)), item.data(0, FolderRole))
-        elif kind == "tag":
+        elif kind == RowKind.TAG:
             self.tag_selected.emit(item.data(0, TagRole))
-        elif kind == "collection":
+        elif kind == RowKind.COLLECTION:
             self.collection_selected.emit(item.data(0, CollectionRole))
-        elif kind == "all":
+        elif kind == RowKind.ALL:
             self.all_selected.emit()
 
     def select_all_photos(self) -> None:
         """Selects "All photos" (clears folder and tag filters)."""
         for item in self._walk():
-            if item.data(0, KindRole) == "all":
+            if item.data(0, KindRole) == RowKind.ALL:
                 self.setCurrentItem(item)
                 return
