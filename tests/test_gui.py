@@ -1,6 +1,7 @@
 """The desktop app under pytest-qt (offscreen), with the small model and real folders."""
 
 import shutil
+import sys
 
 import pytest
 from pictures import spec_for, write, write_set
@@ -257,10 +258,12 @@ def test_auto_tag_an_album_then_review_and_filter_by_tag(qtbot, window, tmp_path
     qtbot.waitUntil(lambda: "red circle" not in read_keywords(sidecar), timeout=30_000)  # the sidecar follows
 
 
+@pytest.mark.skipif(
+    sys.version_info >= (3, 12), reason="None is immortal from Python 3.12 on (PEP 683): its count cannot drain"
+)
 def test_painting_and_sidebar_refreshes_do_not_drain_references_to_none(qtbot, window, tmp_path):
     """PySide6 on Python 3.11 drops a reference to None per empty QVariant read; enough of them
     abort the interpreter. Our painting and sidebar code must not read empty roles at all."""
-    import sys
 
     win, _folder, _classes = indexed_window(qtbot, window, tmp_path)
     win.results.thumbnails.clear()

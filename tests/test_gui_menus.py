@@ -157,11 +157,6 @@ def test_excluding_a_folder_from_its_menu_takes_its_photos_out_at_the_rescan(qtb
     assert all(p.exists() for p in in_trip)  # and the files are untouched
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core: scanner.walk() walks a sub-folder rescan from `under` without checking that `under` "
-    "itself is excluded, so the rescan that excluding starts sees the photos as unchanged",
-)
 def test_the_rescan_that_excluding_starts_already_takes_the_photos_out(qtbot, ctx, indexing, tmp_path):
     library = ctx.library
     in_trip = sorted((tmp_path / "photos" / "trip").iterdir())

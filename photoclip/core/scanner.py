@@ -56,6 +56,9 @@ def walk(
     in ``unreachable`` (relpath -> reason) and described in ``errors``.
     """
     excluded_set = {e.strip("/") for e in excluded}
+    under = under.strip("/")
+    if under and any(under == e or under.startswith(e + "/") for e in excluded_set):
+        return  # the folder asked for is itself left out: nothing in it belongs to the library
     start = root / under if under else root
     seen: set[tuple[int, int]] = set()
     stack = [start]
