@@ -128,3 +128,24 @@ def tiny_as_named_architecture(tmp_path):
         filenames=("open_clip_model.safetensors",),
         onnx=None,
     )
+
+
+@pytest.fixture
+def gui_context(qtbot, open_library):
+    """What the main window hands its parts (a library, a task runner, events, a parent widget),
+    without a window: for testing menus and dialogs on their own."""
+    from PySide6.QtWidgets import QWidget
+
+    from photoclip.gui.context import GuiContext, LibraryEvents
+    from photoclip.gui.tasks import TaskRunner
+
+    def make(library):
+        parent = QWidget()
+        qtbot.addWidget(parent)
+        return GuiContext(library, TaskRunner(parent=parent), LibraryEvents(parent), parent)
+
+    made = []
+    yield lambda library: made.append(make(library)) or made[-1]
+    for context in made:
+        context.closing.set()
+        context.tasks.wait()

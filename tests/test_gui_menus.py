@@ -7,14 +7,12 @@ from pictures import write_set
 pytest.importorskip("PySide6")
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QInputDialog, QMenu, QWidget
+from PySide6.QtWidgets import QApplication, QInputDialog, QMenu
 
 from photoclip.core.records import TagSource, TagState
-from photoclip.gui.context import GuiContext, LibraryEvents
 from photoclip.gui.indexing import IndexingController
 from photoclip.gui.menus import folder_menu, photo_menu
 from photoclip.gui.tagging_ui import AutoTagDialog, run_auto_tag
-from photoclip.gui.tasks import TaskRunner
 
 CLASSES = [("red", "circle"), ("blue", "square"), ("green", "triangle"), ("yellow", "star")]
 
@@ -32,14 +30,9 @@ def library(tmp_path, open_library):
 
 
 @pytest.fixture
-def ctx(qtbot, library):
+def ctx(gui_context, library):
     """What the window would hand its parts: the library, a task runner, events, a parent widget."""
-    parent = QWidget()
-    qtbot.addWidget(parent)
-    context = GuiContext(library, TaskRunner(parent=parent), LibraryEvents(parent), parent)
-    yield context
-    context.closing.set()
-    context.tasks.wait()
+    return gui_context(library)
 
 
 def action(menu: QMenu, starts: str):

@@ -10,14 +10,12 @@ from pictures import write_set
 pytest.importorskip("PySide6")
 
 from PySide6.QtCore import QMimeData, QUrl
-from PySide6.QtWidgets import QPushButton, QWidget
+from PySide6.QtWidgets import QPushButton
 
-from photoclip.gui.context import GuiContext, LibraryEvents
 from photoclip.gui.drops import dropped_image
 from photoclip.gui.settings_dialog import SettingsDialog, apply_settings
 from photoclip.gui.sidebar import FolderRole, KindRole, Sidebar, SidebarContents
 from photoclip.gui.status_line import StatusLine
-from photoclip.gui.tasks import TaskRunner
 
 CLASSES = [("red", "circle"), ("blue", "square"), ("green", "triangle"), ("yellow", "star")]
 
@@ -34,12 +32,9 @@ def library(tmp_path, open_library):
 
 
 @pytest.fixture
-def ctx(qtbot, library):
-    parent = QWidget()
-    qtbot.addWidget(parent)
-    context = GuiContext(library, TaskRunner(parent=parent), LibraryEvents(parent), parent)
-    yield context
-    context.tasks.wait()
+def ctx(gui_context, library):
+    """What the window would hand its parts: the library, a task runner, events, a parent widget."""
+    return gui_context(library)
 
 
 def test_the_status_line_reads_the_library_off_the_gui_thread(qtbot, ctx, monkeypatch):

@@ -10,25 +10,20 @@ from photoclip.cli.common import open_library, print_results, require_vectors, s
 
 def cmd_search(args: argparse.Namespace) -> int:
     """``photoclip search TEXT``."""
-    with open_library(args, quick_start=True) as library:
-        require_vectors(library)
-        results = library.search(
-            " ".join(args.query),
-            limit=args.limit,
-            min_score=args.min_score,
-            sort=args.sort,
-            filters=search_filters(args, library),
-        )
-        print_results(results, args)
-    return 0
+    return _ranked(args, lambda library, **options: library.search(" ".join(args.query), **options))
 
 
 def cmd_similar(args: argparse.Namespace) -> int:
     """``photoclip similar PATH``."""
+    return _ranked(args, lambda library, **options: library.similar(Path(args.photo), **options))
+
+
+def _ranked(args: argparse.Namespace, run: object) -> int:
+    """Opens the library for one query, runs it with the search options, prints the results."""
     with open_library(args, quick_start=True) as library:
         require_vectors(library)
-        results = library.similar(
-            Path(args.photo),
+        results = run(  # type: ignore[operator]
+            library,
             limit=args.limit,
             min_score=args.min_score,
             sort=args.sort,
