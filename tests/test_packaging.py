@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import tarfile
@@ -122,3 +123,21 @@ def test_python_m_photoclip_is_the_photoclip_command(tmp_path):
             as_command.stderr,
         )
     assert as_module.returncode == 2 and "no-such-command" in as_module.stderr
+
+
+# Only the torch edition (CUDA, MPS) and exporting open_clip weights use these.
+TORCH_EDITION_ONLY = {"torch", "torchvision", "open-clip-torch", "safetensors"}
+
+
+def _project_name(requirement: str) -> str:
+    return re.split(r"[<>=!~\[; ]", requirement, maxsplit=1)[0].lower().replace("_", "-")
+
+
+def test_the_onnx_installer_gets_every_dependency_but_torchs():
+    tomllib = pytest.importorskip("tomllib")
+    declared = tomllib.loads((CHECKOUT / "pyproject.toml").read_text())["project"]["dependencies"]
+    listed = (CHECKOUT / "packaging" / "requirements-onnx.txt").read_text().splitlines()
+    onnx_edition = [line.strip() for line in listed if line.strip() and not line.startswith("#")]
+    expected = [d for d in declared if _project_name(d) not in TORCH_EDITION_ONLY]
+    # Same packages with the same version bounds, so the installer runs what pip users run.
+    assert sorted(onnx_edition, key=_project_name) == sorted(expected, key=_project_name)

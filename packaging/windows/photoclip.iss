@@ -1,7 +1,18 @@
-; Inno Setup script for the Windows installer. Build the folder first (packaging\build.sh in Git Bash,
-; or the pyinstaller command in packaging/README.md), then:  iscc /DAppVersion=0.1.0 packaging\windows\photoclip.iss
+; Inno Setup script for the Windows installer. Build the folder first (packaging\build.sh in Git Bash, or
+; the commands in packaging/README.md), then, for the ONNX edition (the default installer):
+;     iscc /DAppVersion=0.1.0 packaging\windows\photoclip.iss
+; and for the torch edition (dist\torch\photoclip, from build.sh --torch):
+;     iscc /DAppVersion=0.1.0 /DTorch packaging\windows\photoclip.iss
+; Both install to the same place under the same AppId: one replaces the other.
 #ifndef AppVersion
   #define AppVersion "0.1.0"
+#endif
+#ifdef Torch
+  #define DistDir "..\..\dist\torch\photoclip"
+  #define Edition "-torch"
+#else
+  #define DistDir "..\..\dist\photoclip"
+  #define Edition ""
 #endif
 
 [Setup]
@@ -12,7 +23,7 @@ AppPublisher=photoclip developers
 DefaultDirName={autopf}\photoclip
 DefaultGroupName=photoclip
 OutputDir=..\..\dist
-OutputBaseFilename=photoclip-{#AppVersion}-windows-setup
+OutputBaseFilename=photoclip{#Edition}-{#AppVersion}-windows-setup
 SetupIconFile=..\..\build\icons\photoclip.ico
 UninstallDisplayIcon={app}\photoclip-gui.exe
 Compression=lzma2/max
@@ -23,7 +34,11 @@ PrivilegesRequiredOverridesAllowed=dialog
 WizardStyle=modern
 
 [Files]
-Source: "..\..\dist\photoclip\*"; DestDir: "{app}"; Flags: recursesubdirs ignoreversion
+Source: "{#DistDir}\*"; DestDir: "{app}"; Flags: recursesubdirs ignoreversion
+
+[InstallDelete]
+; A switch between editions leaves no library of the other one behind (torch alone is gigabytes).
+Type: filesandordirs; Name: "{app}\_internal"
 
 [Icons]
 Name: "{group}\photoclip"; Filename: "{app}\photoclip-gui.exe"
