@@ -30,6 +30,10 @@ def run(args: argparse.Namespace) -> int:
         from photoclip.cli import search_commands
 
         handler = search_commands.cmd_search if args.command == "search" else search_commands.cmd_similar
+    if handler is None and args.command == "duplicates":
+        from photoclip.cli.duplicate_commands import cmd_duplicates
+
+        handler = cmd_duplicates
     if handler is None and args.command == "models":
         from photoclip.cli.model_commands import cmd_models
 

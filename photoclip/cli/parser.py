@@ -158,6 +158,13 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--max-size", type=at_least(64), default=1600, help="largest picture side in px, 64 or more (default 1600)"
     )
+    duplicates = command("duplicates", "list copies of one photo (identical files; with --near also resized or edited)")
+    duplicates.add_argument("--near", action="store_true", help="also resized, re-encoded, cropped or edited copies")
+    duplicates.add_argument("--json", action="store_true", help="print JSON")
+    duplicates.add_argument(
+        "--trash", action="store_true", help="move every copy but the kept one to the system trash (asks first)"
+    )
+    duplicates.add_argument("--yes", action="store_true", help="with --trash: do not ask (for scripts)")
     _tagging_parsers(command)
     return parser
 

@@ -22,7 +22,7 @@ _REACHABLE = (
 )
 _PHOTO_COLUMNS = (
     "p.id, p.root_id, p.relpath, p.size, p.mtime_ns, p.fingerprint, p.width, p.height, "
-    f"p.taken_at, p.status, p.error, r.path AS root_path, {_REACHABLE} AS reachable"
+    f"p.taken_at, p.status, p.error, r.path AS root_path, {_REACHABLE} AS reachable, p.date_source"
 )
 
 
@@ -41,6 +41,7 @@ def _photo(row: sqlite3.Row) -> PhotoRow:
         error=row["error"],
         root_path=Path(from_db(row["root_path"])),
         online=bool(row["reachable"]),
+        date_source=row["date_source"],
     )
 
 
@@ -184,6 +185,15 @@ class PhotosMixin(CatalogBase):
         rows = self.query(
             f"SELECT {_PHOTO_COLUMNS} FROM photos p JOIN roots r ON r.id = p.root_id WHERE p.fingerprint = ?",
             (fingerprint,),
+        )
+        return [_photo(r) for r in rows]
+
+    def photos_sharing_fingerprint(self) -> list[PhotoRow]:
+        """Readable photos whose bytes another photo has too (exact copies), by fingerprint."""
+        rows = self.query(
+            f"SELECT {_PHOTO_COLUMNS} FROM photos p JOIN roots r ON r.id = p.root_id WHERE p.status = 'ok' "
+            "AND p.fingerprint IN (SELECT fingerprint FROM photos WHERE status = 'ok' AND fingerprint IS NOT NULL "
+            "GROUP BY fingerprint HAVING COUNT(*) > 1) ORDER BY p.fingerprint, p.id"
         )
         return [_photo(r) for r in rows]
 

@@ -12,6 +12,7 @@ from photoclip.core.catalog import Catalog, Root
 from photoclip.core.catalog_connection import cannot_write
 from photoclip.core.errors import PhotoclipError
 from photoclip.core.indexer import Indexer, IndexReport, ProgressCallback
+from photoclip.core.library_duplicates import DuplicatesMixin
 from photoclip.core.library_folders import FoldersMixin
 from photoclip.core.library_tags import TagsMixin
 from photoclip.core.lockfile import WriterLock
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-class Library(FoldersMixin, TagsMixin):
+class Library(FoldersMixin, TagsMixin, DuplicatesMixin):
     """A catalog, its settings, its vector indexes and the model, opened together.
 
     The model is loaded on first use (torch is imported then, not before). Indexing takes the

@@ -98,6 +98,8 @@ class PhotoRow:
     error: str | None
     root_path: Path
     online: bool
+    #: Where ``taken_at`` came from: 'exif', 'file' (the file's time), or None before it is read.
+    date_source: str | None = None
 
     @property
     def path(self) -> Path:

@@ -21,6 +21,7 @@ from photoclip.core.library import Library
 from photoclip.gui.browsing import Browser
 from photoclip.gui.context import GuiContext, LibraryEvents
 from photoclip.gui.drops import ImageDrops
+from photoclip.gui.duplicates_view import open_duplicates
 from photoclip.gui.keyboard import KeyActions, Keyboard
 from photoclip.gui.menu_bar import MenuBarActions, build_menu_bar, show_about
 from photoclip.gui.model_setup import ModelSetup
@@ -134,6 +135,7 @@ class MainWindow(QMainWindow):
                 quit=self.close,
                 show_scores=self.results.set_show_scores,
                 about=lambda: show_about(self, self.library),
+                find_duplicates=lambda: open_duplicates(self.ctx, self.refresh_sidebar, self.refresh),
             ),
         )
 

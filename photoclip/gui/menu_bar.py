@@ -25,6 +25,7 @@ class MenuBarActions:
     quit: Callable[[], None]
     show_scores: Callable[[bool], None]
     about: Callable[[], None]
+    find_duplicates: Callable[[], object] | None = None
 
 
 def build_menu_bar(bar: QMenuBar, actions: MenuBarActions) -> QAction:
@@ -42,6 +43,8 @@ def build_menu_bar(bar: QMenuBar, actions: MenuBarActions) -> QAction:
     show_scores = QAction("Show relevance scores", bar, checkable=True, checked=True)
     show_scores.toggled.connect(actions.show_scores)
     view.addAction(show_scores)
+    if actions.find_duplicates is not None:
+        view.addAction("&Duplicates…", actions.find_duplicates)
     help_menu = bar.addMenu("&Help")
     help_menu.addAction("&About photoclip", actions.about)
     return show_scores

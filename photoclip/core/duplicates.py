@@ -1,0 +1,233 @@
+"""Duplicate photos as both faces see them: groups of copies, the one to keep first, and what
+each other copy is (identical bytes, resized, re-encoded, cropped, edited).
+
+How groups are found is :mod:`photoclip.core.duplicate_finder`; moving copies to the trash is
+:mod:`photoclip.core.library_duplicates`. This module holds the plain values and the rules that
+do not depend on how a group was found: which copy is the best, and what the others are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from photoclip.core.formatting import format_bytes
+from photoclip.core.perceptual import (
+    Signature,
+    colour_shift,
+    level_difference,
+    mean_colour_shift,
+    structure_similarity,
+)
+from photoclip.core.records import PhotoRow, TextEnum
+
+#: Aspect ratios closer than this (relative) are the same frame, resized; further apart, a crop.
+SAME_ASPECT = 0.015
+#: At or above this structure similarity, in the same frame and colours, only the encoding or the
+#: size differs; below it the content moved (a crop that kept the aspect ratio, a burst).
+SAME_FRAME_SIMILARITY = 0.975
+#: A block's mean colour moved by more than this many levels (of 255) is an edit, not an encoding.
+EDITED_COLOUR_SHIFT = 6.0
+#: Pictures with little structure (a plain wall) are one when their grey levels differ by at most
+#: this much (root mean square, of 255; see perceptual.level_difference).
+SAME_LEVELS = 3.0
+
+
+class CopyKind(TextEnum):
+    """What a copy in a group is, compared with the copy kept."""
+
+    IDENTICAL = "identical bytes"
+    RESIZED = "resized"
+    REENCODED = "re-encoded"
+    CROPPED = "cropped"
+    EDITED = "edited"  # colours or brightness changed
+    SIMILAR = "similar shot"  # alike, but none of the above (a burst, a heavier edit)
+
+
+@dataclass(frozen=True)
+class DuplicateCopy:
+    """One photo of a group; ``kind`` is None for the copy kept."""
+
+    photo: PhotoRow
+    kind: CopyKind | None
+
+    @property
+    def pixels(self) -> int:
+        """Width × height (0 when unknown)."""
+        return (self.photo.width or 0) * (self.photo.height or 0)
+
+
+@dataclass(frozen=True)
+class DuplicateGroup:
+    """Photos that are copies of one picture, the best copy first (the one to keep)."""
+
+    copies: tuple[DuplicateCopy, ...]
+
+    @property
+    def keep(self) -> PhotoRow:
+        """The copy to keep: the largest, then the oldest, then the one with an EXIF date."""
+        return self.copies[0].photo
+
+    @property
+    def others(self) -> tuple[DuplicateCopy, ...]:
+        """The copies that could go, best first."""
+        return self.copies[1:]
+
+    @property
+    def exact(self) -> bool:
+        """True when every copy has the same bytes."""
+        return all(c.kind == CopyKind.IDENTICAL for c in self.others)
+
+    @property
+    def reclaimable(self) -> int:
+        """Bytes freed if every copy but the kept one went."""
+        return sum(c.photo.size for c in self.others)
+
+    def ids(self) -> list[int]:
+        """The photos' ids, kept copy first."""
+        return [c.photo.id for c in self.copies]
+
+    def as_json(self) -> dict[str, Any]:
+        """The group as ``photoclip duplicates --json`` prints it."""
+        return {
+            "exact": self.exact,
+            "reclaimable_bytes": self.reclaimable,
+            "copies": [
+                {
+                    "id": c.photo.id,
+                    "path": str(c.photo.path),
+                    "keep": c.kind is None,
+                    "kind": None if c.kind is None else str(c.kind),
+                    "size": c.photo.size,
+                    "width": c.photo.width,
+                    "height": c.photo.height,
+                    "taken_at": c.photo.taken_at,
+                    "date_source": c.photo.date_source,
+                }
+                for c in self.copies
+            ],
+        }
+
+
+@dataclass(frozen=True)
+class TrashReport:
+    """What :meth:`Library.move_to_trash` did: the photos it moved to the system trash, and the
+    ones it left where they are, each with the reason."""
+
+    trashed: tuple[PhotoRow, ...] = ()
+    refused: tuple[tuple[int, str], ...] = ()  # (photo id, why it stayed, naming the file)
+
+    @property
+    def freed(self) -> int:
+        """Bytes the trashed copies took in their folders."""
+        return sum(p.size for p in self.trashed)
+
+
+def describe(photo: PhotoRow) -> str:
+    """A copy as both faces show it: ``4000×3000, 1.2 MB, 2019-05-01 (EXIF)``."""
+    parts = [f"{photo.width}×{photo.height}" if photo.width and photo.height else "size unknown"]
+    parts.append(format_bytes(photo.size))
+    if photo.taken_at is not None:
+        day = dt.datetime.fromtimestamp(photo.taken_at, dt.timezone.utc).strftime("%Y-%m-%d")
+        parts.append(f"{day} ({'EXIF' if photo.date_source == 'exif' else 'file date'})")
+    return ", ".join(parts)
+
+
+def best_first_key(photo: PhotoRow) -> tuple[int, float, int, int, int]:
+    """Sort key putting the copy to keep first: the most pixels, then the oldest date, then an
+    EXIF date over a file date; then the older file (a copy is usually written after its
+    original), and the photo the library found first."""
+    pixels = (photo.width or 0) * (photo.height or 0)
+    taken = photo.taken_at if photo.taken_at is not None else float("inf")
+    return (-pixels, taken, 0 if photo.date_source == "exif" else 1, photo.mtime_ns, photo.id)
+
+
+def _aspect(photo: PhotoRow) -> float | None:
+    if not photo.width or not photo.height:
+        return None
+    return photo.width / photo.height
+
+
+def kind_of(copy: PhotoRow, kept: PhotoRow, signatures: dict[int, Signature]) -> CopyKind:
+    """What ``copy`` is compared with ``kept`` (both of one group)."""
+    if copy.fingerprint is not None and copy.fingerprint == kept.fingerprint:
+        return CopyKind.IDENTICAL
+    a, b = signatures.get(copy.id), signatures.get(kept.id)
+    structure = structure_similarity(a, b) if a is not None and b is not None else 0.0
+    levels = level_difference(a, b) if a is not None and b is not None else float("inf")
+    same_size = (copy.width, copy.height) == (kept.width, kept.height)
+    # Blocks' colours move under a crop too; between pictures of one size they mean an edit.
+    shifted = (
+        a is not None
+        and b is not None
+        and (colour_shift(a, b) if same_size else mean_colour_shift(a, b)) > EDITED_COLOUR_SHIFT
+    )
+    ratio_copy, ratio_kept = _aspect(copy), _aspect(kept)
+    same_frame = (
+        ratio_copy is not None
+        and ratio_kept is not None
+        and abs(ratio_copy - ratio_kept) <= SAME_ASPECT * max(ratio_copy, ratio_kept)
+    )
+    if not same_frame:
+        return CopyKind.CROPPED
+    if structure < SAME_FRAME_SIMILARITY and levels > SAME_LEVELS:  # the content moved
+        smaller = (copy.width or 0) * (copy.height or 0) < (kept.width or 0) * (kept.height or 0)
+        return CopyKind.CROPPED if smaller else CopyKind.EDITED if shifted else CopyKind.SIMILAR
+    if shifted:
+        return CopyKind.EDITED
+    if not same_size:
+        return CopyKind.RESIZED
+    return CopyKind.REENCODED
+
+
+def make_group(photos: Iterable[PhotoRow], signatures: dict[int, Signature]) -> DuplicateGroup:
+    """A group from its photos: ordered best first, each other copy with its kind."""
+    ordered = sorted(photos, key=best_first_key)
+    kept = ordered[0]
+    copies = [DuplicateCopy(kept, None)] + [DuplicateCopy(p, kind_of(p, kept, signatures)) for p in ordered[1:]]
+    return DuplicateGroup(tuple(copies))
+
+
+class UnionFind:
+    """Disjoint sets of ids: pairs joined become one group (a copy of a copy is in the group)."""
+
+    def __init__(self) -> None:
+        self._parent: dict[int, int] = {}
+
+    def find(self, item: int) -> int:
+        """The representative of ``item``'s set."""
+        parent = self._parent.setdefault(item, item)
+        while parent != item:
+            grand = self._parent[parent]
+            self._parent[item] = grand  # path halving keeps the chains short
+            item, parent = parent, grand
+        return item
+
+    def join(self, a: int, b: int) -> None:
+        """Puts ``a`` and ``b`` in one set."""
+        root_a, root_b = self.find(a), self.find(b)
+        if root_a != root_b:
+            self._parent[max(root_a, root_b)] = min(root_a, root_b)
+
+    def sets(self) -> list[list[int]]:
+        """Every set of two or more, each in ascending order."""
+        out: dict[int, list[int]] = {}
+        for item in list(self._parent):
+            out.setdefault(self.find(item), []).append(item)
+        return [sorted(members) for members in out.values() if len(members) > 1]
+
+
+def groups_from_sets(
+    sets: Sequence[Sequence[int]], photos: dict[int, PhotoRow], signatures: dict[int, Signature]
+) -> list[DuplicateGroup]:
+    """Groups of the given sets of ids (ids without a photo are left out), the most space
+    to gain first."""
+    groups = []
+    for members in sets:
+        rows = [photos[i] for i in members if i in photos]
+        if len(rows) > 1:
+            groups.append(make_group(rows, signatures))
+    groups.sort(key=lambda g: (-g.reclaimable, g.keep.id))
+    return groups

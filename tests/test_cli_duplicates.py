@@ -1,0 +1,91 @@
+"""``photoclip duplicates`` as a user types it: the groups, the kept copy first, what each copy is,
+the space to gain, JSON, and moving copies to the trash only when asked and confirmed."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+
+import pytest
+from duplicate_pictures import own_trash, photo_with_copies
+
+from photoclip.cli.main import main as cli
+
+
+@pytest.fixture
+def trash_dir(tmp_path):
+    """The system trash, in a folder of the test's own."""
+    yield from own_trash(tmp_path)
+
+
+@pytest.fixture
+def indexed(tmp_path, capsys):
+    """A library of two originals with their copies, indexed from the command line."""
+    photos = tmp_path / "photos"
+    made = [
+        photo_with_copies(photos, "red", "red", "circle", 21),
+        photo_with_copies(photos, "blue", "blue", "star", 22),
+    ]
+    library = ["--library", str(tmp_path / "lib"), "--model", "photoclip-tiny"]
+    assert cli([*library, "index", str(photos)]) == 0
+    capsys.readouterr()
+    return library, made
+
+
+def test_lists_identical_files_with_the_kept_copy_first_and_the_space_to_gain(indexed, capsys):
+    library, made = indexed
+
+    assert cli([*library, "duplicates"]) == 0
+    out = capsys.readouterr().out
+
+    for copies in made:
+        keep = out.index(f"keep  {copies.original}")
+        assert out.index(f"copy  {copies.identical}  (identical bytes;") > keep
+        assert str(copies.resized) not in out  # not identical: --near finds it
+    size = sum(c.identical.stat().st_size for c in made)
+    assert "2 groups: 2 copies could go, freeing" in out
+    assert f"{size / 1000:.1f} KB" in out or f"{size / 1e6:.1f} MB" in out
+    assert "photoclip duplicates --near" in out
+
+
+def test_near_json_lists_resized_and_reencoded_copies(indexed, capsys):
+    library, made = indexed
+
+    assert cli([*library, "duplicates", "--near", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+
+    assert data["near"] is True and len(data["groups"]) == 2
+    for copies in made:
+        group = next(g for g in data["groups"] if g["copies"][0]["path"] == str(copies.original))
+        assert group["copies"][0]["keep"] is True and group["copies"][0]["kind"] is None
+        kinds = {c["path"]: c["kind"] for c in group["copies"][1:]}
+        assert kinds == {
+            str(copies.identical): "identical bytes",
+            str(copies.resized): "resized",
+            str(copies.reencoded): "re-encoded",
+        }
+        assert group["reclaimable_bytes"] == sum(c["size"] for c in group["copies"][1:])
+        assert all(not c["keep"] for c in group["copies"][1:])
+    assert data["reclaimable_bytes"] == sum(g["reclaimable_bytes"] for g in data["groups"])
+
+
+def test_trash_asks_first_and_moves_nothing_unless_the_answer_is_yes(indexed, capsys, monkeypatch, trash_dir):
+    library, made = indexed
+    monkeypatch.setattr(sys, "stdin", io.StringIO("n\n"))  # the person answers "n" at the prompt
+
+    assert cli([*library, "duplicates", "--trash"]) == 0
+    captured = capsys.readouterr()
+    assert "Move 2 copies" in captured.err and "[y/N]" in captured.err and "Nothing was moved" in captured.err
+    assert all(c.identical.exists() for c in made) and not trash_dir.exists()
+
+    assert cli([*library, "duplicates", "--trash", "--yes", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert sorted(data["trashed"]) == sorted(str(c.identical) for c in made) and data["refused"] == []
+    for copies in made:
+        assert not copies.identical.exists() and copies.original.exists()
+        assert (trash_dir / "files" / copies.identical.name).exists()
+        assert copies.resized.exists() and copies.reencoded.exists()  # not in the exact groups
+
+    assert cli([*library, "duplicates"]) == 0
+    assert "No duplicates found" in capsys.readouterr().out
