@@ -47,7 +47,7 @@ def test_numbers_out_of_range_are_refused(tmp_path, capsys, demo_library):
         (["demo", "--max-size", "0"], "--max-size"),
         ([*demo_library, "search", "red", "-n", "-1"], "--limit"),
         ([*demo_library, "search", "red", "--min-score", "nan"], "--min-score"),
-        ([*demo_library, "search", "red", "--min-score", "7"], "--min-score"),
+        ([*demo_library, "search", "red", "--min-score", "inf"], "--min-score"),
         ([*demo_library, "similar", str(tmp_path / "photos" / "red-circle-0.png"), "-n", "0"], "--limit"),
     ):
         code, err = run(capsys, "--library", str(tmp_path / "demo"), *args) if args[0] == "demo" else run(capsys, *args)

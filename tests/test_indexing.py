@@ -158,7 +158,7 @@ def test_a_missing_root_keeps_its_photos_offline_until_it_returns(tmp_path, open
     assert report.offline and report.deleted == 0
     status = library.status()
     assert status.photos == 8 and not status.roots[0].online
-    results = library.search("a red circle", min_score=0, limit=3)
+    results = library.search("a red circle", strictness="all", limit=3)
     assert results.hits and all(not h.photo.online for h in results.hits)
 
     drive.mkdir()  # an empty mount point: the drive is still not there

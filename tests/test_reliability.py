@@ -104,7 +104,7 @@ def test_a_damaged_index_is_rebuilt_and_search_results_are_unchanged(tmp_path, o
     library.settings.set("exact_search_limit", 0)  # the HNSW graph, as a large library has
     library.add_root(folder)
     library.update()
-    before = [(h.photo.id, round(h.score, 5)) for h in library.search("a green star", limit=8, min_score=0).hits]
+    before = [(h.photo.id, round(h.score, 5)) for h in library.search("a green star", limit=8, strictness="all").hits]
     index = library.index()
     data = index.data_path()
     library.close()
@@ -124,7 +124,7 @@ def test_a_damaged_index_is_rebuilt_and_search_results_are_unchanged(tmp_path, o
         other.rename(data)
     reopened = open_library()
     assert reopened.index().last_open.startswith("rebuilt")
-    after = [(h.photo.id, round(h.score, 5)) for h in reopened.search("a green star", limit=8, min_score=0).hits]
+    after = [(h.photo.id, round(h.score, 5)) for h in reopened.search("a green star", limit=8, strictness="all").hits]
     assert after == before
 
 
@@ -198,7 +198,7 @@ def test_searches_while_indexing_and_saving_stay_correct(tmp_path, open_library)
     searches = 0
     text = library.model().encode_text(["a red circle"])[0]
     while not done.is_set() or searches < 5:
-        results = library.search("a red circle", limit=10, min_score=0)
+        results = library.search("a red circle", limit=10, strictness="all")
         for hit in results.hits:
             stored = library.catalog.vector(hit.photo.id, "photoclip-tiny")
             assert stored is not None and abs(float(stored @ text) - hit.score) < 1e-4
@@ -207,7 +207,7 @@ def test_searches_while_indexing_and_saving_stay_correct(tmp_path, open_library)
         library.index().save()
     thread.join(timeout=120)
     assert not thread.is_alive() and not failures
-    assert len(library.search("a red circle", limit=200, min_score=0).hits) == 64
+    assert len(library.search("a red circle", limit=200, strictness="all").hits) == 64
 
 
 def test_killed_indexer_resumes_without_losing_or_doubling(tmp_path):

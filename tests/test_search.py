@@ -45,7 +45,7 @@ def test_other_classes_rank_first_too(library, pictures, colour, shape):
 
 
 def test_the_cut_off_drops_unrelated_photos(library, pictures):
-    everything = library.search("a red circle", limit=200, min_score=0)
+    everything = library.search("a red circle", limit=200, strictness="all")
     cut = library.search("a red circle", limit=200)
     assert len(everything.hits) == 64
     assert 0 < len(cut.hits) < 32
@@ -79,7 +79,7 @@ def test_combined_terms_and_weights(library, pictures):
     found = labels(library.search("a blue shape + a star", limit=4).hits, pictures)
     assert found.count(("blue", "star")) >= 3
     text_and_image = next(p for p, label in pictures[1].items() if label == ("yellow", "circle"))
-    found = labels(library.search(f"{text_and_image} + 2:a yellow circle", limit=4, min_score=0).hits, pictures)
+    found = labels(library.search(f"{text_and_image} + 2:a yellow circle", limit=4, strictness="all").hits, pictures)
     assert found.count(("yellow", "circle")) >= 3
 
 
@@ -96,18 +96,18 @@ def test_filters_by_folder_and_date_and_sorting_by_date(library, pictures, tmp_p
         old.append(path)
     library.update()
     root = library.roots()[0]
-    in_folder = library.search("a circle", limit=50, min_score=0, filters=SearchFilters(folder=(root.id, "2015")))
+    in_folder = library.search("a circle", limit=50, strictness="all", filters=SearchFilters(folder=(root.id, "2015")))
     assert sorted(h.photo.path for h in in_folder.hits) == sorted(old)
     in_2015 = library.search(
         "a circle",
         limit=50,
-        min_score=0,
+        strictness="all",
         filters=SearchFilters(
             date_from=wall_clock_seconds(dt.datetime(2015, 1, 1)), date_to=wall_clock_seconds(dt.datetime(2016, 1, 1))
         ),
     )
     assert sorted(h.photo.path for h in in_2015.hits) == sorted(old)
-    newest_first = library.search("a circle", limit=200, min_score=0, sort="date").hits
+    newest_first = library.search("a circle", limit=200, strictness="all", sort="date").hits
     dates = [h.photo.taken_at for h in newest_first]
     assert dates == sorted(dates, reverse=True) and newest_first[-1].photo.path == old[0]
     for path in old:

@@ -102,7 +102,7 @@ def test_tags_filter_searches_and_combine_with_words(tagged_folder):
         store.add(photo_id, "Beach")
     tagged = library.search("tag:beach", limit=100)
     assert sorted(h.photo.id for h in tagged.hits) == sorted(beach)
-    ranked = library.search("tag:beach a red circle", limit=3, min_score=0)
+    ranked = library.search("tag:beach a red circle", limit=3, strictness="all")
     assert all(h.photo.id in beach for h in ranked.hits)
     assert classes[ranked.hits[0].photo.path] == ("red", "circle")
     assert len(library.search("", filters=SearchFilters(tags=("beach",)), limit=100).hits) == len(beach)

@@ -112,10 +112,18 @@ def search_filters(args: argparse.Namespace, library: Library) -> SearchFilters:
     )
 
 
-def print_results(results: SearchResults, args: argparse.Namespace) -> None:
-    """Prints results as the options ask: lines for people, --paths, or --json."""
+def print_results(results: SearchResults, args: argparse.Namespace, library: Library | None = None) -> None:
+    """Prints results as the options ask: lines for people, --paths, or --json (with --explain,
+    each result's reasons: its score for each term, and the everyday words nearest to it)."""
     if args.json:
-        print(json.dumps([hit_json(h) for h in results.hits], indent=2))
+        rows = [hit_json(h) for h in results.hits]
+        if getattr(args, "explain", False) and library is not None:
+            for row, hit in zip(rows, results.hits, strict=True):
+                row["terms"] = term_scores(hit, results)
+                row["looks_like"] = [
+                    {"label": label, "score": round(s, 4)} for label, s in library.looks_like(hit.photo.id)
+                ]
+        print(json.dumps(rows, indent=2))
         return
     if args.paths:
         print_paths(hit.photo.path for hit in results.hits)
@@ -127,10 +135,32 @@ def print_results(results: SearchResults, args: argparse.Namespace) -> None:
             else "          "
         )
         offline = "  [offline]" if not hit.photo.online else ""
-        print(f"{hit.score:.3f}  {date}  {display_path(hit.photo.path)}{offline}")
+        print(f"{hit.score:6.2f}  {date}  {display_path(hit.photo.path)}{offline}")
+        if getattr(args, "explain", False) and library is not None:
+            print("        " + explanation(hit, results, library))
     if not results.hits:
-        hint = f" (cut-off {results.min_score:.2f}; try --min-score 0)" if results.cut else ""
+        hint = " (try --relevance loose, or all to list every photo ranked)" if results.cut else ""
         print(f"No photos match{hint}.", file=sys.stderr)
+
+
+def term_scores(hit: Any, results: SearchResults) -> list[dict[str, Any]]:
+    """Each term of the query with the photo's cosine for it ("beach": 0.31, "-people": 0.12)."""
+    return [
+        {"term": _term_text(term), "score": round(score, 4)}
+        for term, score in zip(results.query.terms, hit.terms, strict=False)
+    ]
+
+
+def _term_text(term: Any) -> str:
+    text = term.text if term.text is not None else display_path(term.image.name)
+    return ("-" if term.weight < 0 else "") + text
+
+
+def explanation(hit: Any, results: SearchResults, library: Library) -> str:
+    """One line: each term's cosine, and what the photo looks like to the model."""
+    terms = ", ".join(f"{t['term']} {t['score']:.2f}" for t in term_scores(hit, results))
+    looks = ", ".join(label for label, _ in library.looks_like(hit.photo.id))
+    return f"{terms}; looks like: {looks}" if looks else terms
 
 
 def hit_json(hit: Any) -> dict[str, Any]:

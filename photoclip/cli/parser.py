@@ -37,13 +37,13 @@ def at_least(minimum: int) -> Callable[[str], int]:
 
 
 def score(text: str) -> float:
-    """An argparse type: a cosine score from -1 to 1."""
+    """An argparse type: a finite number (a score as search shows them)."""
     try:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
-    if not math.isfinite(value) or not -1.0 <= value <= 1.0:
-        raise argparse.ArgumentTypeError(f"must be a number from -1 to 1, not {text}")
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"must be a number, not {text}")
     return value
 
 
@@ -75,7 +75,13 @@ def _search_options(parser: argparse.ArgumentParser) -> None:
         "--min-score",
         type=score,
         default=None,
-        help="relevance cut-off from -1 to 1 (default: the model's; 0 lists everything)",
+        help="an explicit cut-off, in the units of the scores shown (how far a photo stands out from the library)",
+    )
+    parser.add_argument(
+        "--relevance",
+        choices=("strict", "normal", "loose", "all"),
+        default=None,
+        help="how much a photo must stand out to be listed: strict (fewer) ... all (default: the library's setting)",
     )
     parser.add_argument("--sort", choices=("relevance", "date", "date-asc"), default="relevance")
     parser.add_argument("--root", action="append", metavar="DIR", help="only photos under this watched folder")
@@ -84,6 +90,9 @@ def _search_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--to", dest="date_to", metavar="DATE", help="taken up to the end of YYYY[-MM[-DD]]")
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.add_argument("--paths", action="store_true", help="print only the paths, one per line")
+    parser.add_argument(
+        "--explain", action="store_true", help="say why each photo matched: each term's score, and what it looks like"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:

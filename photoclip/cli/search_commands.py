@@ -26,8 +26,9 @@ def _ranked(args: argparse.Namespace, run: object) -> int:
             library,
             limit=args.limit,
             min_score=args.min_score,
+            **({"strictness": args.relevance} if args.relevance else {}),
             sort=args.sort,
             filters=search_filters(args, library),
         )
-        print_results(results, args)
+        print_results(results, args, library)
     return 0

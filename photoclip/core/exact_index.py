@@ -81,6 +81,13 @@ class ExactIndex:
             return np.zeros(0, np.int64), np.zeros((0, self.dim), np.float32)
         return self._ids[rows], self._matrix[rows]
 
+    def sample(self, count: int, seed: int = 0) -> np.ndarray:
+        """Up to ``count`` of the vectors, picked at random (the same ones for the same index)."""
+        if len(self._ids) <= count:
+            return self._matrix.copy()
+        rows = np.random.default_rng(seed).choice(len(self._ids), count, replace=False)
+        return self._matrix[np.sort(rows)]
+
     def ids(self) -> np.ndarray:
         """Every id, in insertion order."""
         return self._ids.copy()

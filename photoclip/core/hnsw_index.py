@@ -143,6 +143,13 @@ class HnswIndex:
             return found, np.zeros((0, self.dim), np.float32)
         return found, np.asarray(self._graph.get_items(found, return_type="numpy"), dtype=np.float32)
 
+    def sample(self, count: int, seed: int = 0) -> np.ndarray:
+        """Up to ``count`` of the live vectors, picked at random (the same ones for the same graph)."""
+        ids = self.ids()
+        if len(ids) > count:
+            ids = np.sort(np.random.default_rng(seed).choice(ids, count, replace=False))
+        return self.get_vectors(ids)[1]
+
     def ids(self) -> np.ndarray:
         """Every live id."""
         return np.flatnonzero(self._live).astype(np.int64)

@@ -237,13 +237,14 @@ class Library(FoldersMixin, TagsMixin, DuplicatesMixin):
     def search(self, query: str | Query, **options: Any) -> SearchResults:
         """Ranks photos for a query (see :meth:`Searcher.search`); ``tag:`` may name a tag of
         several words without quotes."""
-        options.setdefault("min_score", self.settings.get("min_score"))
+        options.setdefault("strictness", self.settings.get("relevance"))
         if isinstance(query, str) and "tag:" in query:
             query = parse_query(query, known_tags=[label for label, _ in self.tags.counts()])
         return self.searcher().search(query, **options)
 
     def similar(self, target: int | Path, **options: Any) -> SearchResults:
         """Photos nearest to a photo (see :meth:`Searcher.similar`)."""
+        options.setdefault("strictness", self.settings.get("relevance"))
         return self.searcher().similar(target, **options)
 
     # -- status ------------------------------------------------------------------------------

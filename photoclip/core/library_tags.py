@@ -81,6 +81,20 @@ class TagsMixin:
         tagger = Tagger(self)  # type: ignore[arg-type]
         return tagger.tag(photo_ids, label_set, album=album, redo=redo, progress=progress, stop=stop)
 
+    def looks_like(self, photo_id: int, count: int = 3) -> list[tuple[str, float]]:
+        """The everyday words nearest to a photo ("beach", "sea", "sunset"), with their scores: what
+        the model sees in it, from the label set it is suited to (encoded once, then cached)."""
+        import numpy as np
+
+        tagger = Tagger(self)  # type: ignore[arg-type]
+        labels = self.label_set().labels
+        _, vectors = self.index(tagger.spec.id).get_vectors([photo_id])  # type: ignore[attr-defined]
+        if not len(vectors) or not labels:
+            return []
+        scores = tagger.label_vectors(labels) @ vectors[0]
+        best = np.argsort(-scores)[:count]
+        return [(labels[i], float(scores[i])) for i in best]
+
     def export_xmp(self, photo_ids: Sequence[int], *, include_suggested: bool = False) -> XmpExportReport:
         """Writes the photos' reviewed tags to their XMP sidecars (see :mod:`photoclip.core.xmp_export`)."""
         from photoclip.core.xmp_export import export_sidecars

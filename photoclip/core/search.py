@@ -1,17 +1,16 @@
 """Ranking photos for a query: text, images, combinations and exclusions, with a relevance cut-off.
 
 Every term has a vector (text through the model, an image from the library's stored vector or
-through the model). A photo's *relevance* is the weighted mean cosine of the positive terms, the
-number shown to the user. The *rank key* also subtracts the negative terms, linearly, so the
-index can be searched with one combined vector, and its candidates are then re-scored exactly.
-A photo is listed when its relevance clears the cut-off and it does not itself match a negative
-term (its cosine with it stays under that term's cut-off): "beach -people" drops photos that a
-search for "people" would find.
+through the model). The index is searched with the terms' combined vector (positive terms add,
+negative ones subtract); its candidates are then scored exactly against each term, measured
+against the library (how far each stands above the library's ordinary level for that term; see
+:mod:`photoclip.core.relevance`), cut off and ordered by that one score, which is what is shown.
 """
 
 from __future__ import annotations
 
 import collections
+import dataclasses
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -25,7 +24,8 @@ from photoclip.core.errors import PhotoclipError
 from photoclip.core.images import open_upright
 from photoclip.core.models.registry import ModelSpec
 from photoclip.core.query import Query, QueryTerm, parse_query
-from photoclip.core.records import SortOrder
+from photoclip.core.records import IndexMode, SortOrder
+from photoclip.core.relevance import MIN_LIBRARY, SAMPLE, QueryRelevance, Strictness, closest
 from photoclip.core.vectors import EF_IMAGE, VectorIndex, text_ef
 
 if TYPE_CHECKING:
@@ -54,11 +54,12 @@ class SearchFilters:
 
 @dataclass
 class SearchHit:
-    """One result: the photo, its relevance (shown) and the key it was ranked by."""
+    """One result: the photo, its score (shown, and what results are ordered by), and its cosine
+    with each of the query's terms (what made the score)."""
 
     photo: PhotoRow
     score: float
-    rank: float
+    terms: tuple[float, ...] = ()
 
 
 @dataclass
@@ -74,6 +75,8 @@ class SearchResults:
     # Every result in order, when there are more than ``hits`` carries (listing a whole library):
     # the grid shows them by id and fetches rows only for what is on screen.
     all_ids: np.ndarray | None = None
+    #: How many photos each relevance level would list for this query ('strict', 'normal', ...).
+    level_counts: dict[str, int] = field(default_factory=dict)
 
     @property
     def ids(self) -> np.ndarray:
@@ -99,6 +102,7 @@ class Searcher:
         self.model_provider = model_provider
         self._text_cache: collections.OrderedDict[str, np.ndarray] = collections.OrderedDict()
         self._cache_lock = threading.Lock()
+        self._sample: tuple[tuple[int, int, int], np.ndarray] | None = None  # the library sample, by index state
 
     # -- term vectors ------------------------------------------------------------------------
     def text_vectors(self, texts: Sequence[str]) -> np.ndarray:
@@ -125,35 +129,36 @@ class Searcher:
         model = self.model_provider()
         return model.encode_pil([open_upright(path, model.min_short_side)])[0]
 
-    def _term_vectors(self, query: Query) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(vectors, weights, cut-offs) for the query's terms."""
+    def _term_vectors(self, query: Query) -> tuple[np.ndarray, np.ndarray]:
+        """(vectors, weights) of the query's terms."""
         texts = [t.text for t in query.terms if t.text is not None]
         text_vectors = iter(self.text_vectors(texts)) if texts else iter(())
-        vectors, weights, cutoffs = [], [], []
+        vectors, weights = [], []
         for term in query.terms:
             if term.text is not None:
                 vectors.append(next(text_vectors))
-                cutoffs.append(self.spec.text_min_score)
             else:
                 assert term.image is not None
                 vectors.append(self.image_vector(term.image))
-                cutoffs.append(self.spec.image_min_score)
             weights.append(term.weight)
-        return np.stack(vectors).astype(np.float32), np.array(weights, np.float32), np.array(cutoffs, np.float32)
+        return np.stack(vectors).astype(np.float32), np.array(weights, np.float32)
 
-    def default_min_score(self, query: Query) -> float:
-        """The cut-off for a query: the positive terms' own cut-offs, weighted like the terms."""
-        positive = query.positive
-        if not positive:
-            return 0.0
-        total = sum(t.weight for t in positive)
-        return float(
-            sum(
-                t.weight * (self.spec.text_min_score if t.text is not None else self.spec.image_min_score)
-                for t in positive
-            )
-            / total
-        )
+    def relevance(
+        self, index: VectorIndex, query: Query, vectors: np.ndarray, weights: np.ndarray
+    ) -> QueryRelevance | None:
+        """The query's terms measured against a fixed sample of the library (None when it is too small)."""
+        key = (len(index), index.seq_high, index.generation)
+        with self._cache_lock:
+            cached = self._sample if self._sample is not None and self._sample[0] == key else None
+        if cached is None:
+            cached = (key, index.sample(SAMPLE))
+            with self._cache_lock:
+                self._sample = cached
+        sample = cached[1]
+        if len(sample) < MIN_LIBRARY:
+            return None
+        is_text = np.array([t.text is not None for t in query.terms])
+        return QueryRelevance.measure(sample @ vectors.T, weights, is_text)
 
     # -- searching ---------------------------------------------------------------------------
     def search(
@@ -162,22 +167,18 @@ class Searcher:
         *,
         limit: int = 100,
         min_score: float | None = None,
+        strictness: Strictness | str = Strictness.NORMAL,
         sort: str = "relevance",
         filters: SearchFilters | None = None,
         exclude: Sequence[int] = (),
     ) -> SearchResults:
-        """Ranks the library's photos for ``query``; see the module docstring for the rules."""
+        """Ranks the library's photos for ``query``, keeps those that stand out enough (``strictness``,
+        or an explicit ``min_score`` in the same units as the scores shown), and orders them by
+        relevance or date (date orders every relevant photo, then takes ``limit``)."""
         query = parse_query(query) if isinstance(query, str) else query
         filters = filters or SearchFilters()
         if query.tags:
-            filters = SearchFilters(
-                filters.roots,
-                filters.folder,
-                filters.date_from,
-                filters.date_to,
-                filters.photo_ids,
-                tuple(filters.tags) + query.tags,
-            )
+            filters = dataclasses.replace(filters, tags=tuple(filters.tags) + query.tags)
         allowed = (
             self.catalog.filter_photo_ids(
                 roots=filters.roots,
@@ -192,36 +193,67 @@ class Searcher:
         )
         if query.is_empty:
             return self._browse(query, allowed, limit, sort)
-        vectors, weights, cutoffs = self._term_vectors(query)
-        positive_weight = float(weights[weights > 0].sum())
-        direction = (weights[:, None] * vectors).sum(0) / positive_weight
-        cut = self.default_min_score(query) if min_score is None else float(min_score)
+        vectors, weights = self._term_vectors(query)
         index = self.index_provider()
-        simple = len(query.terms) == 1
-        wanted = limit + len(exclude)
-        k = wanted if simple else max(3 * wanted, 300)
+        ids, candidate_vectors = self._candidates(index, query, vectors, weights, limit + len(exclude), sort, allowed)
+        relevance = self.relevance(index, query, vectors, weights)
+        cosines = candidate_vectors @ vectors.T
+        wanted_ids = ~np.isin(ids, np.asarray(exclude, dtype=np.int64)) if len(exclude) else np.ones(len(ids), bool)
+        notes = []
+        if relevance is None:  # too few photos to tell what is ordinary: all of them, by mean cosine
+            positive = weights > 0
+            scores = (cosines[:, positive] * weights[positive]).sum(1) / float(weights[positive].sum())
+            cut = float("-inf") if min_score is None else float(min_score)
+            keep = wanted_ids & (scores >= cut)
+            counts = {str(level): int(wanted_ids.sum()) for level in Strictness}
+        else:
+            standing = relevance.standing(cosines)
+            scores = relevance.score(standing)
+            level = Strictness(strictness)
+            if min_score is not None:
+                cut = float(min_score)
+                keep = relevance.keep_above(standing, cut) & wanted_ids
+            else:
+                keep = relevance.keep(standing, level) & wanted_ids
+                cut = float(scores[keep].min()) if keep.any() else float("inf")
+            if not keep.any() and min_score is None and level != Strictness.ALL:
+                keep = closest(scores, relevance.keep(standing, Strictness.ALL) & wanted_ids)
+                if keep.any():
+                    notes.append("No photo stands out clearly for this search; these come closest.")
+            counts = {str(lv): int((relevance.keep(standing, lv) & wanted_ids).sum()) for lv in Strictness}
+        kept = np.flatnonzero(keep)
+        kept = kept[_order(kept, scores, ids, sort, self.catalog)][:limit]
+        photos = {p.id: p for p in self.catalog.photos_by_ids(ids[kept].tolist())}
+        hits = [
+            SearchHit(photos[int(ids[k])], float(scores[k]), tuple(float(c) for c in cosines[k]))
+            for k in kept.tolist()
+            if int(ids[k]) in photos
+        ]
+        return SearchResults(
+            hits, query, cut, considered=len(ids), cut=int((~keep).sum()), notes=notes, level_counts=counts
+        )
+
+    def _candidates(
+        self,
+        index: VectorIndex,
+        query: Query,
+        vectors: np.ndarray,
+        weights: np.ndarray,
+        wanted: int,
+        sort: str,
+        allowed: np.ndarray | None,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(ids, vectors) the query's photos are found among: every photo when search is exact
+        (a small library), else the graph's nearest to the combined vector, enough of them for the
+        cut-off and a date sort to see every likely match."""
+        direction = (weights[:, None] * vectors).sum(0) / float(weights[weights > 0].sum())
+        if index.mode == IndexMode.EXACT:
+            k = len(index)
+        else:
+            k = max(3 * wanted, 1000 if SortOrder.parse(sort) == SortOrder.RELEVANCE else 5000)
         ef = text_ef(len(index)) if any(t.text is not None for t in query.terms) else EF_IMAGE
         ids, _ = index.search(direction, k, allowed=allowed, ef=ef)
-        ids, candidate_vectors = index.get_vectors(ids)
-        scores = candidate_vectors @ vectors.T  # exact cosine of every candidate with every term
-        relevance = (scores[:, weights > 0] * weights[weights > 0]).sum(1) / positive_weight
-        rank = (scores * weights).sum(1) / positive_weight
-        keep = relevance >= cut if cut > 0 else np.ones(len(ids), dtype=bool)  # a cut-off of 0 keeps everything
-        negatives = weights < 0
-        if negatives.any():
-            keep &= (scores[:, negatives] < cutoffs[negatives]).all(1)
-        if len(exclude):
-            keep &= ~np.isin(ids, np.asarray(exclude, dtype=np.int64))
-        order = np.argsort(-rank[keep], kind="stable")[:limit]
-        chosen_ids = ids[keep][order]
-        photos = {p.id: p for p in self.catalog.photos_by_ids(chosen_ids.tolist())}
-        hits = [
-            SearchHit(photos[i], float(s), float(r))
-            for i, s, r in zip(chosen_ids.tolist(), relevance[keep][order], rank[keep][order], strict=True)
-            if i in photos
-        ]
-        _sort(hits, sort)
-        return SearchResults(hits, query, cut, considered=len(ids), cut=int((~keep).sum()))
+        return index.get_vectors(ids)
 
     def similar(
         self,
@@ -229,6 +261,7 @@ class Searcher:
         *,
         limit: int = 100,
         min_score: float | None = None,
+        strictness: Strictness | str = Strictness.NORMAL,
         sort: str = "relevance",
         filters: SearchFilters | None = None,
     ) -> SearchResults:
@@ -250,7 +283,9 @@ class Searcher:
         if photo is not None and self.catalog.vector(photo.id, self.spec.id) is None:
             raise PhotoclipError(f"{path} is in the library but not indexed yet with {self.spec.id}.")
         query = Query(str(path), (QueryTerm(1.0, image=path),))
-        return self.search(query, limit=limit, min_score=min_score, sort=sort, filters=filters, exclude=exclude)
+        return self.search(
+            query, limit=limit, min_score=min_score, strictness=strictness, sort=sort, filters=filters, exclude=exclude
+        )
 
     def _browse(
         self, query: Query, allowed: np.ndarray | None, limit: int, sort: str, page: int = 500
@@ -258,13 +293,15 @@ class Searcher:
         """No words to rank by: list the (filtered) photos by date, ids only beyond the first page."""
         newest_first = SortOrder.parse(sort) != SortOrder.DATE_ASC
         ids = self.catalog.ids_by_date(allowed, newest_first=newest_first)[:limit]
-        hits = [SearchHit(p, 0.0, 0.0) for p in self.catalog.photos_by_ids(ids[:page].tolist())]
+        hits = [SearchHit(p, 0.0) for p in self.catalog.photos_by_ids(ids[:page].tolist())]
         return SearchResults(hits, query, 0.0, considered=len(ids), all_ids=ids)
 
 
-def _sort(hits: list[SearchHit], sort: str | SortOrder) -> None:
+def _order(kept: np.ndarray, scores: np.ndarray, ids: np.ndarray, sort: str, catalog: Catalog) -> np.ndarray:
+    """The order of the kept candidates: by score, or by date over all of them (undated last)."""
     order = SortOrder.parse(sort)
-    if order == SortOrder.DATE:
-        hits.sort(key=lambda h: h.photo.taken_at or float("-inf"), reverse=True)
-    elif order == SortOrder.DATE_ASC:
-        hits.sort(key=lambda h: h.photo.taken_at or float("inf"))
+    if order == SortOrder.RELEVANCE or not len(kept):
+        return np.argsort(-scores[kept], kind="stable")
+    dated = catalog.ids_by_date(ids[kept], newest_first=order == SortOrder.DATE)
+    position = {int(i): n for n, i in enumerate(dated.tolist())}
+    return np.argsort([position.get(int(i), len(position)) for i in ids[kept]], kind="stable")

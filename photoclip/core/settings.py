@@ -80,7 +80,14 @@ SETTINGS: dict[str, Setting] = {
         Setting("cpu_threads", int, 0, "threads for the model on the CPU (0: the physical cores)", minimum=0),
         Setting("decode_workers", int, 0, "threads that decode photos (0: automatic)", minimum=0),
         Setting("batch_size", int, 16, "photos per model call", minimum=1),
-        Setting("min_score", float, None, "relevance cut-off for searches (empty: the model's default)"),
+        Setting(
+            "relevance",
+            str,
+            "normal",
+            "how much a photo must stand out from the library to be listed: strict (fewer), normal, loose "
+            "(more) or all",
+            ("strict", "normal", "loose", "all"),
+        ),
         Setting("thumbnail_cache_mb", int, 2048, "thumbnail cache size limit in MB", minimum=16),
         Setting("exact_search_limit", int, EXACT_LIMIT, "below this many photos, search exactly", minimum=0),
         Setting("watch_folders", bool, True, "pick up changes in watched folders by themselves"),

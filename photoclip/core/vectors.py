@@ -289,6 +289,12 @@ class VectorIndex:
         with self._lock.read():
             return self._impl.get_vectors(np.asarray(ids, dtype=np.int64))
 
+    def sample(self, count: int) -> np.ndarray:
+        """Up to ``count`` of the index's vectors, picked at random but the same for the same index:
+        what a query's ordinary level over the library is measured on."""
+        with self._lock.read():
+            return self._impl.sample(count)
+
     def ids(self) -> np.ndarray:
         """Every id in the index."""
         with self._lock.read():

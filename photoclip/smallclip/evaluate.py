@@ -89,7 +89,7 @@ def evaluate(per_class: int, seed: int, workdir: Path) -> dict:
         shape_ok = float(np.mean([classes[p][1] == t[1] for p, t in zip(predicted, truth, strict=True)]))
         precisions = {}
         for colour, shape in classes:
-            hits = library.search(f"a {colour} {shape}", limit=5, min_score=0).hits
+            hits = library.search(f"a {colour} {shape}", limit=5, strictness="all").hits
             precisions[f"{colour} {shape}"] = sum(labels[h.photo.path.name] == (colour, shape) for h in hits) / 5
         plain = model.encode_text([f"a {c} {s}" for c, s in classes])
         pair_scores = vectors @ plain.T

@@ -39,8 +39,6 @@ class ModelSpec:
     dim: int
     licence: str
     note: str
-    text_min_score: float  # default relevance cut-off for text queries
-    image_min_score: float  # default cut-off for image queries (find similar)
     sha256: dict[str, str] | None = None  # pinned digests, when known, beside the server's own
     preprocess: PreprocessConfig = field(default_factory=PreprocessConfig)  # open_clip's eval preprocessing
     context_length: int = 77
@@ -90,8 +88,6 @@ MODELS: tuple[ModelSpec, ...] = (
         dim=512,
         licence="MIT",
         note="default: best quality per CPU second",
-        text_min_score=0.20,
-        image_min_score=0.60,
         preprocess=PreprocessConfig(size=256),
         onnx=OnnxSource("rclip", "yurijmikhalevich/rclip-models", "ViT-B-32-256-datacomp_s34b_b86k"),
     ),
@@ -108,8 +104,6 @@ MODELS: tuple[ModelSpec, ...] = (
         dim=512,
         licence="MIT",
         note="fastest",
-        text_min_score=0.20,
-        image_min_score=0.60,
         preprocess=PreprocessConfig(size=224),
         onnx=OnnxSource("immich", "immich-app/ViT-B-32__laion2b-s34b-b79k"),
     ),
@@ -126,8 +120,6 @@ MODELS: tuple[ModelSpec, ...] = (
         dim=768,
         licence="Apache-2.0",
         note="GPU option, multilingual tokenizer",
-        text_min_score=0.08,
-        image_min_score=0.60,
         preprocess=PreprocessConfig(size=224, mean=(0.5, 0.5, 0.5), std=(0.5, 0.5, 0.5), resize_mode="squash"),
         context_length=64,
         onnx=OnnxSource("immich", "immich-app/ViT-B-16-SigLIP2__webli"),
@@ -145,8 +137,6 @@ MODELS: tuple[ModelSpec, ...] = (
         dim=768,
         licence="MIT",
         note="best quality, needs a GPU",
-        text_min_score=0.20,
-        image_min_score=0.60,
         preprocess=PreprocessConfig(size=224),
     ),
     ModelSpec(
@@ -162,11 +152,6 @@ MODELS: tuple[ModelSpec, ...] = (
         dim=128,
         licence="MIT",
         note="photoclip's own demo model: knows only coloured shapes, works offline",
-        # Calibrated by `python -m photoclip.smallclip.evaluate` on held-out pictures: near the
-        # 99th percentile of non-matching (query, picture) scores for full descriptions, and under
-        # the matches of partial ones ("a red shape", "a circle"); same-class pictures for images.
-        text_min_score=0.50,
-        image_min_score=0.65,
         preprocess=PreprocessConfig(size=96, resize_mode="squash"),
         context_length=32,
         prompt_templates=("a {}", "a photo of a {}", "a picture of a {}", "an image of a {}"),

@@ -1,0 +1,187 @@
+"""Which photos are relevant to a query: a cut-off that adapts to the query, the library and the model.
+
+A raw cosine means different things for different queries and models: CLIP ViT-B scores text
+against photos around 0.2–0.3, an image against photos around 0.5–0.9, photoclip-tiny words
+around 0.3–0.8, and a short word scores higher across the board than a long phrase. So no fixed
+number can be the cut-off. Instead each term of a query is measured against *this library*:
+
+* **Standing.** The cosines of a fixed sample of the library's photos with the term give its
+  ordinary level (the median) and spread (the median absolute deviation, scaled to a standard
+  deviation). A photo's standing for the term is how many spreads it lies above the ordinary
+  level. Whatever the model and the wording, most photos of a library are not what a query asks
+  for, so they stand near 0 and the photos it asks for stand out.
+* **A group of its own.** When a query matches a good share of the library ("a circle" in a
+  library where a quarter of the photos are circles) those photos widen the spread themselves,
+  so "how far out" alone would miss them. So the sample's standings are also fitted with a
+  mixture of one to three Gaussians: when the highest component stands well apart from the
+  next (``SEPARATION`` pooled deviations) and is not the bulk of the library (``GROUP_SHARE``),
+  it is the query's answer, and a photo belongs to it when its probability of coming from that
+  component is high enough (the strictness's ``posterior``).
+* **Otherwise a tail.** With no group apart (a library of unrelated photos, a model that sees no
+  structure, a query for something rare), a photo is relevant when it stands ``tail`` spreads
+  out: 2 for "normal", which a Gaussian bulk passes about once in 44 photos.
+
+Query forms: each positive word term of a combined query ("red + circle", "2:red + circle",
+"photo.jpg + blue") must be relevant on its own, and an image term in such a query must at least
+stand above the ordinary (``IMAGE_FLOOR``), so "photo.jpg + blue" finds photos like the image
+that are blue; a photo even loosely relevant to a negative term ("star -yellow") is left out; a query of
+images only is judged by its combined score. The score shown and used for the order is the
+weighted mean standing over the positive terms.
+
+Nothing here was fitted to a model: the standing is a standardisation, the separation and
+posterior are properties of the mixture, and the tail is a Gaussian tail probability. The
+constants were checked on random-weight models (neither a flood nor an empty page) and measured on
+generated pictures with photoclip-tiny (``python -m photoclip.smallclip.evaluate_relevance``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from photoclip.core.mixture import Mixture, best_fit
+from photoclip.core.records import TextEnum
+
+
+class Strictness(TextEnum):
+    """How much a photo must stand out to be listed: fewer results (strict) to more (loose, all)."""
+
+    STRICT = "strict"
+    NORMAL = "normal"
+    LOOSE = "loose"
+    ALL = "all"
+
+    @property
+    def tail(self) -> float:
+        """The standing a photo needs when the query's photos form no group of their own."""
+        return {"strict": 3.0, "normal": 2.0, "loose": 1.5, "all": float("-inf")}[self.value]
+
+    @property
+    def posterior(self) -> float:
+        """The probability of belonging to the query's group a photo needs."""
+        return {"strict": 0.9, "normal": 0.5, "loose": 0.2, "all": 0.0}[self.value]
+
+
+#: Below this many photos there is no ordinary level to measure: everything is listed, ranked.
+MIN_LIBRARY = 20
+#: How many of the library's photos measure a term's ordinary level and spread.
+SAMPLE = 4096
+#: No spread is taken as smaller than this (a library of near-identical photos).
+MIN_SPREAD = 1e-3
+#: A mixture's highest component is a group of its own when its mean lies this many pooled
+#: standard deviations above the next one's (two Gaussians this far apart overlap by about 16%)...
+SEPARATION = 2.0
+#: ...and it holds at most this share of the library (a larger "group" is the library itself).
+GROUP_SHARE = 0.5
+#: In a query of several terms, an image term must stand at least this far above the ordinary.
+IMAGE_FLOOR = 1.0
+#: When no photo clears the cut-off, the closest few are still shown (marked as such): those
+#: within this many spreads of the best one, at most CLOSEST of them. An empty page says less than
+#: "nothing stands out; here is what comes nearest".
+CLOSEST_BAND = 1.0
+CLOSEST = 12
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Whether values of one term (or of the combined score) are relevant, fitted on the sample."""
+
+    group: Mixture | None  # the mixture when its highest component is a group of its own
+
+    @classmethod
+    def fit(cls, sample: np.ndarray) -> Decision:
+        """Looks for a group of its own among the sample's standings."""
+        mixture = best_fit(sample)
+        apart = (
+            mixture.components > 1
+            and mixture.top_separation() >= SEPARATION
+            and mixture.weight[-1] <= GROUP_SHARE
+            and mixture.mean[-1] > 0
+        )
+        return cls(mixture if apart else None)
+
+    def relevant(self, values: np.ndarray, level: Strictness) -> np.ndarray:
+        """Which values are relevant at ``level``."""
+        if level == Strictness.ALL:
+            return np.ones(len(values), bool)
+        if self.group is None:
+            return values >= level.tail
+        above_next = values > self.group.mean[-2]
+        return above_next & (self.group.top_posterior(values) >= level.posterior)
+
+
+@dataclass(frozen=True)
+class QueryRelevance:
+    """A query's terms measured against the library: levels, spreads and decisions."""
+
+    weights: np.ndarray  # one per term; negative for "-term"
+    is_text: np.ndarray  # per term: a word term (else an image)
+    median: np.ndarray
+    spread: np.ndarray
+    terms: tuple[Decision, ...]
+    combined: Decision
+
+    @classmethod
+    def measure(cls, sample_cosines: np.ndarray, weights: np.ndarray, is_text: np.ndarray) -> QueryRelevance:
+        """Fits every decision from the cosines of the library sample (photos × terms)."""
+        median = np.median(sample_cosines, axis=0)
+        spread = np.maximum(1.4826 * np.median(np.abs(sample_cosines - median), axis=0), MIN_SPREAD)
+        standing = (sample_cosines - median) / spread
+        terms = tuple(Decision.fit(standing[:, j]) for j in range(standing.shape[1]))
+        combined = Decision.fit(_combine(standing, weights))
+        return cls(weights, is_text, median.astype(np.float32), spread.astype(np.float32), terms, combined)
+
+    def standing(self, cosines: np.ndarray) -> np.ndarray:
+        """Candidates' standings (candidates × terms)."""
+        return ((cosines - self.median) / self.spread).astype(np.float32)
+
+    def score(self, standing: np.ndarray) -> np.ndarray:
+        """The one score a result shows and is ordered by."""
+        return _combine(standing, self.weights)
+
+    def keep(self, standing: np.ndarray, level: Strictness) -> np.ndarray:
+        """Which candidates are relevant at ``level`` (see the module docstring)."""
+        if level == Strictness.ALL:
+            return np.ones(len(standing), bool)
+        positive = np.flatnonzero(self.weights > 0)
+        words = [j for j in positive if self.is_text[j]]
+        if len(positive) == 1 or not words:
+            keep = self.combined.relevant(self.score(standing), level)
+        else:
+            keep = np.ones(len(standing), bool)
+            for j in positive:
+                if self.is_text[j]:
+                    keep &= self.terms[j].relevant(standing[:, j], level)
+                else:
+                    keep &= standing[:, j] >= IMAGE_FLOOR
+        return keep & ~self._excluded(standing)
+
+    def _excluded(self, standing: np.ndarray) -> np.ndarray:
+        """Candidates relevant to a negative term. Judged loosely whatever the strictness: someone
+        who writes "-people" would rather lose a borderline photo than see people."""
+        excluded = np.zeros(len(standing), bool)
+        for j in np.flatnonzero(self.weights < 0):
+            excluded |= self.terms[j].relevant(standing[:, j], Strictness.LOOSE)
+        return excluded
+
+    def keep_above(self, standing: np.ndarray, min_score: float) -> np.ndarray:
+        """Candidates whose score reaches an explicit ``min_score`` (negative terms still apply)."""
+        return (self.score(standing) >= min_score) & ~self._excluded(standing)
+
+
+def _combine(standing: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """The weighted mean standing over the positive terms."""
+    positive = weights > 0
+    return ((standing[:, positive] * weights[positive]).sum(1) / float(weights[positive].sum())).astype(np.float32)
+
+
+def closest(scores: np.ndarray, eligible: np.ndarray) -> np.ndarray:
+    """The few candidates nearest to the query when none clears the cut-off (see CLOSEST_BAND)."""
+    if not eligible.any():
+        return eligible
+    best = float(scores[eligible].max())
+    near = eligible & (scores >= best - CLOSEST_BAND) & (scores > 0)
+    if near.sum() > CLOSEST:
+        near &= scores >= np.sort(scores[near])[-CLOSEST]
+    return near

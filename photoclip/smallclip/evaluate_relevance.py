@@ -1,0 +1,163 @@
+"""How well the default relevance cut-off decides what a person sees, for every kind of query.
+
+    python -m photoclip.smallclip.evaluate_relevance [--per-class 12] [--seed 7070] [--json]
+
+Scenes from :mod:`photoclip.smallclip.scenes` (a renderer the small model never learned from) are
+indexed by a real photoclip library; then each query form is searched with the default cut-off
+and its results are held against what the query should find: precision, recall and F1 per
+query, averaged per form, and the queries that found nothing right although right answers exist.
+
+Query forms: a phrase ("a red circle"), one word ("red", "star"), a colour or shape alone in a
+phrase ("something red", "a star"), an exclusion ("star -yellow"), a combination ("red + circle"),
+weights ("2:red + circle"), an image (a library photo), an image with words ("photo.jpg + blue"),
+and a tag filter ("tag:holiday a red circle").
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from photoclip.smallclip import shapes
+from photoclip.smallclip.scenes import Scene, write_scenes
+from photoclip.smallclip.shapes import COLOURS, SHAPES
+
+#: (form, query, does this scene belong in the answer)
+Case = tuple[str, str, Callable[[Scene], bool]]
+
+
+@dataclass
+class FormResult:
+    """The figures of one query form."""
+
+    queries: int = 0
+    f1: list[float] = field(default_factory=list)
+    precision: list[float] = field(default_factory=list)
+    recall: list[float] = field(default_factory=list)
+    nothing_right: list[str] = field(default_factory=list)
+
+    def summary(self) -> dict[str, Any]:
+        """Means over the form's queries."""
+        return {
+            "queries": self.queries,
+            "f1": round(statistics.mean(self.f1), 3) if self.f1 else None,
+            "precision": round(statistics.mean(self.precision), 3) if self.precision else None,
+            "recall": round(statistics.mean(self.recall), 3) if self.recall else None,
+            "nothing_right": self.nothing_right,
+        }
+
+
+def write_plain(folder: Path, per_class: int, seed: int) -> dict[str, Scene]:
+    """``per_class`` pictures of each colour+shape class drawn the training pictures' way (one
+    upright shape on a plain, gradient or noisy background), under names that say nothing."""
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(seed)
+    wanted = [(c, s) for c in COLOURS for s in SHAPES for _ in range(per_class)]
+    rng.shuffle(wanted)
+    pictures = {}
+    for index, (colour, shape) in enumerate(wanted):
+        spec = shapes.random_spec(rng, size_range=(96, 900), colours=(colour,), shapes=(shape,))
+        name = f"picture-{index:05d}{'.jpg' if spec.fmt == 'JPEG' else '.png'}"
+        shapes.save(spec, folder / name)
+        pictures[name] = Scene(name, colour, shape, spec.background, spec.relative_size, 0, spec.background_colour)
+    return pictures
+
+
+def cases(scenes: dict[str, Scene], folder: Path, tagged: set[str], rng: random.Random) -> list[Case]:
+    """Every query of every form, with its truth."""
+    out: list[Case] = []
+
+    def main_is(c: str | None = None, s: str | None = None) -> Callable[[Scene], bool]:
+        return lambda x: (c is None or x.colour == c) and (s is None or x.shape == s) and x.colour is not None
+
+    for c in COLOURS:
+        for s in SHAPES:
+            out.append(("phrase", f"a {c} {s}", main_is(c, s)))
+        out.append(("colour word", c, main_is(c=c)))
+        out.append(("colour phrase", f"something {c}", main_is(c=c)))
+    for s in SHAPES:
+        out.append(("shape word", s, main_is(s=s)))
+        out.append(("shape phrase", f"a {s}", main_is(s=s)))
+    for c, s in rng.sample([(c, s) for c in COLOURS for s in SHAPES], 12):
+        out.append(("exclusion", f"{s} -{c}", lambda x, c=c, s=s: x.shape == s and x.colour != c))
+        out.append(("combination", f"{c} + {s}", main_is(c, s)))
+        out.append(("weights", f"2:{c} + {s}", main_is(c, s)))
+    by_class: dict[tuple[str | None, str | None], list[str]] = {}
+    for name, scene in scenes.items():
+        by_class.setdefault((scene.colour, scene.shape), []).append(name)
+    for c, s in rng.sample([(c, s) for c in COLOURS for s in SHAPES], 12):
+        example = folder / rng.choice(by_class[(c, s)])
+        out.append(("image", str(example), lambda x, c=c, s=s, e=example.name: main_is(c, s)(x) and x.name != e))
+        other = rng.choice([k for k in COLOURS if k != c])
+        out.append(("image + words", f"{example} + {other}", lambda x, o=other, s=s: x.colour == o and x.shape == s))
+        out.append(("tag filter", f"tag:holiday a {c} {s}", lambda x, c=c, s=s: main_is(c, s)(x) and x.name in tagged))
+    return out
+
+
+def evaluate(library: Any, scenes: dict[str, Scene], folder: Path, seed: int, min_score: float | None = None) -> dict:
+    """Runs every case through ``library.search``; returns figures per form."""
+    rng = random.Random(seed)
+    tagged = {name for name in sorted(scenes) if rng.random() < 0.5}
+    for name in tagged:
+        library.tags.add(library.require_photo(folder / name).id, "holiday")
+    forms: dict[str, FormResult] = {}
+    for form, query, belongs in cases(scenes, folder, tagged, rng):
+        truth = {name for name, scene in scenes.items() if belongs(scene)}
+        options: dict[str, Any] = {} if min_score is None else {"min_score": min_score}
+        hits = library.search(query, limit=100_000, **options).hits
+        found = {hit.photo.path.name for hit in hits}
+        right = len(found & truth)
+        precision = right / len(found) if found else (1.0 if not truth else 0.0)
+        recall = right / len(truth) if truth else 1.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        result = forms.setdefault(form, FormResult())
+        result.queries += 1
+        result.f1.append(f1)
+        result.precision.append(precision)
+        result.recall.append(recall)
+        if truth and not right:
+            result.nothing_right.append(query if form not in ("image", "image + words") else Path(query).name)
+    return {form: result.summary() for form, result in forms.items()}
+
+
+def main() -> None:
+    """Command-line entry point."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--per-class", type=int, default=12)
+    parser.add_argument("--empty", type=int, default=48, help="scenes of clutter only")
+    parser.add_argument("--seed", type=int, default=7070)
+    parser.add_argument("--min-score", type=float, default=None, help="a fixed cut-off instead of the default")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    from photoclip.core.library import Library
+
+    with tempfile.TemporaryDirectory(prefix="photoclip-relevance-") as tmp:
+        folder = Path(tmp) / "scenes"
+        started = time.monotonic()
+        scenes = write_scenes(folder, args.per_class, args.empty, args.seed)
+        with Library.open(Path(tmp) / "library", cache=Path(tmp) / "cache", model="photoclip-tiny") as library:
+            library.add_root(folder)
+            library.update()
+            figures = evaluate(library, scenes, folder, args.seed, args.min_score)
+    if args.json:
+        print(json.dumps(figures, indent=2))
+        return
+    print(f"{len(scenes)} scenes, {time.monotonic() - started:.0f} s; default cut-off per query form:")
+    print(f"  {'form':15} {'queries':>7} {'F1':>6} {'precision':>9} {'recall':>6}  nothing right")
+    for form, f in figures.items():
+        print(
+            f"  {form:15} {f['queries']:7d} {f['f1']:6.3f} {f['precision']:9.3f} {f['recall']:6.3f}  "
+            f"{', '.join(f['nothing_right']) or '-'}"
+        )
+
+
+if __name__ == "__main__":
+    main()
