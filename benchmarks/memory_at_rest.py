@@ -51,7 +51,7 @@ def main() -> None:
     model = library.model()
     gc.collect()
     print(f"  + model ready                {rss_mb():7.0f} MB  ({model.describe()}; peak so far {rss_mb('VmHWM'):.0f})")
-    results = library.search("a dog on a beach at sunset", limit=20, min_score=0)
+    results = library.search("a dog on a beach at sunset", limit=20, strictness="all")
     print(f"  + a search: text graph loaded ({len(results.hits)} results) {rss_mb():7.0f} MB")
     if not args.no_gui:
         from PySide6.QtCore import QEventLoop, QTimer

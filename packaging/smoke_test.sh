@@ -79,7 +79,7 @@ echo "== cold command-line searches with photoclip-tiny (a new process each)"
 times=""
 for _ in 1 2 3; do
     t=$(now)
-    "$PC" --library "$WORK/demo" search "a red circle" -n 3 --min-score 0 > search.log
+    "$PC" --library "$WORK/demo" search "a red circle" -n 3 --relevance all > search.log
     times="$times $(since "$t")"
 done
 echo "search took$times s (target 1.5 s)"
@@ -99,7 +99,7 @@ t=$(now)
 echo "indexed in $(since "$t") s (the first time includes the int8 check): $(tail -1 vit-index.log)"
 grep -q "24 indexed" vit-index.log || fail "ViT-B-32-256 did not index 24 pictures"
 t=$(now)
-"$PC" --library "$WORK/vit" "${MODEL[@]}" search "a red circle" -n 3 --min-score 0 > vit-search.log
+"$PC" --library "$WORK/vit" "${MODEL[@]}" search "a red circle" -n 3 --relevance all > vit-search.log
 echo "search took $(since "$t") s"
 test "$(wc -l < vit-search.log)" -eq 3 || fail "ViT-B-32-256 search listed $(wc -l < vit-search.log) photos, not 3"
 t=$(now)
@@ -125,7 +125,7 @@ if [ -f "$HERE/../tests/hub_server.py" ]; then
     echo "downloaded and prepared in $(since "$t") s: $(grep "is ready" download.log)"
     PHOTOCLIP_CACHE="$WORK/cache-download" "$PC" --library "$WORK/download" index "$WORK/demo/pictures" > download-index.log 2>&1
     grep -q "24 indexed" download-index.log || fail "indexing with the downloaded graphs: $(tail -3 download-index.log)"
-    PHOTOCLIP_CACHE="$WORK/cache-download" "$PC" --library "$WORK/download" search "a red circle" -n 3 --min-score 0 > download-search.log
+    PHOTOCLIP_CACHE="$WORK/cache-download" "$PC" --library "$WORK/download" search "a red circle" -n 3 --relevance all > download-search.log
     test "$(wc -l < download-search.log)" -eq 3 || fail "search with the downloaded graphs"
     echo "indexed and searched with them (no --weights)"
 else

@@ -101,7 +101,7 @@ def test_installed_wheel_runs_the_demo_and_a_search_outside_the_checkout(install
     # Search for what one of the demo pictures shows (its name says it) and expect a picture like it first.
     picture = sorted((library / "pictures").iterdir())[1]
     colour, shape = picture.stem.split("-")[1:]
-    query = ["search", f"a {colour} {shape}", "-n", "3", "--min-score", "0", "--json"]
+    query = ["search", f"a {colour} {shape}", "-n", "3", "--relevance", "all", "--json"]
     found = _run([*photoclip_command, *query], cwd=elsewhere, env=env)
     hits = json.loads(found)
     assert len(hits) == 3
