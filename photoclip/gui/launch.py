@@ -22,7 +22,14 @@ def make_application(argv: list[str] | None = None) -> object:
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
-    app = QApplication.instance() or QApplication(argv or [sys.argv[0]])
+    app = QApplication.instance()
+    if app is None:
+        from photoclip.gui.qt_platform import PlatformGuard
+
+        guard = PlatformGuard()  # if Qt cannot open a window, the user hears why, not only Qt's first complaint
+        guard.install()
+        app = QApplication(argv or [sys.argv[0]])
+        guard.done()
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
     app.setApplicationVersion(__version__)
