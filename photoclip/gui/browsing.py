@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 
 from photoclip.core.search import SearchFilters, SearchResults
+from photoclip.gui.filter_chips import Chip, HiddenMatches, chips_for, count_hidden, hidden_text, without
 
 if TYPE_CHECKING:
     from photoclip.gui.context import GuiContext
@@ -30,11 +31,18 @@ class Browser(QObject):
     model_missing = Signal(str)
     #: A line about a search under way, for the status line.
     note = Signal(str)
+    #: The filters narrowing the grid changed (their chips, a list of Chip).
+    filters_changed = Signal(object)
+    #: Every filter was taken off here (a chip's ✕, "Search all photos"): the sidebar follows.
+    filters_cleared = Signal()
+    #: What the filters hid from the search just shown ("0 of 40 in beach; 12 in all photos"), or "".
+    hidden_note = Signal(str)
 
     def __init__(self, ctx: GuiContext, search_bar: SearchBar, results: ResultsArea) -> None:
         super().__init__(ctx.parent)
         self.ctx, self.search_bar, self.results = ctx, search_bar, results
         self.filters = SearchFilters()
+        self.collection: str | None = None  # the name of the collection ``filters`` holds the photos of
         self.similar_to: int | Path | None = None
         search_bar.changed.connect(self.refresh)
         # Typing starts a new search: a "similar to ..." one gives way to the text.
@@ -74,33 +82,58 @@ class Browser(QObject):
         self.search_bar.search_now()
 
     # -- the sidebar's filter ----------------------------------------------------------------
+    def set_filters(self, filters: SearchFilters, collection: str | None = None) -> None:
+        """Narrows the grid to ``filters`` and runs the search again within them."""
+        self.filters, self.collection = filters, collection
+        self.filters_changed.emit(self.chips())
+        self.refresh()
+
+    def chips(self) -> list[Chip]:
+        """The active filters, as the chips beside the search box show them."""
+        return chips_for(self.ctx.library, self.filters, self.collection)
+
+    def remove_filter(self, chip: Chip) -> None:
+        """Takes one filter off (its chip's ✕)."""
+        self.set_filters(without(self.filters, chip), None if chip.kind == "collection" else self.collection)
+        if not self.filters.active:
+            self.filters_cleared.emit()
+
+    def search_everywhere(self) -> None:
+        """Takes every filter off: the same search in all photos."""
+        self.set_filters(SearchFilters())
+        self.filters_cleared.emit()
+
     def show_all(self) -> None:
         """No filter: the whole library."""
-        self.filters = SearchFilters()
-        self.refresh()
+        self.set_filters(SearchFilters())
 
     def show_folder(self, root_id: int, folder: str) -> None:
         """A watched folder ('' for all of it) or one of its sub-folders, with their sub-folders."""
-        self.filters = SearchFilters(folder=(root_id, folder))
-        self.refresh()
+        self.set_filters(SearchFilters(folder=(root_id, folder)))
 
     def show_tag(self, label: str) -> None:
         """The photos with a tag."""
-        self.filters = SearchFilters(tags=(label,))
-        self.refresh()
+        self.set_filters(SearchFilters(tags=(label,)))
 
     def show_collection(self, name: str) -> None:
-        """A collection: a saved search runs as a search, a hand-picked one lists its photos."""
+        """A collection: a saved search runs as a search, a hand-picked one lists its photos (the
+        search that was in the box before is cleared: it belonged to another view)."""
         store = self.ctx.library.tags
         collection = store.collection(name)
         if collection is None:
             return
         if collection.query:
-            self.filters = SearchFilters()
+            self.filters, self.collection = SearchFilters(), None
+            self.filters_changed.emit(self.chips())
             self.search(collection.query)
         else:
-            self.filters = SearchFilters(photo_ids=tuple(store.collection_photo_ids(collection)))
-            self.refresh()
+            self.similar_to = None
+            self.search_bar.query.clear()
+            self.set_filters(SearchFilters(photo_ids=tuple(store.collection_photo_ids(collection))), name)
+
+    def filtered_by_tags(self) -> bool:
+        """True when what the grid shows depends on tags (a tag chosen, or ``tag:`` in the search)."""
+        return bool(self.filters.tags) or "tag:" in self.search_bar.query.text()
 
     # -- running it --------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -115,7 +148,7 @@ class Browser(QObject):
             self.no_folders.emit()
             return
 
-        def job() -> SearchResults:
+        def job(filters: SearchFilters = filters) -> SearchResults:
             if target is not None:
                 return library.similar(target, limit=RESULT_LIMIT, min_score=cutoff, sort=sort, filters=filters)
             if text:
@@ -125,7 +158,30 @@ class Browser(QObject):
 
         if text and not library.model_loaded and target is None:
             self.note.emit("Loading the model for the first search…")
-        self.ctx.tasks.run(job, done=self._show, error=self._failed, key="search")
+
+        def counted() -> tuple[SearchResults, HiddenMatches | None]:
+            results = job()
+            return results, count_hidden(job, filters, library, results)
+
+        self.ctx.tasks.run(counted, done=self._show_counted, error=self._failed, key="search")
+
+    def _show_counted(self, outcome: tuple[SearchResults, HiddenMatches | None]) -> None:
+        """Shows the results; when a filter hid matches, says how many and where."""
+        results, hidden = outcome
+        self._show(results)
+        shown, chips = len(results.ids), self.chips()
+        if hidden is None or hidden.everywhere <= shown:
+            self.hidden_note.emit("")
+            return  # the filter hides nothing this search would find
+        self.hidden_note.emit(hidden_text(shown, hidden, chips))
+        if not shown:
+            where = " and ".join(chip.name for chip in chips)
+            self.results.empty.show_message(
+                f"No matching photos in {where}",
+                f"{hidden_text(shown, hidden, chips)}. The filter beside the search box hides them.",
+                [("Search all photos", self.search_everywhere)],
+            )
+            self.results.show_empty()
 
     def _show(self, results: SearchResults) -> None:
         count = self.results.show_results(results)
@@ -152,7 +208,8 @@ class Browser(QObject):
 
     def _failed(self, exc: BaseException) -> None:
         from photoclip.core.errors import ModelError
+        from photoclip.gui.wording import without_terminal_advice
 
-        self.ctx.say(str(exc), 15000)
+        self.ctx.say(without_terminal_advice(str(exc)), 15000)
         if isinstance(exc, ModelError):
             self.model_missing.emit(str(exc))

@@ -47,7 +47,7 @@ class IndexingController(QObject):
         self.set_paused = self.queue.set_paused
         self.cancel = self.queue.cancel
         self.watcher: FolderWatcher | None = None
-        self._watcher_saw.connect(self.rescan)
+        self._watcher_saw.connect(self._saw)
 
     @property
     def busy(self) -> bool:
@@ -68,6 +68,12 @@ class IndexingController(QObject):
         self.watcher = FolderWatcher(self._watcher_saw.emit)
         self.watcher.start()
         self.follow_roots()
+
+    def _saw(self, folders: dict[int, list[str]]) -> None:
+        # Without the model's files a run would fetch them unseen (or wait on the network); the
+        # window fetches them in sight and rescans everything once they are here.
+        if self.library.model_present():
+            self.rescan(folders)
 
     def follow_roots(self) -> None:
         """Watches the library's folders as they are now (after one was added, removed or came back)."""

@@ -12,24 +12,32 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QPoint, Signal
+from PySide6.QtCore import QPoint, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QSplitter, QVBoxLayout, QWidget
 
-from photoclip import APP_NAME
+from photoclip.core.formatting import display_path
 from photoclip.core.library import Library
 from photoclip.gui.browsing import Browser
 from photoclip.gui.context import GuiContext, LibraryEvents
+from photoclip.gui.demo import DemoOpener
 from photoclip.gui.drops import ImageDrops
 from photoclip.gui.duplicates_view import open_duplicates
+from photoclip.gui.filter_chips import FilterChips
+from photoclip.gui.geometry import place_window, saved_geometry
 from photoclip.gui.keyboard import KeyActions, Keyboard
+from photoclip.gui.library_watch import LibraryWatch
 from photoclip.gui.menu_bar import MenuBarActions, build_menu_bar, show_about
+from photoclip.gui.model_download import ModelBanner
+from photoclip.gui.model_keeper import ModelKeeper
 from photoclip.gui.model_setup import ModelSetup
 from photoclip.gui.results_area import ResultsArea
 from photoclip.gui.search_bar import AUTO_CUTOFF, SearchBar
 from photoclip.gui.sidebar import Sidebar, SidebarContents
 from photoclip.gui.status_line import StatusLine
 from photoclip.gui.status_panel import IndexingPanel
+from photoclip.gui.tag_menus import save_search_as_collection
+from photoclip.gui.tagging_ui import auto_tag
 from photoclip.gui.tasks import TaskRunner
 
 if TYPE_CHECKING:
@@ -46,8 +54,9 @@ class MainWindow(QMainWindow):
 
     results_shown = Signal(int)  # how many photos the grid shows after a search or a filter
     tagging_finished = Signal(object)  # TagReport
+    closed = Signal()  # the window closed (its library may be closed now)
 
-    def __init__(self, library: Library) -> None:
+    def __init__(self, library: Library, title: str | None = None) -> None:
         super().__init__()
         self.library = library
         self.tasks = TaskRunner(parent=self)
@@ -55,13 +64,12 @@ class MainWindow(QMainWindow):
         self.ctx = GuiContext(library, self.tasks, self.events, self)
         self.indexing: IndexingController | None = None
         self._started = False
-        self._model_started = False
         self._last_tick = 0.0
-        self.setWindowTitle(f"{APP_NAME} — {library.paths.root}")
-        self.resize(1280, 820)
+        # The desktop adds the app's name (its display name) to the title itself.
+        self.setWindowTitle(title or display_path(library.paths.root).replace(str(Path.home()), "~", 1))
         self._build()
         self._connect_events()
-        self._restore_geometry()
+        place_window(self, library.settings.get("window_geometry"))
 
     # -- layout ------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -71,19 +79,25 @@ class MainWindow(QMainWindow):
         self.search_box = self.search_bar.query
         self.cutoff = self.search_bar.cutoff
         self.count_label = self.search_bar.count
+        self.chips = FilterChips()
+        self.banner = ModelBanner()
         self.results = ResultsArea(library.photos, library.paths.thumbnails, self.tasks, library.tags.labels)
         self.photos, self.grid, self.empty = self.results.photos, self.results.grid, self.results.empty
         self.grid.customContextMenuRequested.connect(self._grid_menu)
         self.browser = Browser(self.ctx, self.search_bar, self.results)
         self.browser.results_shown.connect(self.results_shown)
         self.browser.no_folders.connect(self._show_first_run)
-        self.browser.model_missing.connect(self.show_model_setup)
+        self.browser.model_missing.connect(lambda _reason: self.show_model_setup())
+        self.browser.filters_changed.connect(self.chips.show_chips)
+        self.browser.hidden_note.connect(self.chips.show_note)
+        self.chips.removed.connect(self.browser.remove_filter)
         self.sidebar = Sidebar()
         self.sidebar.folder_selected.connect(self.browser.show_folder)
         self.sidebar.tag_selected.connect(self.browser.show_tag)
         self.sidebar.all_selected.connect(self.browser.show_all)
         self.sidebar.collection_selected.connect(self.browser.show_collection)
         self.sidebar.customContextMenuRequested.connect(self._sidebar_menu)
+        self.browser.filters_cleared.connect(lambda: self.sidebar.select_all_photos(quiet=True))
         split = QSplitter()
         split.addWidget(self.sidebar)
         split.addWidget(self.results)
@@ -93,6 +107,8 @@ class MainWindow(QMainWindow):
         column = QVBoxLayout(central)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.search_bar)
+        column.addWidget(self.chips)
+        column.addWidget(self.banner)
         column.addWidget(split, 1)
         self.setCentralWidget(central)
 
@@ -104,7 +120,14 @@ class MainWindow(QMainWindow):
         self.setup = ModelSetup(self.ctx, self.empty)
         self.setup.page_shown.connect(self.results.show_empty)
         self.setup.add_folder.connect(self.add_folder)
-        self.setup.model_ready.connect(self._weights_arrived)
+        self.demo = DemoOpener(self.ctx)
+        self.setup.demo_wanted.connect(self.demo.open)
+        self.model = ModelKeeper(self.ctx, self.setup, self.banner)
+        self.model.note.connect(self.status_line.setText)
+        self.model.usable.connect(self._model_usable)
+        self.model.loaded.connect(self._loaded)
+        self.watch = LibraryWatch(library, parent=self)
+        self.watch.changed.connect(self._changed_elsewhere)
         self.keyboard = Keyboard(
             self.search_box,
             self.grid,
@@ -129,8 +152,8 @@ class MainWindow(QMainWindow):
             MenuBarActions(
                 add_folder=self.add_folder,
                 rescan_all=self.scan_all,
-                save_search=self._save_search,
-                auto_tag_all=self._auto_tag_all,
+                save_search=lambda: save_search_as_collection(self.ctx, self.browser.text_query()),
+                auto_tag_all=lambda: auto_tag(self.ctx, self.library.album(None)),
                 open_settings=self.open_settings,
                 quit=self.close,
                 show_scores=self.results.set_show_scores,
@@ -161,39 +184,27 @@ class MainWindow(QMainWindow):
         self.indexing.progress.connect(self.indexing_panel.update_progress)
         self.indexing.progress.connect(self._indexing_progress)
         self.indexing.finished.connect(self._indexing_finished)
-        self.indexing.failed.connect(lambda text: self.statusBar().showMessage(text, 15000))
+        self.indexing.failed.connect(self._indexing_failed)
         self.indexing_panel.pause_toggled.connect(self.indexing.set_paused)
         self.indexing_panel.cancel_clicked.connect(self.indexing.cancel)
+        self.indexing_panel.resume_clicked.connect(self.scan_all)
         self.refresh_sidebar()
         self.refresh()
-        if self.library.roots() and self.library.model_present():
-            self._model_ready()
+        self.watch.start()
+        if self.library.roots():
+            self.model.start()
 
-    def _model_ready(self) -> None:
-        """The model's weights are here: load it in the background, rescan, watch."""
-        self._model_started = True
-        self.status_line.setText("Loading the model…")
-        self.tasks.run(
-            lambda: self.library.model(self.library.search_spec.id),
-            done=lambda _m: self._loaded(),
-            error=self._model_failed,
-            key="model",
-        )
+    def _model_usable(self) -> None:
+        """The model's files are here: rescan and watch (the run loads the model as it needs it)."""
+        if self.results.currentWidget() is self.empty and self.library.roots():
+            self.refresh()  # the set-up page gives way to the photos
         self.scan_all()
         self._start_watcher()
-
-    def _weights_arrived(self) -> None:
-        self.refresh()
-        self._model_ready()
 
     def _loaded(self) -> None:
         self.update_status()
         if self.search_box.text().strip():
             self.refresh()
-
-    def _model_failed(self, exc: BaseException) -> None:
-        self.status_line.setText("The model could not be loaded.")
-        self.show_model_setup(str(exc))
 
     def _start_watcher(self) -> None:
         if self.indexing is not None and self.library.settings.get("watch_folders"):
@@ -205,8 +216,10 @@ class MainWindow(QMainWindow):
             self.indexing.scan_all()
 
     def show_model_setup(self, reason: str | None = None) -> None:
-        """Offers to fetch or choose the model (it is missing or cannot be loaded)."""
-        self.setup.show_model_setup(reason or None)
+        """Offers to fetch or choose the model (it is missing or cannot be loaded): on the set-up
+        page, or in a banner when another model still answers searches."""
+        self.update_status()  # no "Loading the model…" stays behind
+        self.model.missing(reason or None)
 
     def _show_first_run(self) -> None:
         self.setup.show_first_run()
@@ -256,6 +269,9 @@ class MainWindow(QMainWindow):
     def _indexing_finished(self, report: IndexReport) -> None:
         self.refresh_sidebar()
         self._follow_roots()
+        if report.cancelled:
+            library = self.library
+            self.tasks.run(lambda: library.status().pending, done=self.indexing_panel.offer_resume, key="pending")
         if report.embedded + report.moved + report.deleted + report.copied or report.offline:
             self.photos.invalidate()
             self.refresh()
@@ -266,10 +282,34 @@ class MainWindow(QMainWindow):
         if self.indexing is not None:
             self.indexing.follow_roots()
 
+    def _indexing_failed(self, text: str) -> None:
+        """A run failed (the model did not load, the disk is full): no busy bar stays behind."""
+        from photoclip.gui.wording import without_terminal_advice
+
+        self.indexing_panel.stopped()
+        if not self.model.indexing_failed(text):
+            self.statusBar().showMessage(without_terminal_advice(text), 15000)
+        self.update_status()
+
     def _tags_changed(self, photo_ids: list[int] | None) -> None:
         self.refresh_sidebar()
         if photo_ids is not None:
             self.photos.invalidate(set(photo_ids))
+        if self.browser.filtered_by_tags():
+            self.results.keep_place()
+            self.refresh()  # a photo whose tag was taken off leaves this view now
+        else:
+            self.update_status()
+
+    def _changed_elsewhere(self) -> None:
+        """Another window or a command changed the library: show it as it is now."""
+        if self.indexing is not None and self.indexing.busy:
+            return  # our own run writes too; its progress refreshes the window
+        self.refresh_sidebar()
+        self.photos.invalidate()
+        self._follow_roots()
+        self.results.keep_place()
+        self.refresh()
 
     def _folders_changed(self) -> None:
         self.refresh_sidebar()
@@ -289,17 +329,17 @@ class MainWindow(QMainWindow):
             folder = QFileDialog.getExistingDirectory(self, "Add a folder of photos", str(default_pictures_dir()))
             if not folder:
                 return
-        try:
-            root = self.library.add_root(Path(folder))
-        except Exception as exc:
-            QMessageBox.warning(self, "Cannot add this folder", str(exc))
+        from photoclip.gui.folders import add_or_relocate
+
+        root = add_or_relocate(self.ctx, Path(folder))
+        if root is None:
             return
-        self._folders_changed()
         if not self.library.model_present():
-            self.show_model_setup()
+            self.model.missing()
+            self.refresh()
             return
-        if not self._model_started:
-            self._model_ready()
+        if not self.model.started:
+            self.model.load()
         if self.indexing is not None:
             self.indexing.rescan({root.id: [""]})
         self.refresh()
@@ -312,7 +352,10 @@ class MainWindow(QMainWindow):
         applied = open_settings(self.ctx, add_folder=self.add_folder, remove_folder=self._remove_root)
         if applied is None:
             return
-        if applied.needs_rescan:
+        if "model" in applied.changes:
+            self.model.switched()
+            self.update_status()
+        elif applied.needs_rescan:
             if self.library.model_present():
                 self.scan_all()
             else:
@@ -328,49 +371,26 @@ class MainWindow(QMainWindow):
         if self.indexing is not None:
             remove_root(self.ctx, root_id, self.indexing)
 
-    def _save_search(self) -> None:
-        from photoclip.gui.tag_menus import save_search_as_collection
-
-        save_search_as_collection(self.ctx, self.browser.text_query())
-
-    def _auto_tag_all(self) -> None:
-        from photoclip.gui.tagging_ui import auto_tag
-
-        auto_tag(self.ctx, self.library.album(None))
-
     def _grid_menu(self, position: QPoint) -> None:
-        from photoclip.gui.menus import photo_menu
+        from photoclip.gui.menus import grid_menu_at
 
-        index = self.grid.indexAt(position)
-        if not index.isValid():
-            return
-        if not self.grid.selectionModel().isSelected(index):
-            self.grid.setCurrentIndex(index)
-        photos = self.results.selected_photos()
-        menu = photo_menu(self.ctx, photos, find_similar=self.find_similar, preview=self.results.preview_current)
-        menu.exec(self.grid.viewport().mapToGlobal(position))
+        grid_menu_at(self.ctx, self.results, position, find_similar=self.find_similar)
 
     def _sidebar_menu(self, position: QPoint) -> None:
-        from photoclip.gui.menus import sidebar_menu
+        from photoclip.gui.menus import sidebar_menu_at
 
-        if self.indexing is None:
-            return
-        menu = sidebar_menu(self.ctx, self.sidebar.itemAt(position), self.indexing)
-        if menu is not None:
-            menu.exec(self.sidebar.viewport().mapToGlobal(position))
+        if self.indexing is not None:
+            sidebar_menu_at(self.ctx, self.sidebar, position, self.indexing)
 
     # -- closing -----------------------------------------------------------------------------
-    def _restore_geometry(self) -> None:
-        saved = self.library.settings.get("window_geometry")
-        if saved:
-            self.restoreGeometry(QByteArray.fromBase64(saved.encode("ascii")))
-
     def closeEvent(self, event: QCloseEvent) -> None:
         """Saves the window's place, stops watching, indexing and long jobs, and waits for them."""
-        self.library.settings.set("window_geometry", bytes(self.saveGeometry().toBase64()).decode("ascii"))
+        self.library.settings.set("window_geometry", saved_geometry(self))
+        self.watch.stop()
         self.ctx.closing.set()
         if self.indexing is not None:
             self.indexing.shutdown()
         self.tasks.wait(10_000)
         self.results.thumbnails.wait(5_000)
         super().closeEvent(event)
+        self.closed.emit()

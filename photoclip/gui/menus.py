@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtWidgets import QMenu, QMessageBox, QTreeWidgetItem
+from PySide6.QtCore import QPoint
+from PySide6.QtWidgets import QMenu, QMessageBox, QTreeWidget, QTreeWidgetItem
 
 from photoclip.core.errors import PhotoclipError
 from photoclip.gui import file_actions
@@ -20,6 +21,7 @@ from photoclip.gui.tagging_ui import auto_tag
 if TYPE_CHECKING:
     from photoclip.core.records import PhotoRow
     from photoclip.gui.context import GuiContext
+    from photoclip.gui.results_area import ResultsArea
 
 #: Entries that need the file itself, disabled while its drive or share is away.
 NEEDS_FILE = ("Open", "Show in folder", "Copy image")
@@ -49,8 +51,8 @@ def photo_menu(
     similar = menu.addAction("Find similar", lambda: find_similar(first.id))
     similar.setEnabled(len(photos) == 1)
     menu.addSeparator()
-    menu.addAction("Open", lambda: [file_actions.open_with_system_viewer(p.path) for p in photos[:10]])
-    menu.addAction("Show in folder", lambda: file_actions.show_in_folder(first.path))
+    menu.addAction("Open", lambda: open_photos(ctx, photos[:10]))
+    menu.addAction("Show in folder", lambda: show_in_folder(ctx, first))
     menu.addAction("Preview", preview)
     menu.addSeparator()
     menu.addAction(
@@ -68,14 +70,58 @@ def photo_menu(
     return menu
 
 
+def grid_menu_at(
+    ctx: GuiContext, results: ResultsArea, position: QPoint, *, find_similar: Callable[[int], None]
+) -> None:
+    """Opens the photo menu for a right-click at ``position`` on the grid (the photo under the
+    pointer joins the selection, or becomes it)."""
+    grid = results.grid
+    index = grid.indexAt(position)
+    if not index.isValid():
+        return
+    if not grid.selectionModel().isSelected(index):
+        grid.setCurrentIndex(index)
+    menu = photo_menu(ctx, results.selected_photos(), find_similar=find_similar, preview=results.preview_current)
+    menu.exec(grid.viewport().mapToGlobal(position))
+
+
+def sidebar_menu_at(ctx: GuiContext, sidebar: QTreeWidget, position: QPoint, indexing: Rescanning) -> None:
+    """Opens the menu of the sidebar row at ``position``, if that row has one."""
+    menu = sidebar_menu(ctx, sidebar.itemAt(position), indexing)
+    if menu is not None:
+        menu.exec(sidebar.viewport().mapToGlobal(position))
+
+
+def open_photos(ctx: GuiContext, photos: Sequence[PhotoRow]) -> bool:
+    """Opens the photos in the desktop's image viewer; says so when there is none to open them."""
+    failed = [p for p in photos if not file_actions.open_with_system_viewer(p.path)]
+    if failed:
+        ctx.say(
+            f"No program opened {failed[0].path.name}: this computer has no image viewer set up for it. "
+            f"The file is at {failed[0].path}.",
+            20000,
+        )
+    return not failed
+
+
+def show_in_folder(ctx: GuiContext, photo: PhotoRow) -> bool:
+    """Shows the photo in the file manager; says so when there is none."""
+    if file_actions.show_in_folder(photo.path):
+        return True
+    ctx.say(f"No file manager answered. The photo is in {photo.path.parent}.", 20000)
+    return False
+
+
 def folder_menu(ctx: GuiContext, root_id: int, folder: str, indexing: Rescanning) -> QMenu | None:
-    """Rescan, Exclude (a sub-folder) or Remove from library (a watched folder), and Auto-tag…;
-    None when the folder is no longer in the library."""
+    """Locate folder… (a watched folder that is offline), Rescan, Exclude (a sub-folder) or Remove
+    from library (a watched folder), and Auto-tag…; None when the folder is no longer in the library."""
     try:
         root = ctx.library.find_root(root_id)
     except PhotoclipError:
         return None
     menu = QMenu(ctx.parent)
+    if not folder and not root.online:
+        menu.addAction("Locate folder…", lambda: locate_and_rescan(ctx, root_id, indexing))
     menu.addAction("Rescan", lambda: indexing.rescan({root_id: [folder]}))
     if folder:
         menu.addAction("Exclude from the library", lambda: exclude_folder(ctx, root_id, folder, indexing))
@@ -96,6 +142,14 @@ def sidebar_menu(ctx: GuiContext, item: QTreeWidgetItem | None, indexing: Rescan
     if kind == RowKind.FOLDER:
         return folder_menu(ctx, int(item.data(0, RootRole)), item.data(0, FolderRole), indexing)
     return None
+
+
+def locate_and_rescan(ctx: GuiContext, root_id: int, indexing: Rescanning) -> None:
+    """ "Locate folder…": follows an offline watched folder to where it is now, then looks at it."""
+    from photoclip.gui.folders import locate_root
+
+    if locate_root(ctx, root_id) is not None:
+        indexing.rescan({root_id: [""]})
 
 
 def exclude_folder(ctx: GuiContext, root_id: int, folder: str, indexing: Rescanning) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QImage, QKeyEvent, QPixmap, QResizeEvent
@@ -16,14 +17,28 @@ from photoclip.gui.tasks import TaskRunner
 PREVIEW_SIZE = 1600
 
 
-def load_preview(photo: PhotoRow) -> QImage:
-    """Decodes a photo upright at preview size (runs in the background)."""
-    from photoclip.core.images import open_upright
+def load_preview(photo: PhotoRow, thumbnails: Path | None = None) -> tuple[QImage, str]:
+    """Decodes a photo upright at preview size (runs in the background); returns it and a note.
 
-    image = open_upright(photo.path, min_short_side=PREVIEW_SIZE // 2)
+    When the file cannot be reached (its drive unplugged, or it is gone), the thumbnail photoclip
+    keeps in ``thumbnails`` is shown instead, with a note saying so."""
+    from photoclip.core import images
+
+    try:
+        image = images.open_upright(photo.path, min_short_side=PREVIEW_SIZE // 2)
+    except Exception:
+        cached = images.thumbnail_path(thumbnails, photo.fingerprint) if thumbnails and photo.fingerprint else None
+        if cached is None or not cached.is_file():
+            raise
+        why = (
+            "Its drive or share is not connected"
+            if not photo.online
+            else "The file cannot be read where it was (moved, renamed or deleted?)"
+        )
+        return QImage(str(cached)), f"{why}: this is the small copy photoclip keeps."
     image.thumbnail((PREVIEW_SIZE, PREVIEW_SIZE))
     data = image.tobytes("raw", "RGB")
-    return QImage(data, image.width, image.height, image.width * 3, QImage.Format.Format_RGB888).copy()
+    return QImage(data, image.width, image.height, image.width * 3, QImage.Format.Format_RGB888).copy(), ""
 
 
 class _ScaledImage(QLabel):
@@ -43,9 +58,14 @@ class _ScaledImage(QLabel):
         self._rescale()
 
     def _rescale(self) -> None:
-        if self._image is None or self._image.isNull():
+        image = self._image
+        if image is None or image.isNull():
             return
-        scaled = self._image.scaled(
+        if image.width() <= self.width() and image.height() <= self.height():
+            # Shown at its own size: a small picture blown up to the window is only blur.
+            self.setPixmap(QPixmap.fromImage(image))
+            return
+        scaled = image.scaled(
             self.size(), Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
         )
         self.setPixmap(QPixmap.fromImage(scaled))
@@ -57,11 +77,16 @@ class PreviewDialog(QDialog):
     step = Signal(int)  # -1 / +1: show the previous / next photo of the grid
 
     def __init__(
-        self, tasks: TaskRunner, tags_for: Callable[[int], list[str]] | None = None, parent: QWidget | None = None
+        self,
+        tasks: TaskRunner,
+        tags_for: Callable[[int], list[str]] | None = None,
+        parent: QWidget | None = None,
+        thumbnails: Path | None = None,
     ) -> None:
         super().__init__(parent)
         self.tasks = tasks
         self.tags_for = tags_for
+        self.thumbnails = thumbnails  # the thumbnail cache: shown when the photo itself cannot be read
         self.setWindowTitle("Preview")
         self.resize(QSize(1100, 760))
         self.image = _ScaledImage()
@@ -75,6 +100,10 @@ class PreviewDialog(QDialog):
         column.addWidget(side)
         column.addStretch(1)
         layout.addLayout(column)
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.note.hide()
+        column.insertWidget(1, self.note)
         self.photo: PhotoRow | None = None
 
     def show_photo(self, photo: PhotoRow) -> None:
@@ -83,6 +112,7 @@ class PreviewDialog(QDialog):
         self.setWindowTitle(photo.path.name)
         self.image.setText("Loading…")
         self.image.set_image(None)
+        self.note.hide()
         while self.info.rowCount():
             self.info.removeRow(0)
         when = (
@@ -90,9 +120,11 @@ class PreviewDialog(QDialog):
             if photo.taken_at
             else "unknown"
         )
+        # Without EXIF the date is the file's: when it was last written, not when it was taken.
+        date_label = {"exif": "Taken", "file": "File date"}.get(photo.date_source or "", "Date")
         rows = [
             ("File", photo.path.name),
-            ("Taken", when),
+            (date_label, when),
             ("Size", format_bytes(photo.size)),
             ("Dimensions", f"{photo.width} × {photo.height}" if photo.width else "unknown"),
             ("Folder", str(photo.path.parent)),
@@ -107,17 +139,21 @@ class PreviewDialog(QDialog):
             text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.info.addRow(label, text)
         wanted = photo.id
+        thumbnails = self.thumbnails
         self.tasks.run(
-            lambda: load_preview(photo),
+            lambda: load_preview(photo, thumbnails),
             done=lambda image: self._loaded(wanted, image),
             error=lambda exc: self._failed(wanted, exc),
             key="preview",
         )
 
-    def _loaded(self, photo_id: int, image: QImage) -> None:
+    def _loaded(self, photo_id: int, loaded: tuple[QImage, str]) -> None:
         if self.photo is not None and self.photo.id == photo_id:
+            image, note = loaded
             self.image.setText("")
             self.image.set_image(image)
+            self.note.setText(note)
+            self.note.setVisible(bool(note))
 
     def _failed(self, photo_id: int, exc: BaseException) -> None:
         if self.photo is not None and self.photo.id == photo_id:

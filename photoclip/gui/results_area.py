@@ -51,6 +51,12 @@ class ResultsArea(QStackedWidget):
         self.addWidget(self.grid)
         self.addWidget(self.empty)
         self.preview: PreviewDialog | None = None
+        self._keep_place = False
+
+    def keep_place(self) -> None:
+        """The next result set is the same view brought up to date (a tag taken off, a change made
+        in another window): the grid stays where it was scrolled to, instead of going to the top."""
+        self._keep_place = True
 
     # -- what is shown -----------------------------------------------------------------------
     def show_results(self, results: SearchResults) -> int:
@@ -59,11 +65,20 @@ class ResultsArea(QStackedWidget):
         ranked = bool(results.query.positive)
         ids = results.ids
         scores = [h.score for h in results.hits] if ranked else None
+        keep, self._keep_place = self._keep_place and self.currentWidget() is self.grid, False
+        scrolled = self.grid.verticalScrollBar().value()
+        current = self.photos.photo_at(self.grid.currentIndex().row()) if keep else None
         self.photos.set_photos(ids, scores, rows=[h.photo for h in results.hits[:PREFETCH_ROWS]])
         self.thumbnails.set_visible(set(ids[:FIRST_THUMBNAILS].tolist()))
         if len(ids):
             self.setCurrentWidget(self.grid)
-            self.grid.scrollToTop()
+            row = self.photos.row_of(current.id) if current is not None else None
+            if row is not None:
+                self.grid.setCurrentIndex(self.photos.index(row))
+            if keep:
+                self.grid.verticalScrollBar().setValue(scrolled)
+            else:
+                self.grid.scrollToTop()
             self.visible_changed()
         return len(ids)
 
@@ -107,7 +122,7 @@ class ResultsArea(QStackedWidget):
         if self.preview is None:
             from photoclip.gui.preview import PreviewDialog
 
-            self.preview = PreviewDialog(self.tasks, self.tags_for, self.window())
+            self.preview = PreviewDialog(self.tasks, self.tags_for, self.window(), self.thumbnails.cache_dir)
             self.preview.step.connect(self._preview_step)
         self.preview.show_photo(photo)
         self.preview.show()

@@ -28,6 +28,7 @@ from photoclip.core.errors import PhotoclipError
 from photoclip.core.models.registry import get_model
 from photoclip.core.settings import SETTINGS, Setting
 from photoclip.gui.search_bar import cutoff_box, cutoff_value
+from photoclip.gui.wording import plural
 
 if TYPE_CHECKING:
     from photoclip.core.library import Library
@@ -58,7 +59,24 @@ LABELS = {
 }
 
 
+def device_choices() -> list[tuple[str, str]]:
+    """The devices offered: "auto" and those this machine has (never a GPU it lacks)."""
+    from photoclip.core.models.devices import available_devices
+
+    here = available_devices()
+    best = next((d for d in ("cuda", "mps") if d in here), "cpu")
+    names = {"cpu": "CPU", "cuda": "NVIDIA GPU (CUDA)", "mps": "Apple GPU (Metal)"}
+    return [("auto", f"automatic (here: {names[best]})")] + [(d, names[d]) for d in here]
+
+
 def _editor(setting: Setting, value: Any) -> QWidget:
+    if setting.key == "device":
+        box = QComboBox()
+        for device, label in device_choices():
+            box.addItem(label, device)
+        # A device saved on another machine (or before a driver went) is not offered: "automatic" is.
+        box.setCurrentIndex(max(0, box.findData(value)))
+        return box
     choices = setting.allowed()
     if choices is not None:
         box = QComboBox()
@@ -159,7 +177,7 @@ class SettingsDialog(QDialog):
         counts = self.library.root_counts()
         for root in self.library.roots():
             state = "" if root.online else "  (offline)"
-            item = QListWidgetItem(f"{root.path}  —  {counts.get(root.id, 0):,} photos{state}")
+            item = QListWidgetItem(f"{root.path}  —  {plural(counts.get(root.id, 0), 'photo')}{state}")
             item.setData(256, root.id)
             self.folders.addItem(item)
 

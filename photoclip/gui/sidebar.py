@@ -100,6 +100,21 @@ class Sidebar(QTreeWidget):
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.itemSelectionChanged.connect(self._selected)
         self._offline_brush = QBrush(QColor(170, 80, 30))
+        self._tag_order: list[str] = []  # the tags as last listed
+
+    def in_use(self) -> bool:
+        """True while the user is pointing at or working in the sidebar: its rows must not move then."""
+        return self.underMouse() or self.hasFocus()
+
+    def _stable_tags(self, tags: list[tuple[str, int]]) -> list[tuple[str, int]]:
+        """While the sidebar is in use, the tags in the order they were listed (a tag that lost its
+        last photo stays, at 0, and new ones come after), so no row moves under the pointer; by
+        count otherwise."""
+        if self.in_use() and self._tag_order:
+            counts = dict(tags)
+            tags = [(label, counts.pop(label, 0)) for label in self._tag_order] + list(counts.items())
+        self._tag_order = [label for label, _count in tags]
+        return tags
 
     def populate(self, contents: SidebarContents) -> None:
         """Rebuilds the tree, keeping what was selected and expanded."""
@@ -131,7 +146,7 @@ class Sidebar(QTreeWidget):
         if contents.tags:
             tags_header = _item(self, ["Tags", ""], RowKind.HEADER, folder="Tags")
             tags_header.setFlags(Qt.ItemFlag.ItemIsEnabled)
-            for label, count in contents.tags:
+            for label, count in self._stable_tags(contents.tags):
                 _item(tags_header, [label, f"{count:,}"], RowKind.TAG, tag=label)
             tags_header.setExpanded(True)
         for item in self._walk():
@@ -190,9 +205,12 @@ class Sidebar(QTreeWidget):
         elif kind == RowKind.ALL:
             self.all_selected.emit()
 
-    def select_all_photos(self) -> None:
-        """Selects "All photos" (clears folder and tag filters)."""
+    def select_all_photos(self, *, quiet: bool = False) -> None:
+        """Selects "All photos" (clears folder and tag filters); ``quiet``: only shows it, for a
+        filter already taken off elsewhere."""
         for item in self._walk():
             if item.data(0, KindRole) == RowKind.ALL:
+                self.blockSignals(quiet)
                 self.setCurrentItem(item)
+                self.blockSignals(False)
                 return

@@ -1,35 +1,59 @@
-"""The status bar's summary of the library: photos, indexed, unreadable, offline folders, the model.
+"""The status bar's summary of the library: photos, indexed, unreadable, offline folders, the model
+and anything about it the user should know (a device this machine lacks, so the CPU runs it).
 
 :meth:`Library.status` looks at every watched folder, and a sleeping network drive can take seconds
-to answer, so the summary is read in the background and shown when it arrives.
+to answer, so the summary is read in the background and shown when it arrives. "5 unreadable" is
+a link to the list of those files.
 """
 
 from __future__ import annotations
 
+import html
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
+
+from photoclip.gui.wording import plural
 
 if TYPE_CHECKING:
     from photoclip.core.library import Library
     from photoclip.core.status import LibraryStatus
     from photoclip.gui.tasks import TaskRunner
 
+#: The link "N unreadable" carries.
+UNREADABLE_LINK = "unreadable"
+SEPARATOR = "  ·  "
+
+
+def _parts(status: LibraryStatus, search_model: str) -> list[tuple[str, str | None]]:
+    """The line's parts, each with the link it carries (or None)."""
+    offline = status.offline_roots + sum(1 for r in status.roots for _ in r.unreachable)
+    parts: list[tuple[str, str | None]] = [(f"⚠ {note}", None) for note in status.notes]
+    parts += [(plural(status.photos, "photo"), None), (f"{status.embedded:,} indexed", None)]
+    if status.errors:
+        parts.append((f"{status.errors:,} unreadable", UNREADABLE_LINK))
+    if offline:
+        parts.append((f"{plural(offline, 'folder')} offline", None))
+    if search_model != status.model:
+        parts.append((f"searching with {search_model} until {status.model} has indexed everything", None))
+    else:
+        parts.append((search_model, None))
+    return parts
+
 
 def status_text(status: LibraryStatus, search_model: str) -> str:
-    """One line: counts, offline folders, and which model searches (``search_model``) while
-    ``status.model`` is still indexing."""
-    offline = status.offline_roots + sum(1 for r in status.roots for _ in r.unreachable)
-    parts = [f"{status.photos:,} photos", f"{status.embedded:,} indexed"]
-    if status.errors:
-        parts.append(f"{status.errors} unreadable")
-    if offline:
-        parts.append(f"{offline} folder{'s' if offline > 1 else ''} offline")
-    if search_model != status.model:
-        parts.append(f"searching with {search_model} until {status.model} has indexed everything")
-    else:
-        parts.append(search_model)
-    return "  ·  ".join(parts)
+    """One line: notes first, then counts, offline folders, and which model searches
+    (``search_model``) while ``status.model`` is still indexing."""
+    return SEPARATOR.join(text for text, _link in _parts(status, search_model))
+
+
+def status_html(status: LibraryStatus, search_model: str) -> str:
+    """:func:`status_text` with its links ("N unreadable" opens the list of those files)."""
+    return SEPARATOR.join(
+        f'<a href="{link}">{html.escape(text)}</a>' if link else html.escape(text)
+        for text, link in _parts(status, search_model)
+    )
 
 
 class StatusLine(QLabel):
@@ -38,6 +62,34 @@ class StatusLine(QLabel):
     def __init__(self, library: Library, tasks: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.library, self.tasks = library, tasks
+        self.shown: tuple[LibraryStatus, str] | None = None  # the status and the searching model on show
+        self.unreadable_dialog: QWidget | None = None
+        # A long line is cut at the window's edge rather than making the window wider.
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setMinimumWidth(50)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.linkActivated.connect(self._link)
+
+    def setText(self, text: str) -> None:
+        """Shows a plain line (a note about a search or the model under way)."""
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setToolTip(text)
+        super().setText(text)
+
+    def show_status(self, status: LibraryStatus, search_model: str) -> None:
+        """Shows the summary of ``status``; the model's device and runtime are in its tooltip."""
+        self.shown = (status, search_model)
+        self.setTextFormat(Qt.TextFormat.RichText)
+        QLabel.setText(self, status_html(status, search_model))
+        where = f"{status.model} runs on the {status.device.upper() if status.device != 'cpu' else 'CPU'}"
+        tip = status_text(status, search_model) + (f"\n{where}: {status.engine}" if status.device else "")
+        self.setToolTip(tip)
+
+    def plain_text(self) -> str:
+        """What the line says, without its links."""
+        if self.shown is not None and self.textFormat() == Qt.TextFormat.RichText:
+            return status_text(*self.shown)
+        return self.text()
 
     def refresh(self) -> None:
         """Reads the library's status in the background and shows it (a newer request wins)."""
@@ -48,7 +100,21 @@ class StatusLine(QLabel):
 
         self.tasks.run(
             job,
-            done=lambda outcome: self.setText(status_text(*outcome)),
+            done=lambda outcome: self.show_status(*outcome),
             error=lambda exc: self.setText(f"The library's status cannot be read: {exc}"),
             key="status",
         )
+
+    def _link(self, link: str) -> None:
+        if link == UNREADABLE_LINK:
+            self.show_unreadable()
+
+    def show_unreadable(self) -> None:
+        """Opens the list of the files that could not be read."""
+        from photoclip.gui.unreadable import UnreadableDialog
+
+        def opened(photos: list) -> None:
+            self.unreadable_dialog = UnreadableDialog(photos, self.window())
+            self.unreadable_dialog.show()
+
+        self.tasks.run(self.library.unreadable, done=opened, key="unreadable")

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from photoclip.core.errors import PhotoclipError
+from photoclip.gui.wording import plural
 
 if TYPE_CHECKING:
     from photoclip.core.albums import Album
@@ -47,9 +48,12 @@ class AutoTagDialog(QDialog):
         self.words = QPlainTextEdit()
         self.words.setPlaceholderText("beach, mountain, city, birthday, receipt …")
         self.words.setMaximumHeight(90)
+        self.words_hint = QLabel("Separate them with commas; each becomes a tag a photo can get.")
+        self.words_hint.setWordWrap(True)
         self.save_as = QComboBox()
         self.save_as.setEditable(True)
-        self.save_as.setPlaceholderText("save these words as a label set (optional name)")
+        # An editable box shows its line edit's hint, not its own.
+        self.save_as.lineEdit().setPlaceholderText("optional: a name, to offer these words again next time")
         self.choice.currentIndexChanged.connect(self._changed)
         self.redo = QCheckBox("Tag again photos this label set has already tagged")
         self.export = QCheckBox(
@@ -63,10 +67,12 @@ class AutoTagDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form = QFormLayout()
-        form.addRow("Album", QLabel(f"{album.description} — {len(album.photo_ids):,} photos"))
+        form.addRow("Album", QLabel(f"{album.description} — {plural(len(album.photo_ids), 'photo')}"))
         form.addRow("Labels", self.choice)
-        form.addRow("", self.words)
-        form.addRow("", self.save_as)
+        form.addRow("Your words", self.words)
+        form.addRow("", self.words_hint)
+        form.addRow("Save as", self.save_as)
+        self.form = form
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.redo)
@@ -77,8 +83,8 @@ class AutoTagDialog(QDialog):
 
     def _changed(self) -> None:
         own = self.choice.currentData() == OWN_WORDS
-        self.words.setVisible(own)
-        self.save_as.setVisible(own)
+        for field in (self.words, self.words_hint, self.save_as):
+            self.form.setRowVisible(field, own)
 
     def label_set(self, *, save: bool = False) -> LabelSet | None:
         """The chosen labels (None if the user typed none). With ``save``, typed words given a name
@@ -152,8 +158,8 @@ def run_auto_tag(
     def done(outcome: tuple[TagReport, XmpExportReport | None]) -> None:
         report, exported = outcome
         ctx.say(
-            f"Tagged {report.tagged:,} of {report.photos:,} photos of {album.description} "
-            f"({report.tags:,} tags, {report.skipped:,} already tagged)"
+            f"Tagged {report.tagged:,} of {plural(report.photos, 'photo')} of {album.description} "
+            f"({plural(report.tags, 'tag')}, {report.skipped:,} already tagged)"
             + (f". {exported.summary()}" if exported else ""),
             20000,
         )

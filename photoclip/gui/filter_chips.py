@@ -1,0 +1,143 @@
+"""What narrows the grid, shown beside the search box as chips that can be taken off (a folder, a
+tag, a collection, dates), and how many matches a filter hides: "0 of 40 in beach; 12 in all photos".
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
+
+from photoclip.core.errors import PhotoclipError
+from photoclip.core.search import SearchFilters
+
+if TYPE_CHECKING:
+    from photoclip.core.library import Library
+    from photoclip.core.search import SearchResults
+
+#: A filtered search with fewer results than this also counts what the same search finds everywhere.
+FEW = 20
+
+
+@dataclass(frozen=True)
+class Chip:
+    """One active filter: what it is (``kind``), what the chip says, and its name in a sentence."""
+
+    kind: str  # "folder", "tag", "collection" or "date"
+    text: str
+    name: str
+    value: str = ""  # the tag, for a tag chip
+
+
+def _day(seconds: float) -> str:
+    return dt.datetime.fromtimestamp(seconds, dt.timezone.utc).strftime("%Y-%m-%d")
+
+
+def chips_for(library: Library, filters: SearchFilters, collection: str | None = None) -> list[Chip]:
+    """The chips of ``filters`` (``collection``: the name of the collection whose photos it holds)."""
+    chips = []
+    if filters.folder is not None:
+        root_id, folder = filters.folder
+        try:
+            root_path = library.find_root(root_id).path
+        except PhotoclipError:  # the folder left the library
+            root_path = None
+        name = folder.rpartition("/")[2] if folder else (root_path.name if root_path else "a folder")
+        chips.append(Chip("folder", f"Folder: {name}", name))
+    for tag in filters.tags:
+        chips.append(Chip("tag", f"Tag: {tag}", tag, tag))
+    if filters.photo_ids is not None:
+        name = collection or "a collection"
+        chips.append(Chip("collection", f"Collection: {name}", name))
+    if filters.date_from is not None or filters.date_to is not None:
+        start = _day(filters.date_from) if filters.date_from is not None else "…"
+        end = _day(filters.date_to - 1) if filters.date_to is not None else "…"
+        chips.append(Chip("date", f"Dates: {start} – {end}", f"{start} – {end}"))
+    return chips
+
+
+def without(filters: SearchFilters, chip: Chip) -> SearchFilters:
+    """``filters`` with ``chip``'s filter taken off."""
+    if chip.kind == "folder":
+        return dataclasses.replace(filters, folder=None, roots=None)
+    if chip.kind == "tag":
+        return dataclasses.replace(filters, tags=tuple(t for t in filters.tags if t != chip.value))
+    if chip.kind == "collection":
+        return dataclasses.replace(filters, photo_ids=None)
+    return dataclasses.replace(filters, date_from=None, date_to=None)
+
+
+@dataclass(frozen=True)
+class HiddenMatches:
+    """How many photos the filter holds, and how many the same search finds in the whole library."""
+
+    in_filter: int
+    everywhere: int
+
+
+def count_hidden(
+    run: Callable[[SearchFilters], SearchResults], filters: SearchFilters, library: Library, found: SearchResults
+) -> HiddenMatches | None:
+    """For a ranked search narrowed by ``filters`` that found few photos (``found``), runs the same
+    search (``run``) on the whole library, and counts the photos in the filter; None otherwise.
+    Runs in the search's own background job."""
+    if not filters.active or not found.query.positive or len(found.ids) >= FEW:
+        return None
+    everywhere = len(run(SearchFilters()).ids)
+    in_filter = len(library.search("", limit=10**9, filters=filters).ids)
+    return HiddenMatches(in_filter, everywhere)
+
+
+def hidden_text(shown: int, hidden: HiddenMatches, chips: list[Chip]) -> str:
+    """``0 of 40 in beach; 12 in all photos``."""
+    where = " and ".join(chip.name for chip in chips) or "this filter"
+    return f"{shown:,} of {hidden.in_filter:,} in {where}; {hidden.everywhere:,} in all photos"
+
+
+class FilterChips(QWidget):
+    """The chips beside the search box; :attr:`removed` says which one the user took off."""
+
+    removed = Signal(object)  # Chip
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.row = QHBoxLayout(self)
+        self.row.setContentsMargins(8, 0, 8, 4)
+        self.row.setSpacing(6)
+        self.chips: list[Chip] = []
+        self.buttons: list[QToolButton] = []  # one per chip, in order
+        self.note = QLabel()
+        self.hide()
+
+    def show_chips(self, chips: list[Chip]) -> None:
+        """Replaces the chips (hidden when there are none)."""
+        while self.row.count():
+            widget = self.row.takeAt(0).widget()
+            if widget is not None:
+                widget.deleteLater()
+        self.chips, self.buttons = list(chips), []
+        self.note = QLabel()  # what the filters hide from the search on show
+        if chips:
+            self.row.addWidget(QLabel("Only in:"))
+        for chip in chips:
+            button = QToolButton()
+            button.setText(f"{chip.text}  ✕")
+            button.setToolTip(f"Take this filter off: search {'all photos' if len(chips) == 1 else 'more widely'}")
+            button.setAutoRaise(False)
+            button.setStyleSheet(
+                "QToolButton { border: 1px solid palette(mid); border-radius: 10px; padding: 2px 8px; }"
+            )
+            button.clicked.connect(lambda _checked=False, c=chip: self.removed.emit(c))
+            self.row.addWidget(button)
+            self.buttons.append(button)
+        self.row.addWidget(self.note, 1)
+        self.setVisible(bool(chips))
+
+    def show_note(self, text: str) -> None:
+        """Says beside the chips what they hide ("0 of 40 in beach; 12 in all photos"), or nothing."""
+        self.note.setText(text)
