@@ -114,7 +114,12 @@ def search_filters(args: argparse.Namespace, library: Library) -> SearchFilters:
 
 def print_results(results: SearchResults, args: argparse.Namespace, library: Library | None = None) -> None:
     """Prints results as the options ask: lines for people, --paths, or --json (with --explain,
-    each result's reasons: its score for each term, and the everyday words nearest to it)."""
+    each result's reasons: its score for each term, and the everyday words nearest to it). What
+    the query's date words were taken to mean goes to stderr, so stdout stays the results."""
+    dates = results.query.dates
+    if dates is not None:
+        said = ", ".join(f"'{w}'" for w in dates.words)
+        print(f"dates: {dates.describe()} (from {said})", file=sys.stderr)
     if args.json:
         rows = [hit_json(h) for h in results.hits]
         if getattr(args, "explain", False) and library is not None:
@@ -129,18 +134,24 @@ def print_results(results: SearchResults, args: argparse.Namespace, library: Lib
         print_paths(hit.photo.path for hit in results.hits)
         return
     for hit in results.hits:
-        date = (
-            dt.datetime.fromtimestamp(hit.photo.taken_at, dt.timezone.utc).strftime("%Y-%m-%d")
-            if hit.photo.taken_at
-            else "          "
-        )
         offline = "  [offline]" if not hit.photo.online else ""
-        print(f"{hit.score:6.2f}  {date}  {display_path(hit.photo.path)}{offline}")
+        print(f"{hit.score:6.2f}  {shown_date(hit.photo):11}  {display_path(hit.photo.path)}{offline}")
         if getattr(args, "explain", False) and library is not None:
             print("        " + explanation(hit, results, library))
     if not results.hits:
         hint = " (try --relevance loose, or all to list every photo ranked)" if results.cut else ""
         print(f"No photos match{hint}.", file=sys.stderr)
+    elif any(h.photo.date_source == "file" for h in results.hits):
+        print("~ before a date: the file's date (the photo has no date taken in it).", file=sys.stderr)
+
+
+def shown_date(photo: Any) -> str:
+    """A photo's date for a line of results: ' 2019-06-01' taken (EXIF), '~2019-06-01' the file's
+    date, blank when unknown (the same width each way, so the paths line up)."""
+    if photo.taken_at is None:
+        return " " * 11
+    day = dt.datetime.fromtimestamp(photo.taken_at, dt.timezone.utc).strftime("%Y-%m-%d")
+    return ("~" if photo.date_source == "file" else " ") + day
 
 
 def term_scores(hit: Any, results: SearchResults) -> list[dict[str, Any]]:
@@ -171,6 +182,8 @@ def hit_json(hit: Any) -> dict[str, Any]:
         "score": round(hit.score, 5),
         "id": photo.id,
         "taken_at": photo.taken_at,
+        "date": shown_date(photo).strip().lstrip("~") or None,
+        "date_source": photo.date_source,  # 'exif' (taken), 'file' (the file's date) or None
         "width": photo.width,
         "height": photo.height,
         "root": str(photo.root_path),

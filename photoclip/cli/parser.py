@@ -15,6 +15,7 @@ EXAMPLES = """examples:
   photoclip index ~/Pictures            add a folder and index it
   photoclip search "a dog on a beach"   find photos by words
   photoclip search "beach -people" --sort date
+  photoclip search "snow in december"   dates in the words are a filter
   photoclip similar ~/Pictures/cat.jpg  photos like this one
   photoclip demo                        try it offline on generated pictures
 """
@@ -124,7 +125,8 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument(
         "query",
         nargs="+",
-        help='e.g. "a dog on a beach", "beach -people", "2:sunset + lake", a path to an image, tag:beach',
+        help='e.g. "a dog on a beach", "beach -people", "2:sunset + lake", a path to an image, tag:beach; '
+        'dates are a filter: "beach 2019", "snow in december", "sunset last summer", "2019" alone',
     )
     _search_options(search)
 

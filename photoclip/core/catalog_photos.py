@@ -292,8 +292,10 @@ class PhotosMixin(CatalogBase):
         date_to: float | None = None,
         photo_ids: Sequence[int] | None = None,
         tags: Sequence[str] = (),
+        months: Sequence[int] = (),
     ) -> np.ndarray:
-        """Ids of the photos that pass every given filter (a folder includes its sub-folders)."""
+        """Ids of the photos that pass every given filter (a folder includes its sub-folders;
+        ``months``: taken in one of these months of the year, any year)."""
         where: list[str] = ["p.status != 'error'"]
         params: list[object] = []
         if roots is not None:
@@ -314,6 +316,9 @@ class PhotosMixin(CatalogBase):
         if date_to is not None:
             where.append("p.taken_at < ?")
             params.append(date_to)
+        if months:  # taken_at is wall-clock time stored as UTC seconds, so its UTC month is the month
+            where.append(f"CAST(strftime('%m', p.taken_at, 'unixepoch') AS INTEGER) IN ({','.join('?' * len(months))})")
+            params += [int(m) for m in months]
         for tag in tags:
             where.append(
                 "EXISTS (SELECT 1 FROM tags t WHERE t.photo_id = p.id AND t.label = ? AND t.state != 'rejected')"

@@ -15,6 +15,7 @@ import datetime as dt
 import hashlib
 import io
 import os
+import re
 import struct
 import threading
 import warnings
@@ -104,19 +105,39 @@ def read_bytes(path: Path) -> bytes:
     return data
 
 
+#: EXIF's dates, best first: DateTimeOriginal (when the shutter fired), DateTimeDigitized (when it
+#: was scanned or saved), DateTime (when the file was last changed by software).
+_EXIF_DATES = ((0x8769, 36867), (0x8769, 36868), (None, 306))
+_EXIF_DATE = re.compile(r"(\d{4})[:\-/.](\d{2})[:\-/.](\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?")
+
+
 def _exif_datetime(image: Image.Image) -> float | None:
+    """The photo's date from EXIF as wall-clock seconds, or None.
+
+    The wall-clock time where the photo was taken is kept as it is, and OffsetTimeOriginal is
+    deliberately not applied: a photo taken at 23:30 in Tokyo on New Year's Eve belongs to that
+    day for the person who took it, whatever the time was in UTC. A blank or zeroed field
+    ("0000:00:00 00:00:00", which some cameras write) is skipped for the next one.
+    """
     try:
         exif = image.getexif()
-        raw = exif.get_ifd(0x8769).get(36867) or exif.get_ifd(0x8769).get(36868) or exif.get(306)
+        values = [(exif.get_ifd(ifd) if ifd else exif).get(tag) for ifd, tag in _EXIF_DATES]
     except Exception:  # broken EXIF must not cost the photo
         return None
-    if not isinstance(raw, str):
-        return None
-    try:
-        taken = dt.datetime.strptime(raw.strip("\x00 ")[:19], "%Y:%m:%d %H:%M:%S")
-    except ValueError:
-        return None
-    return wall_clock_seconds(taken)
+    for raw in values:
+        if isinstance(raw, bytes):
+            raw = raw.decode("ascii", "replace")
+        match = _EXIF_DATE.match(raw.strip("\x00 ")) if isinstance(raw, str) else None
+        if match is None:
+            continue
+        try:
+            year, month, day, hour, minute, second = (int(part or 0) for part in match.groups())
+            taken = dt.datetime(year, month, day, hour, minute, second)
+        except ValueError:  # a zeroed or impossible date
+            continue
+        if taken.year >= 1800:
+            return wall_clock_seconds(taken)
+    return None
 
 
 def wall_clock_seconds(moment: dt.datetime) -> float:

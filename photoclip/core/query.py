@@ -10,16 +10,22 @@
     tag:green circle            a tag of several words: the longest tag of the library that the
                                 words after "tag:" begin with (or quote it: tag:"green circle")
     "a - b"                     quotes keep an operator inside a term
+    beach 2019, snow in december, sunset last summer
+                                dates: a filter, not words (see photoclip.core.query_dates)
 
 An operator is a ``+`` or ``-`` at the start or after a space, so "t-shirt" stays one word.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from photoclip.core.date_filter import DateFilter
+from photoclip.core.query_dates import find_dates
 
 _WEIGHT = re.compile(r"^(\d+(?:\.\d+)?|\.\d+):(.+)$", re.S)
 
@@ -45,6 +51,7 @@ class Query:
     raw: str
     terms: tuple[QueryTerm, ...]
     tags: tuple[str, ...] = ()
+    dates: DateFilter | None = None  # when the photos were taken, from the query's date words
 
     @property
     def positive(self) -> tuple[QueryTerm, ...]:
@@ -117,15 +124,20 @@ def _take_tags(text: str, known: Sequence[str]) -> tuple[tuple[str, ...], str]:
 
 
 def parse_query(
-    raw: str, is_image: Callable[[str], Path | None] = _default_is_image, known_tags: Sequence[str] = ()
+    raw: str,
+    is_image: Callable[[str], Path | None] = _default_is_image,
+    known_tags: Sequence[str] = (),
+    now: dt.date | dt.datetime | None = None,
 ) -> Query:
     """Parses what the user typed. ``is_image`` decides whether a term names an image file;
-    ``known_tags`` (the library's tag labels) let a tag of several words go unquoted."""
+    ``known_tags`` (the library's tag labels) let a tag of several words go unquoted; ``now`` is
+    what relative dates ("last summer") count from (default: today)."""
     text = raw.strip()
     tags, text = _take_tags(text, known_tags)
     whole = is_image(text) if text else None
     if whole is not None:  # a path with " - " or "+" in its name is still one image
         return Query(raw, (QueryTerm(1.0, image=whole),), tags)
+    dates, text = find_dates(text, now)
     terms = []
     for sign, part in _split(text):
         part = part.strip()
@@ -140,4 +152,4 @@ def parse_query(
             terms.append(QueryTerm(sign * weight, image=image))
         else:
             terms.append(QueryTerm(sign * weight, text=" ".join(part.split())))
-    return Query(raw, tuple(terms), tags)
+    return Query(raw, tuple(terms), tags, dates)

@@ -140,3 +140,14 @@ class Collection:
     id: int
     name: str
     query: str | None
+
+
+@dataclass(frozen=True)
+class TimelineBucket:
+    """One month of the timeline: its photos are ``count`` photos from ``position`` on in the
+    date-ordered list it was made for (the year and month headers of the grid, the date scrubber)."""
+
+    year: int | None  # None: the photos with no date, which come last
+    month: int | None
+    count: int
+    position: int

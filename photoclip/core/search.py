@@ -42,11 +42,12 @@ class SearchFilters:
     date_to: float | None = None  # exclusive
     photo_ids: tuple[int, ...] | None = None  # a hand-picked collection
     tags: tuple[str, ...] = ()
+    months: tuple[int, ...] = ()  # months of the year (1-12), any year: "in december"; empty: any
 
     @property
     def active(self) -> bool:
         """True when anything is filtered."""
-        return any(
+        return bool(self.months) or any(
             v not in (None, ())
             for v in (self.roots, self.folder, self.date_from, self.date_to, self.photo_ids, self.tags or None)
         )
@@ -179,6 +180,9 @@ class Searcher:
         filters = filters or SearchFilters()
         if query.tags:
             filters = dataclasses.replace(filters, tags=tuple(filters.tags) + query.tags)
+        if query.dates is not None:  # the query's dates and the filters' both apply
+            date_from, date_to, months = query.dates.narrow(filters.date_from, filters.date_to, filters.months)
+            filters = dataclasses.replace(filters, date_from=date_from, date_to=date_to, months=months)
         allowed = (
             self.catalog.filter_photo_ids(
                 roots=filters.roots,
@@ -187,6 +191,7 @@ class Searcher:
                 date_to=filters.date_to,
                 photo_ids=filters.photo_ids,
                 tags=filters.tags,
+                months=filters.months,
             )
             if filters.active
             else None
