@@ -7,8 +7,8 @@ import os
 
 import numpy as np
 import pytest
-from PIL import Image
 from pictures import spec_for, write
+from PIL import Image
 
 from photoclip.cli.main import main as cli
 from photoclip.core.images import wall_clock_seconds
@@ -147,10 +147,10 @@ def test_month_counts_are_the_same_with_and_without_the_date_index(tmp_path):
         )
     months = taken.astype("datetime64[s]").astype("datetime64[M]").astype(int)
     kept = [i % 50 != 0 and i % 9 != 0 for i in range(400)]
-    expected = sorted(
-        ((int(m // 12 + 1970), int(m % 12 + 1), int(n)) for m, n in zip(*np.unique(months[kept], return_counts=True))),
-        reverse=True,
-    ) + [(None, None, sum(1 for i in range(400) if i % 9 == 0 and i % 50 != 0))]
+    found, counts = np.unique(months[kept], return_counts=True)
+    dated = [(int(m // 12 + 1970), int(m % 12 + 1), int(n)) for m, n in zip(found, counts, strict=True)]
+    undated = sum(1 for i in range(400) if i % 9 == 0 and i % 50 != 0)
+    expected = [*sorted(dated, reverse=True), (None, None, undated)]
     with catalog.transaction() as conn:
         conn.execute("DROP INDEX IF EXISTS photos_taken")
     assert catalog.month_counts() == expected
