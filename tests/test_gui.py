@@ -146,13 +146,14 @@ def test_settings_changes_are_saved_and_applied(qtbot, window, tmp_path):
 
     def change_and_accept():
         dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, SettingsDialog) and w.isVisible())
-        dialog.editors["min_score"].setValue(0.42)
+        editor = dialog.editors["relevance"]
+        editor.setCurrentIndex(editor.findData("strict"))
         dialog.accept()
 
     QTimer.singleShot(200, change_and_accept)
     win.open_settings()
-    assert win.library.settings.get("min_score") == pytest.approx(0.42)
-    assert win.cutoff.value() == pytest.approx(0.42)  # the search row follows the setting
+    assert win.library.settings.get("relevance") == "strict"
+    assert win.search_bar.strictness() == "strict"  # the search row follows the setting
 
 
 def test_right_click_find_similar_shows_neighbours(qtbot, window, tmp_path):

@@ -71,16 +71,16 @@ def test_settings_take_an_excluded_folder_back_and_save_what_changed(qtbot, ctx)
     assert dialog.folders.item(0).text().startswith(f"{root.path}  —  12 photos")
     dialog.excluded.item(0).setSelected(True)
     next(b for b in dialog.findChildren(QPushButton) if b.text() == "Include again").click()
-    dialog.editors["min_score"].setValue(0.3)
+    dialog.editors["relevance"].setCurrentIndex(dialog.editors["relevance"].findData("loose"))
     assert dialog.included_again() == [(root.id, "trip")]
-    assert dialog.changes() == {"min_score": pytest.approx(0.3)}
+    assert dialog.changes() == {"relevance": "loose"}
 
     with qtbot.waitSignal(ctx.events.folders_changed):
         applied = apply_settings(ctx, dialog.changes(), dialog.included_again())
     assert library.find_root(root.id).excluded == ()
-    assert library.settings.get("min_score") == pytest.approx(0.3)
+    assert library.settings.get("relevance") == "loose"
     assert applied.needs_rescan  # the folder taken back must be indexed again
-    assert not apply_settings(ctx, {"min_score": 0.2}).needs_rescan
+    assert not apply_settings(ctx, {"relevance": "strict"}).needs_rescan
 
 
 def test_the_sidebar_shows_folders_tags_and_collections_read_through_the_library(qtbot, ctx):

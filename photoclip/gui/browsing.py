@@ -140,7 +140,7 @@ class Browser(QObject):
         """Runs the current search (or listing) in the background and shows its results."""
         text = self.search_bar.query.text().strip()
         sort = self.search_bar.sort_order()
-        cutoff = self.search_bar.min_score()
+        strictness = self.search_bar.strictness()
         filters = self.filters
         library = self.ctx.library
         target = self.similar_to
@@ -150,9 +150,9 @@ class Browser(QObject):
 
         def job(filters: SearchFilters = filters) -> SearchResults:
             if target is not None:
-                return library.similar(target, limit=RESULT_LIMIT, min_score=cutoff, sort=sort, filters=filters)
+                return library.similar(target, limit=RESULT_LIMIT, strictness=strictness, sort=sort, filters=filters)
             if text:
-                return library.search(text, limit=RESULT_LIMIT, min_score=cutoff, sort=sort, filters=filters)
+                return library.search(text, limit=RESULT_LIMIT, strictness=strictness, sort=sort, filters=filters)
             browse_sort = "date" if sort == "relevance" else sort
             return library.search("", limit=10**9, sort=browse_sort, filters=filters)
 
@@ -186,6 +186,7 @@ class Browser(QObject):
     def _show(self, results: SearchResults) -> None:
         count = self.results.show_results(results)
         ranked = bool(results.query.positive)
+        self.search_bar.show_level_counts(results.level_counts if ranked else None)
         if not count:
             self._show_nothing(results)
         noun = "result" if ranked else "photo"

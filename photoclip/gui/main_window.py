@@ -32,7 +32,7 @@ from photoclip.gui.model_download import ModelBanner
 from photoclip.gui.model_keeper import ModelKeeper
 from photoclip.gui.model_setup import ModelSetup
 from photoclip.gui.results_area import ResultsArea
-from photoclip.gui.search_bar import AUTO_CUTOFF, SearchBar
+from photoclip.gui.search_bar import SearchBar
 from photoclip.gui.sidebar import Sidebar, SidebarContents
 from photoclip.gui.status_line import StatusLine
 from photoclip.gui.status_panel import IndexingPanel
@@ -74,10 +74,9 @@ class MainWindow(QMainWindow):
     # -- layout ------------------------------------------------------------------------------
     def _build(self) -> None:
         library = self.library
-        self.search_bar = SearchBar(library.settings.get("min_score"))
+        self.search_bar = SearchBar(library.settings.get("relevance"))
         self.search_bar.add_folder.connect(self.add_folder)
         self.search_box = self.search_bar.query
-        self.cutoff = self.search_bar.cutoff
         self.count_label = self.search_bar.count
         self.chips = FilterChips()
         self.banner = ModelBanner()
@@ -360,9 +359,8 @@ class MainWindow(QMainWindow):
                 self.scan_all()
             else:
                 self.show_model_setup()
-        if "min_score" in applied.changes:
-            value = applied.changes["min_score"]
-            self.cutoff.setValue(AUTO_CUTOFF if value is None else value)
+        if "relevance" in applied.changes:
+            self.search_bar.set_strictness(applied.changes["relevance"])
         self.update_status()
 
     def _remove_root(self, root_id: int) -> None:

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -27,7 +26,7 @@ from PySide6.QtWidgets import (
 from photoclip.core.errors import PhotoclipError
 from photoclip.core.models.registry import get_model
 from photoclip.core.settings import SETTINGS, Setting
-from photoclip.gui.search_bar import cutoff_box, cutoff_value
+from photoclip.gui.search_bar import relevance_box
 from photoclip.gui.wording import plural
 
 if TYPE_CHECKING:
@@ -41,7 +40,7 @@ SHOWN = (
     "cpu_threads",
     "decode_workers",
     "batch_size",
-    "min_score",
+    "relevance",
     "thumbnail_cache_mb",
     "exact_search_limit",
     "watch_folders",
@@ -52,7 +51,7 @@ LABELS = {
     "cpu_threads": "CPU threads",
     "decode_workers": "Decode threads",
     "batch_size": "Batch size",
-    "min_score": "Relevance cut-off",
+    "relevance": "Results to show",
     "thumbnail_cache_mb": "Thumbnail cache (MB)",
     "exact_search_limit": "Exact search up to",
     "watch_folders": "Watch folders for changes",
@@ -70,6 +69,8 @@ def device_choices() -> list[tuple[str, str]]:
 
 
 def _editor(setting: Setting, value: Any) -> QWidget:
+    if setting.key == "relevance":
+        return relevance_box(str(value))
     if setting.key == "device":
         box = QComboBox()
         for device, label in device_choices():
@@ -99,8 +100,6 @@ def _editor(setting: Setting, value: Any) -> QWidget:
         if setting.key in ("cpu_threads", "decode_workers"):
             spin.setSpecialValueText("automatic")
         return spin
-    if setting.type is float:
-        return cutoff_box(None if value is None else float(value), "model default")
     edit = QLineEdit(str(value))
     return edit
 
@@ -110,8 +109,6 @@ def _value(setting: Setting, editor: QWidget) -> Any:
         return editor.currentData()
     if isinstance(editor, QCheckBox):
         return editor.isChecked()
-    if isinstance(editor, QDoubleSpinBox):
-        return cutoff_value(editor)
     if isinstance(editor, QSpinBox):
         return editor.value()
     return editor.text()
