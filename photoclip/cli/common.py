@@ -125,6 +125,7 @@ def print_results(results: SearchResults, args: argparse.Namespace, library: Lib
         if getattr(args, "explain", False) and library is not None:
             for row, hit in zip(rows, results.hits, strict=True):
                 row["terms"] = term_scores(hit, results)
+                row["matched"] = list(hit.matched)
                 row["looks_like"] = [
                     {"label": label, "score": round(s, 4)} for label, s in library.looks_like(hit.photo.id)
                 ]
@@ -138,6 +139,8 @@ def print_results(results: SearchResults, args: argparse.Namespace, library: Lib
         print(f"{hit.score:6.2f}  {shown_date(hit.photo):11}  {display_path(hit.photo.path)}{offline}")
         if getattr(args, "explain", False) and library is not None:
             print("        " + explanation(hit, results, library))
+    for note in results.notes:
+        print(note, file=sys.stderr)
     if not results.hits:
         hint = " (try --relevance loose, or all to list every photo ranked)" if results.cut else ""
         print(f"No photos match{hint}.", file=sys.stderr)
@@ -168,10 +171,15 @@ def _term_text(term: Any) -> str:
 
 
 def explanation(hit: Any, results: SearchResults, library: Library) -> str:
-    """One line: each term's cosine, and what the photo looks like to the model."""
-    terms = ", ".join(f"{t['term']} {t['score']:.2f}" for t in term_scores(hit, results))
+    """One line: each term's cosine, where its words were found in the photo's names or metadata
+    ("folder: 2019 Paris trip"), and what the photo looks like to the model."""
+    parts = [", ".join(f"{t['term']} {t['score']:.2f}" for t in term_scores(hit, results))]
+    if hit.matched:
+        parts.append("matched " + ", ".join(hit.matched))
     looks = ", ".join(label for label, _ in library.looks_like(hit.photo.id))
-    return f"{terms}; looks like: {looks}" if looks else terms
+    if looks:
+        parts.append(f"looks like: {looks}")
+    return "; ".join(parts)
 
 
 def hit_json(hit: Any) -> dict[str, Any]:

@@ -12,6 +12,7 @@ import numpy as np
 
 from photoclip.core.catalog_base import CatalogBase
 from photoclip.core.catalog_text import db_text, from_db
+from photoclip.core.catalog_words import add_words_after, largest_id, refresh_words
 from photoclip.core.records import PhotoMetadata, PhotoRow, PhotoStatus, Root
 
 #: True for a photo whose file can be reached now: its root is online and no unreachable path
@@ -66,11 +67,13 @@ class PhotosMixin(CatalogBase):
             (root_id, db_text(rel), db_text(rel.rpartition("/")[0]), size, mtime, now) for rel, size, mtime in entries
         ]
         with self.transaction() as conn:
+            last = largest_id(conn)
             conn.executemany(
                 "INSERT OR IGNORE INTO photos (root_id, relpath, folder, size, mtime_ns, added_at) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 rows,
             )
+            add_words_after(conn, last)
         return len(rows)
 
     def mark_changed(self, changes: Iterable[tuple[int, int, int]]) -> int:
@@ -135,6 +138,7 @@ class PhotosMixin(CatalogBase):
                 "UPDATE photos SET root_id = ?, relpath = ?, folder = ?, size = ?, mtime_ns = ? WHERE id = ?",
                 (root_id, db_text(relpath), db_text(relpath.rpartition("/")[0]), size, mtime_ns, photo_id),
             )
+            refresh_words(conn, [photo_id])
 
     def set_error(self, photo_id: int, reason: str) -> None:
         """Records why a file could not be read; it is retried when it changes."""
@@ -252,8 +256,8 @@ class PhotosMixin(CatalogBase):
             for photo_id, meta, vector in items:
                 conn.execute(
                     "UPDATE photos SET fingerprint = ?, width = ?, height = ?, taken_at = ?, date_source = ?, "
-                    "status = 'ok', error = NULL WHERE id = ?",
-                    (meta.fingerprint, meta.width, meta.height, meta.taken_at, meta.date_source, photo_id),
+                    "status = 'ok', error = NULL, camera = ?, lens = ?, place = ? WHERE id = ?",
+                    (meta.fingerprint, meta.width, meta.height, meta.taken_at, meta.date_source, *meta.texts, photo_id),
                 )
                 self._restore_kept(conn, photo_id, meta.fingerprint)
                 if vector is not None:
@@ -262,16 +266,18 @@ class PhotosMixin(CatalogBase):
                         (photo_id, model, np.ascontiguousarray(vector, dtype=np.float32).tobytes(), seq),
                     )
                     seq += 1
+            refresh_words(conn, [photo_id for photo_id, _, _ in items])  # the camera's, lens's, place's words
 
     def copy_photo_data(self, source_id: int, target_id: int) -> None:
         """Gives ``target`` the metadata and every vector of ``source`` (same bytes, no re-embedding)."""
         with self.transaction() as conn:
             conn.execute(
-                "UPDATE photos SET (fingerprint, width, height, taken_at, date_source, status, error) = "
-                "(SELECT fingerprint, width, height, taken_at, date_source, 'ok', NULL FROM photos WHERE id = ?) "
-                "WHERE id = ?",
+                "UPDATE photos SET (fingerprint, width, height, taken_at, date_source, status, error, camera, lens, "
+                "place) = (SELECT fingerprint, width, height, taken_at, date_source, 'ok', NULL, camera, lens, place "
+                "FROM photos WHERE id = ?) WHERE id = ?",
                 (source_id, target_id),
             )
+            refresh_words(conn, [target_id])
             fingerprint = conn.execute("SELECT fingerprint FROM photos WHERE id = ?", (target_id,)).fetchone()
             if fingerprint and fingerprint[0]:
                 self._restore_kept(conn, target_id, fingerprint[0])

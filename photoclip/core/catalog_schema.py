@@ -195,6 +195,28 @@ CREATE INDEX tags_label ON tags (label, state);
 """
 
 
+SCHEMA_V5 = """
+-- What a photo's file names besides its pixels (EXIF Make and Model, LensModel; the place from
+-- IPTC or XMP). NULL: not read yet (photos indexed before this version; the next index run reads
+-- their headers); '': the file names none.
+ALTER TABLE photos ADD COLUMN camera TEXT;
+ALTER TABLE photos ADD COLUMN lens TEXT;
+ALTER TABLE photos ADD COLUMN place TEXT;
+
+-- The words of each photo's folder names, file name, camera, lens and place (folded, see
+-- photoclip.core.metadata_words), so a query word finds its photos with one lookup. Made for the
+-- photos already here by the next index run (meta 'words_version').
+CREATE TABLE photo_words (
+    word     TEXT NOT NULL,
+    photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+    PRIMARY KEY (word, photo_id)
+) WITHOUT ROWID;
+CREATE INDEX photo_words_photo ON photo_words (photo_id);
+-- A catalog with no photos yet (a new library) has every photo's words already.
+INSERT OR REPLACE INTO meta (key, value) SELECT 'words_version', '1' WHERE NOT EXISTS (SELECT 1 FROM photos);
+"""
+
+
 #: MIGRATIONS[n] is the SQL that takes a catalog at version n to version n + 1.
-MIGRATIONS: list[str] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4]
+MIGRATIONS: list[str] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5]
 SCHEMA_VERSION = len(MIGRATIONS)

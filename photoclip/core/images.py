@@ -19,7 +19,7 @@ import re
 import struct
 import threading
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
@@ -27,6 +27,7 @@ from PIL import Image, UnidentifiedImageError
 from photoclip.core.atomic import temporary_path
 from photoclip.core.decode_memory import DECODE_MEMORY, MemoryBudget
 from photoclip.core.errors import FileVanished, ImageError
+from photoclip.core.exif_text import ExifText, from_image
 from photoclip.core.rgb_conversion import decode_bytes, to_reduced_rgb
 
 SUPPORTED_EXTENSIONS = frozenset(
@@ -85,6 +86,7 @@ class DecodedPhoto:
     height: int
     taken_at: float | None
     date_source: str
+    text: ExifText = field(default_factory=ExifText)  # the camera, lens and place its metadata names
 
 
 def read_bytes(path: Path) -> bytes:
@@ -215,6 +217,7 @@ def decode(data: bytes, *, min_short_side: int = 0, name: str = "", budget: Memo
             image.load()
             orientation = _orientation(image)
             taken_at = _exif_datetime(image)
+            text = from_image(image)
             source, image = image, to_reduced_rgb(image, factor)
             if image is not source:
                 source.close()  # the full-size pixels go now, while this decode still holds their bytes
@@ -238,6 +241,7 @@ def decode(data: bytes, *, min_short_side: int = 0, name: str = "", budget: Memo
         height=full_h,
         taken_at=taken_at,
         date_source="exif" if taken_at is not None else "file",
+        text=text,
     )
 
 

@@ -202,6 +202,10 @@ class Library(FoldersMixin, TagsMixin, DuplicatesMixin, TimelineMixin):
         with self._writing():
             try:
                 report = self.indexer().run(roots, under=under, progress=progress, stop=stop, pause=pause)
+                if not (stop is not None and stop.is_set()):
+                    from photoclip.core.metadata_backfill import backfill
+
+                    backfill(self.catalog, stop)  # names' words and camera/lens/place of older photos
             finally:
                 self._serving = None
                 engine = self.models.loaded(self.spec)
@@ -236,11 +240,17 @@ class Library(FoldersMixin, TagsMixin, DuplicatesMixin, TimelineMixin):
         return self._searcher
 
     def search(self, query: str | Query, **options: Any) -> SearchResults:
-        """Ranks photos for a query (see :meth:`Searcher.search`); ``tag:`` may name a tag of
-        several words without quotes."""
+        """Ranks photos for a query (see :meth:`Searcher.search`); ``tag:``, ``folder:`` and
+        ``camera:`` may name a tag, folder or camera of several words without quotes."""
         options.setdefault("strictness", self.settings.get("relevance"))
-        if isinstance(query, str) and "tag:" in query:
-            query = parse_query(query, known_tags=[label for label, _ in self.tags.counts()])
+        if isinstance(query, str) and any(key in query for key in ("tag:", "folder:", "camera:")):
+            words = self.searcher().words
+            query = parse_query(
+                query,
+                known_tags=[label for label, _ in self.tags.counts()] if "tag:" in query else (),
+                known_folders=words.known_folders() if "folder:" in query else (),
+                known_cameras=words.known_cameras() if "camera:" in query else (),
+            )
         return self.searcher().search(query, **options)
 
     def similar(self, target: int | Path, **options: Any) -> SearchResults:

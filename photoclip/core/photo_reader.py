@@ -112,7 +112,9 @@ class PhotoReader:
             if not images.thumbnail_path(self.thumbnails, fingerprint).exists():
                 images.write_thumbnail(self.thumbnails, fingerprint, decoded.image)
             taken_at = decoded.taken_at if decoded.taken_at is not None else images.file_time_seconds(photo.mtime_ns)
-            meta = PhotoMetadata(fingerprint, decoded.width, decoded.height, taken_at, decoded.date_source)
+            meta = PhotoMetadata(
+                fingerprint, decoded.width, decoded.height, taken_at, decoded.date_source, *decoded.text.texts()
+            )
             return ReadPhoto(photo, ReadKind.EMBED, fingerprint, model_input=self.prepare(decoded.image), meta=meta)
         except FileVanished:
             return ReadPhoto(photo, ReadKind.GONE)

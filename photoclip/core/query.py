@@ -10,6 +10,10 @@
     tag:green circle            a tag of several words: the longest tag of the library that the
                                 words after "tag:" begin with (or quote it: tag:"green circle")
     "a - b"                     quotes keep an operator inside a term
+    folder:paris beach          only photos in a folder whose name holds "paris" ("2019 Paris trip"),
+                                sub-folders too; several words: quoted, or the longest run of the
+                                following words that a folder of the library has (like tag:)
+    camera:canon                only photos taken with a camera whose name holds "canon"
     beach 2019, snow in december, sunset last summer
                                 dates: a filter, not words (see photoclip.core.query_dates)
 
@@ -25,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from photoclip.core.date_filter import DateFilter
+from photoclip.core.metadata_words import contains_phrase, fold, words_of
 from photoclip.core.query_dates import find_dates
 
 _WEIGHT = re.compile(r"^(\d+(?:\.\d+)?|\.\d+):(.+)$", re.S)
@@ -52,6 +57,8 @@ class Query:
     terms: tuple[QueryTerm, ...]
     tags: tuple[str, ...] = ()
     dates: DateFilter | None = None  # when the photos were taken, from the query's date words
+    folders: tuple[str, ...] = ()  # folder: filters, each a folder name's words
+    cameras: tuple[str, ...] = ()  # camera: filters, each part of a camera's name
 
     @property
     def positive(self) -> tuple[QueryTerm, ...]:
@@ -97,30 +104,59 @@ def _split(raw: str) -> list[tuple[int, str]]:
     return parts
 
 
-def _take_tags(text: str, known: Sequence[str]) -> tuple[tuple[str, ...], str]:
-    """The tags named after ``tag:`` in ``text``, and the text without them. An unquoted tag is the
-    longest known tag the following words spell (whole words), else one word."""
-    tags: list[str] = []
-    known_words = sorted((k.lower().split() for k in known if k.strip()), key=len, reverse=True)
+def _take_named(text: str, key: str, choose: Callable[[list[str]], int]) -> tuple[tuple[str, ...], str]:
+    """The values named after ``key:`` in ``text`` (lower-case), and the text without them. A value
+    is quoted, or the first ``choose(following words)`` words after ``key:`` (at least one)."""
+    values: list[str] = []
     out = []
     position = 0
-    for match in re.finditer(r'(?:^|(?<=\s))tag:(?:"([^"]+)"|(\S+))', text):
+    for match in re.finditer(rf'(?:^|(?<=\s)){key}:(?:"([^"]+)"|(\S+))', text):
+        if match.start() < position:  # inside a value of several words already taken
+            continue
         out.append(text[position : match.start()])
         if match.group(1):
-            tags.append(match.group(1).strip().lower())
+            values.append(" ".join(match.group(1).split()).lower())
             position = match.end()
             continue
-        following = text[match.start() + 4 :].split()
-        lowered = [w.lower() for w in following]
-        chosen = next((k for k in known_words if lowered[: len(k)] == k), [lowered[0]])
-        tags.append(" ".join(chosen))
-        # Skip past exactly the words the tag used.
-        rest = text[match.start() + 4 :]
-        for word in following[: len(chosen)]:
+        rest = text[match.start() + len(key) + 1 :]
+        following = rest.split()
+        count = max(1, choose([w.lower() for w in following]))
+        values.append(" ".join(following[:count]).lower())
+        for word in following[:count]:  # skip past exactly the words the value used
             rest = rest[rest.index(word) + len(word) :]
         position = len(text) - len(rest)
     out.append(text[position:])
-    return tuple(tags), "".join(out).strip()
+    return tuple(values), "".join(out).strip()
+
+
+def _take_tags(text: str, known: Sequence[str]) -> tuple[tuple[str, ...], str]:
+    """The tags named after ``tag:`` in ``text``, and the text without them. An unquoted tag is the
+    longest known tag the following words spell (whole words), else one word."""
+    known_words = sorted((k.lower().split() for k in known if k.strip()), key=len, reverse=True)
+    return _take_named(text, "tag", lambda words: next((len(k) for k in known_words if words[: len(k)] == k), 1))
+
+
+def _longest(words: list[str], known: Sequence[str], holds: Callable[[str, str], bool]) -> int:
+    """How many of ``words`` (the most) some name of ``known`` holds, by ``holds(name, phrase)``;
+    never ending on a common word ("folder:paris a circle" is the folder "paris")."""
+    for count in range(len(words), 1, -1):
+        phrase = " ".join(words[:count])
+        if words_of(words[count - 1]) and any(holds(name, phrase) for name in known):
+            return count
+    return 1
+
+
+def _take_metadata(
+    text: str, known_folders: Sequence[str], known_cameras: Sequence[str]
+) -> tuple[tuple[str, ...], tuple[str, ...], str]:
+    """``folder:`` and ``camera:`` filters, and the text without them. Unquoted, a folder takes the
+    most following words that a known folder name holds as whole words, a camera the most that a
+    known camera's name holds."""
+    folders, text = _take_named(text, "folder", lambda words: _longest(words, known_folders, contains_phrase))
+    cameras, text = _take_named(
+        text, "camera", lambda words: _longest(words, known_cameras, lambda name, part: fold(part) in fold(name))
+    )
+    return folders, cameras, text
 
 
 def parse_query(
@@ -128,15 +164,19 @@ def parse_query(
     is_image: Callable[[str], Path | None] = _default_is_image,
     known_tags: Sequence[str] = (),
     now: dt.date | dt.datetime | None = None,
+    known_folders: Sequence[str] = (),
+    known_cameras: Sequence[str] = (),
 ) -> Query:
     """Parses what the user typed. ``is_image`` decides whether a term names an image file;
     ``known_tags`` (the library's tag labels) let a tag of several words go unquoted; ``now`` is
-    what relative dates ("last summer") count from (default: today)."""
+    what relative dates ("last summer") count from (default: today); ``known_folders`` and
+    ``known_cameras`` let ``folder:`` and ``camera:`` take several words unquoted."""
     text = raw.strip()
     tags, text = _take_tags(text, known_tags)
+    folders, cameras, text = _take_metadata(text, known_folders, known_cameras)
     whole = is_image(text) if text else None
     if whole is not None:  # a path with " - " or "+" in its name is still one image
-        return Query(raw, (QueryTerm(1.0, image=whole),), tags)
+        return Query(raw, (QueryTerm(1.0, image=whole),), tags, folders=folders, cameras=cameras)
     dates, text = find_dates(text, now)
     terms = []
     for sign, part in _split(text):
@@ -152,4 +192,4 @@ def parse_query(
             terms.append(QueryTerm(sign * weight, image=image))
         else:
             terms.append(QueryTerm(sign * weight, text=" ".join(part.split())))
-    return Query(raw, tuple(terms), tags, dates)
+    return Query(raw, tuple(terms), tags, dates, folders=folders, cameras=cameras)

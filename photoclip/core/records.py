@@ -121,6 +121,15 @@ class PhotoMetadata:
     height: int
     taken_at: float | None
     date_source: str
+    #: What the file's metadata names ('' for nothing): EXIF Make and Model, LensModel, the place.
+    camera: str = ""
+    lens: str = ""
+    place: str = ""
+
+    @property
+    def texts(self) -> tuple[str, str, str]:
+        """(camera, lens, place), as the catalog stores them."""
+        return (self.camera, self.lens, self.place)
 
 
 @dataclass(frozen=True)

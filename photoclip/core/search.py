@@ -22,6 +22,7 @@ import numpy as np
 from photoclip.core.catalog import Catalog, PhotoRow
 from photoclip.core.errors import PhotoclipError
 from photoclip.core.images import open_upright
+from photoclip.core.metadata_match import MetadataMatcher
 from photoclip.core.models.registry import ModelSpec
 from photoclip.core.query import Query, QueryTerm, parse_query
 from photoclip.core.records import IndexMode, SortOrder
@@ -61,6 +62,8 @@ class SearchHit:
     photo: PhotoRow
     score: float
     terms: tuple[float, ...] = ()
+    #: Where the query's words were found in the photo's names or metadata ("folder: 2019 Paris trip").
+    matched: tuple[str, ...] = ()
 
 
 @dataclass
@@ -104,6 +107,7 @@ class Searcher:
         self._text_cache: collections.OrderedDict[str, np.ndarray] = collections.OrderedDict()
         self._cache_lock = threading.Lock()
         self._sample: tuple[tuple[int, int, int], np.ndarray] | None = None  # the library sample, by index state
+        self.words = MetadataMatcher(catalog)  # folder and file names, tags, camera, lens, place
 
     # -- term vectors ------------------------------------------------------------------------
     def text_vectors(self, texts: Sequence[str]) -> np.ndarray:
@@ -172,10 +176,13 @@ class Searcher:
         sort: str = "relevance",
         filters: SearchFilters | None = None,
         exclude: Sequence[int] = (),
+        match_metadata: bool = True,
     ) -> SearchResults:
         """Ranks the library's photos for ``query``, keeps those that stand out enough (``strictness``,
         or an explicit ``min_score`` in the same units as the scores shown), and orders them by
-        relevance or date (date orders every relevant photo, then takes ``limit``)."""
+        relevance or date (date orders every relevant photo, then takes ``limit``). The query's words
+        are also looked for in the photos' names and metadata (:mod:`photoclip.core.metadata_match`)
+        unless ``match_metadata`` is False."""
         query = parse_query(query) if isinstance(query, str) else query
         filters = filters or SearchFilters()
         if query.tags:
@@ -196,18 +203,26 @@ class Searcher:
             if filters.active
             else None
         )
+        allowed = self.words.narrow(query, allowed)  # folder: and camera:
         if query.is_empty:
             return self._browse(query, allowed, limit, sort)
         vectors, weights = self._term_vectors(query)
         index = self.index_provider()
         ids, candidate_vectors = self._candidates(index, query, vectors, weights, limit + len(exclude), sort, allowed)
+        words = self.words.match(query, len(index)) if match_metadata else None
+        if words is not None:  # photos the query's words name are candidates whatever their pixels
+            ids, candidate_vectors = words.with_candidates(index, ids, candidate_vectors, allowed)
         relevance = self.relevance(index, query, vectors, weights)
+        if words is not None:
+            relevance = words.relevance(relevance, ids)
         cosines = candidate_vectors @ vectors.T
         wanted_ids = ~np.isin(ids, np.asarray(exclude, dtype=np.int64)) if len(exclude) else np.ones(len(ids), bool)
         notes = []
         if relevance is None:  # too few photos to tell what is ordinary: all of them, by mean cosine
             positive = weights > 0
             scores = (cosines[:, positive] * weights[positive]).sum(1) / float(weights[positive].sum())
+            if words is not None:
+                scores = words.lift_scores(ids, scores)
             cut = float("-inf") if min_score is None else float(min_score)
             keep = wanted_ids & (scores >= cut)
             counts = {str(level): int(wanted_ids.sum()) for level in Strictness}
@@ -234,6 +249,9 @@ class Searcher:
             for k in kept.tolist()
             if int(ids[k]) in photos
         ]
+        if words is not None:
+            self.words.describe(words, hits)
+            notes += [words.note] if words.note else []
         return SearchResults(
             hits, query, cut, considered=len(ids), cut=int((~keep).sum()), notes=notes, level_counts=counts
         )
