@@ -17,6 +17,9 @@ number can be the cut-off. Instead each term of a query is measured against *thi
   next (``SEPARATION`` pooled deviations) and is not the bulk of the library (``GROUP_SHARE``),
   it is the query's answer, and a photo belongs to it when its probability of coming from that
   component is high enough (the strictness's ``posterior``).
+  A model that does not tell the photos apart by what words name finds the same "groups" for
+  every query (its clusters of look-alike photos); for such a model and library groups are not
+  trusted (:mod:`photoclip.core.discernment`).
 * **Otherwise a tail.** With no group apart (a library of unrelated photos, a model that sees no
   structure, a query for something rare), a photo is relevant when it stands ``tail`` spreads
   out: 2 for "normal", which a Gaussian bulk passes about once in 44 photos.
@@ -90,8 +93,11 @@ class Decision:
     group: Mixture | None  # the mixture when its highest component is a group of its own
 
     @classmethod
-    def fit(cls, sample: np.ndarray) -> Decision:
-        """Looks for a group of its own among the sample's standings."""
+    def fit(cls, sample: np.ndarray, groups: bool = True) -> Decision:
+        """Looks for a group of its own among the sample's standings (unless ``groups`` is False:
+        a model whose groups are not the query's, see :mod:`photoclip.core.discernment`)."""
+        if not groups:
+            return cls(None)
         mixture = best_fit(sample)
         apart = (
             mixture.components > 1
@@ -123,13 +129,16 @@ class QueryRelevance:
     combined: Decision
 
     @classmethod
-    def measure(cls, sample_cosines: np.ndarray, weights: np.ndarray, is_text: np.ndarray) -> QueryRelevance:
-        """Fits every decision from the cosines of the library sample (photos × terms)."""
+    def measure(
+        cls, sample_cosines: np.ndarray, weights: np.ndarray, is_text: np.ndarray, groups: bool = True
+    ) -> QueryRelevance:
+        """Fits every decision from the cosines of the library sample (photos × terms); ``groups``
+        False judges by the tail alone."""
         median = np.median(sample_cosines, axis=0)
         spread = np.maximum(1.4826 * np.median(np.abs(sample_cosines - median), axis=0), MIN_SPREAD)
         standing = (sample_cosines - median) / spread
-        terms = tuple(Decision.fit(standing[:, j]) for j in range(standing.shape[1]))
-        combined = Decision.fit(_combine(standing, weights))
+        terms = tuple(Decision.fit(standing[:, j], groups) for j in range(standing.shape[1]))
+        combined = Decision.fit(_combine(standing, weights), groups)
         return cls(weights, is_text, median.astype(np.float32), spread.astype(np.float32), terms, combined)
 
     def standing(self, cosines: np.ndarray) -> np.ndarray:

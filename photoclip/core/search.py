@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from photoclip.core.catalog import Catalog, PhotoRow
+from photoclip.core.discernment import AGREEMENT_LIMIT, Discernment, spread_labels
 from photoclip.core.errors import PhotoclipError
 from photoclip.core.images import open_upright
 from photoclip.core.metadata_match import MetadataMatcher
@@ -108,6 +109,8 @@ class Searcher:
         self._cache_lock = threading.Lock()
         self._sample: tuple[tuple[int, int, int], np.ndarray] | None = None  # the library sample, by index state
         self.words = MetadataMatcher(catalog)  # folder and file names, tags, camera, lens, place
+        self.discernment = Discernment(spec.id, catalog.get_meta, catalog.set_meta)
+        self._agreement: tuple[tuple[int, int, int], float] | None = None  # by index state, like the sample
 
     # -- term vectors ------------------------------------------------------------------------
     def text_vectors(self, texts: Sequence[str]) -> np.ndarray:
@@ -163,7 +166,30 @@ class Searcher:
         if len(sample) < MIN_LIBRARY:
             return None
         is_text = np.array([t.text is not None for t in query.terms])
-        return QueryRelevance.measure(sample @ vectors.T, weights, is_text)
+        groups = self.trusts_groups(key, sample, len(index), measure=bool(is_text.any()))
+        return QueryRelevance.measure(sample @ vectors.T, weights, is_text, groups)
+
+    def trusts_groups(self, key: tuple[int, int, int], sample: np.ndarray, photos: int, measure: bool) -> bool:
+        """Whether a group of photos apart from the rest may be taken as a query's answer: the model
+        orders this library differently for different words (:mod:`photoclip.core.discernment`).
+        Measured with the model's own labels when not yet known for a library of this size (only
+        when ``measure``: a query of words has the text model loaded anyway)."""
+        with self._cache_lock:
+            known = self._agreement[1] if self._agreement is not None and self._agreement[0] == key else None
+        if known is None:
+            known = self.discernment.stored(photos)
+        if known is None and measure:
+            from photoclip.core.tagging import builtin_label_sets
+
+            label_set = builtin_label_sets().get(self.spec.default_label_set)
+            if label_set is not None:
+                labels = self.text_vectors(spread_labels(label_set.labels))
+                known = self.discernment.measure(photos, sample, labels)
+        if known is None:
+            return True
+        with self._cache_lock:
+            self._agreement = (key, known)
+        return known < AGREEMENT_LIMIT
 
     # -- searching ---------------------------------------------------------------------------
     def search(
