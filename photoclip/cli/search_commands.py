@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import json
+import sys
 from pathlib import Path
 
 from photoclip.cli.common import open_library, print_results, require_vectors, search_filters
@@ -31,4 +34,26 @@ def _ranked(args: argparse.Namespace, run: object) -> int:
             filters=search_filters(args, library),
         )
         print_results(results, args, library)
+    return 0
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    """``photoclip history [--clear | --forget TEXT] [--json]``: the searches the window kept."""
+    with open_library(args, quick_start=True) as library:  # the model is never loaded for this
+        if args.clear:
+            library.clear_search_history()
+            print("Search history cleared.", file=sys.stderr)
+            return 0
+        if args.forget:
+            library.forget_search(args.forget)
+        entries = library.search_history.entries()
+        if args.json:
+            print(json.dumps([{"text": e.text, "at": e.at} for e in entries], indent=2, ensure_ascii=False))
+            return 0
+        for entry in entries:
+            when = dt.datetime.fromtimestamp(entry.at).strftime("%Y-%m-%d %H:%M")
+            print(f"{when}  {entry.text}")
+        if not entries:
+            off = "" if library.settings.get("remember_searches") else " (remembering searches is off in Settings)"
+            print(f"No searches kept{off}.", file=sys.stderr)
     return 0

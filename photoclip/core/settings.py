@@ -91,6 +91,12 @@ SETTINGS: dict[str, Setting] = {
         Setting("thumbnail_cache_mb", int, 2048, "thumbnail cache size limit in MB", minimum=16),
         Setting("exact_search_limit", int, EXACT_LIMIT, "below this many photos, search exactly", minimum=0),
         Setting("watch_folders", bool, True, "pick up changes in watched folders by themselves"),
+        Setting(
+            "remember_searches",
+            bool,
+            True,
+            "keep the searches run in the window, to suggest them again (turning it off forgets them)",
+        ),
         Setting("window_geometry", str, "", "the main window's last size and place (GUI)"),
         Setting("first_run_done", bool, False, "the first-run dialog has been shown (GUI)"),
     )

@@ -14,6 +14,19 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QLineEdit, QListView
 
+#: The keys handled here, for the Help page (tests/test_gui_search_help.py holds the filter to them).
+SEARCH_BOX_KEYS = (
+    ("Esc", "clear the search: back to the folder or tag chosen in the sidebar"),
+    ("Down", "go to the first photo of the grid"),
+)
+GRID_KEYS: tuple[tuple[str | QKeySequence.StandardKey, str], ...] = (
+    ("Enter", "open the preview of the current photo"),
+    ("Space", "quick look: open or close the preview"),
+    ("Esc", "clear the search"),
+    # Whatever the platform copies with (Ctrl+C and Ctrl+Ins here, ⌘C on a Mac): what the filter matches.
+    (QKeySequence.StandardKey.Copy, "copy the paths of the selected photos"),
+)
+
 
 @dataclass(frozen=True)
 class KeyActions:

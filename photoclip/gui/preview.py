@@ -4,17 +4,26 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QImage, QKeyEvent, QPixmap, QResizeEvent
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QImage, QKeyEvent, QPixmap, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QDialog, QFormLayout, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from photoclip.core.formatting import format_bytes
 from photoclip.core.records import PhotoRow
+from photoclip.core.search import SearchHit, SearchResults
+from photoclip.core.why import TermScore, hit_for, term_scores
 from photoclip.gui.tasks import TaskRunner
 
 PREVIEW_SIZE = 1600
+#: The preview's keys, for the Help page (held to what keyPressEvent does by a test).
+PREVIEW_KEYS = (
+    ("Right, Down", "the next photo of the grid"),
+    ("Left, Up", "the previous photo"),
+    ("Space, Esc", "close the preview"),
+)
 
 
 def load_preview(photo: PhotoRow, thumbnails: Path | None = None) -> tuple[QImage, str]:
@@ -39,6 +48,14 @@ def load_preview(photo: PhotoRow, thumbnails: Path | None = None) -> tuple[QImag
     image.thumbnail((PREVIEW_SIZE, PREVIEW_SIZE))
     data = image.tobytes("raw", "RGB")
     return QImage(data, image.width, image.height, image.width * 3, QImage.Format.Format_RGB888).copy(), ""
+
+
+def _value_label(value: str, rich: bool = False) -> QLabel:
+    text = QLabel(value)
+    text.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
+    text.setWordWrap(True)
+    text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return text
 
 
 class _ScaledImage(QLabel):
@@ -71,8 +88,20 @@ class _ScaledImage(QLabel):
         self.setPixmap(QPixmap.fromImage(scaled))
 
 
+def terms_html(scores: list[TermScore]) -> str:
+    """A query's terms with the photo's score for each ("beach 0.31 · −people 0.12"): a term the
+    search leaves out written as typed, with its minus, in grey; an image term as "like cat.jpg"."""
+    parts = []
+    for term in scores:
+        name = escape(("like " if term.image else "") + term.term)
+        name = f"<span style='color:gray'>−{name}</span>" if term.negative else f"<b>{name}</b>"
+        parts.append(f"{name}&nbsp;{term.score:.2f}".replace("&nbsp;-", "&nbsp;−"))  # a minus, not a hyphen
+    return " · ".join(parts)
+
+
 class PreviewDialog(QDialog):
-    """Shows one photo; arrow keys step through the grid, Space or Esc closes."""
+    """Shows one photo; arrow keys step through the grid, Space or Esc closes. A search's result
+    also shows why it matched: its score, each term's, and what the photo looks like to the model."""
 
     step = Signal(int)  # -1 / +1: show the previous / next photo of the grid
 
@@ -82,10 +111,12 @@ class PreviewDialog(QDialog):
         tags_for: Callable[[int], list[str]] | None = None,
         parent: QWidget | None = None,
         thumbnails: Path | None = None,
+        looks_like: Callable[[int], list[tuple[str, float]]] | None = None,
     ) -> None:
         super().__init__(parent)
         self.tasks = tasks
         self.tags_for = tags_for
+        self.looks_like = looks_like  # Library.looks_like: run in the background, it may load labels
         self.thumbnails = thumbnails  # the thumbnail cache: shown when the photo itself cannot be read
         self.setWindowTitle("Preview")
         self.resize(QSize(1100, 760))
@@ -105,9 +136,11 @@ class PreviewDialog(QDialog):
         self.note.hide()
         column.insertWidget(1, self.note)
         self.photo: PhotoRow | None = None
+        self.why: dict[str, QLabel] = {}  # the "why it matched" rows shown now, by name
 
-    def show_photo(self, photo: PhotoRow) -> None:
-        """Shows ``photo`` (its pixels arrive from a background task)."""
+    def show_photo(self, photo: PhotoRow, search: SearchResults | None = None) -> None:
+        """Shows ``photo`` (its pixels arrive from a background task); when ``search`` ranked it,
+        why it matched too."""
         self.photo = photo
         self.setWindowTitle(photo.path.name)
         self.image.setText("Loading…")
@@ -134,10 +167,10 @@ class PreviewDialog(QDialog):
         if not photo.online:
             rows.append(("", "Offline: the drive or share is not connected."))
         for label, value in rows:
-            text = QLabel(value)
-            text.setWordWrap(True)
-            text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            self.info.addRow(label, text)
+            self.info.addRow(label, _value_label(value))
+        hit = hit_for(search, photo.id) if search is not None else None
+        self.why = self._show_why(hit, search) if hit is not None and search is not None else {}
+        self._relayout()
         wanted = photo.id
         thumbnails = self.thumbnails
         self.tasks.run(
@@ -146,6 +179,62 @@ class PreviewDialog(QDialog):
             error=lambda exc: self._failed(wanted, exc),
             key="preview",
         )
+
+    def _show_why(self, hit: SearchHit, search: SearchResults) -> dict[str, QLabel]:
+        """Rows under the photo's facts: the score shown on its thumbnail, each term's score, where
+        its names matched, and what it looks like (asked for in the background)."""
+        heading = QLabel("<b>Why it matched</b>")
+        heading.setContentsMargins(0, 10, 0, 0)
+        self.info.addRow(heading)
+        rows = {"score": _value_label(f"{hit.score:.2f}")}
+        rows["score"].setToolTip(
+            "How far this photo stands out from the rest of your library for this search: the number "
+            "on its thumbnail, which the results are ordered by."
+        )
+        scores = term_scores(hit, search.query)
+        rows["terms"] = _value_label(terms_html(scores), rich=True)
+        rows["terms"].setToolTip(
+            "The photo's similarity to each part of the search (the model's cosine: higher is closer; "
+            "what counts as high depends on the model). A term with a minus is one the search leaves "
+            "out: the lower its number, the better."
+        )
+        matched = getattr(hit, "matched", ())  # where the words were found in its names, if anywhere
+        if matched:
+            rows["matched"] = _value_label(", ".join(matched))
+        if self.looks_like is not None:
+            rows["looks"] = _value_label("…")
+            looks_like, wanted = self.looks_like, hit.photo.id
+            self.tasks.run(
+                lambda: looks_like(wanted),
+                done=lambda labels: self._looked(wanted, labels),
+                error=lambda _exc: self._looked(wanted, []),
+                key="looks-like",
+            )
+        names = {"score": "Score", "terms": "Terms", "matched": "Found in", "looks": "Looks like"}
+        for key, label in rows.items():
+            self.info.addRow(names[key], label)
+        return rows
+
+    def _looked(self, photo_id: int, labels: list[tuple[str, float]]) -> None:
+        if self.photo is None or self.photo.id != photo_id or "looks" not in self.why:
+            return
+        shown = self.why["looks"]
+        shown.setText(", ".join(label for label, _ in labels) or "unknown")
+        shown.setToolTip(
+            "The everyday words the model finds nearest to this photo, whatever was searched:\n"
+            + "\n".join(f"{label}  {score:.2f}" for label, score in labels)
+        )
+        self._relayout()  # the words may take two lines now
+
+    def _relayout(self) -> None:
+        # QFormLayout keeps the heights of wrapped rows from its first pass, when the width of the
+        # labels' column was not known yet (text clipped): once this pass is done, lay out again.
+        QTimer.singleShot(0, self.info.invalidate)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Lays the facts out again once shown (see :meth:`_relayout`)."""
+        super().showEvent(event)
+        self._relayout()
 
     def _loaded(self, photo_id: int, loaded: tuple[QImage, str]) -> None:
         if self.photo is not None and self.photo.id == photo_id:

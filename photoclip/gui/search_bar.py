@@ -48,14 +48,15 @@ class SearchBar(QWidget):
         self.query.setClearButtonEnabled(True)
         self.query.setMinimumHeight(34)
         self.timer = QTimer(self, singleShot=True)
-        self.timer.timeout.connect(self.changed)
+        self.timer.timeout.connect(self._search)
+        self.searched = ""  # the text the last search asked for ran with (a chosen suggestion may match it)
         self.query.textEdited.connect(self._typed)
         self.query.returnPressed.connect(self.search_now)
         self.sort = QComboBox()
         self.sort.addItem("Most relevant", "relevance")
         self.sort.addItem("Newest first", "date")
         self.sort.addItem("Oldest first", "date-asc")
-        self.sort.currentIndexChanged.connect(lambda _i: self.changed.emit())
+        self.sort.currentIndexChanged.connect(lambda _i: self._search())
         self.relevance = relevance_box(relevance)
         self.relevance.currentIndexChanged.connect(lambda _i: self.search_now())
         self.count = QLabel()
@@ -71,13 +72,26 @@ class SearchBar(QWidget):
         row.addWidget(add)
 
     def _typed(self, text: str) -> None:
-        at_boundary = not text or text[-1].isspace() or text[-1] in "+-:\""
+        at_boundary = not text or text[-1].isspace() or text[-1] in '+-:"'
         self.timer.start(WORD_DELAY_MS if at_boundary else PAUSE_DELAY_MS)
 
     def search_now(self) -> None:
         """Searches at once (Enter), without waiting for the typing delay."""
         self.timer.stop()
+        self._search()
+
+    def _search(self) -> None:
+        self.searched = self.query.text()
         self.changed.emit()
+
+    def take_suggestion(self, text: str) -> None:
+        """Puts a chosen suggestion in the box and searches it, unless that search is the one shown
+        (Enter on a highlighted suggestion has already searched it)."""
+        self.query.setText(text)
+        if text != self.searched:
+            self.search_now()
+        else:
+            self.timer.stop()
 
     def strictness(self) -> str:
         """'strict', 'normal', 'loose' or 'all'."""

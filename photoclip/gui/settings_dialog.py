@@ -44,6 +44,7 @@ SHOWN = (
     "thumbnail_cache_mb",
     "exact_search_limit",
     "watch_folders",
+    "remember_searches",
 )
 LABELS = {
     "model": "Model",
@@ -55,6 +56,7 @@ LABELS = {
     "thumbnail_cache_mb": "Thumbnail cache (MB)",
     "exact_search_limit": "Exact search up to",
     "watch_folders": "Watch folders for changes",
+    "remember_searches": "Remember searches",
 }
 
 
@@ -245,6 +247,8 @@ def apply_settings(
             library.use_model(value)
         else:
             library.settings.set(key, value)
+    if changes.get("remember_searches") is False:
+        library.clear_search_history()  # turned off: what was kept goes too (privacy)
     for root_id, folder in included_again:
         try:
             library.include_folder(root_id, folder)
