@@ -134,6 +134,8 @@ def test_an_old_catalog_is_upgraded_keeping_every_photo_vector_and_tag(tmp_path)
     assert catalog.counts("m") == {"photos": 50, "errors": 0, "pending": 0, "embedded": 50}
     assert catalog.query("SELECT COUNT(*) FROM tags")[0][0] == 50
     assert catalog.integrity_check() == "ok"
+    # The upgrade adds the index of photos by date (the timeline's months counted from it).
+    assert catalog.query("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'photos_taken'")
     catalog.delete_photos([1])  # cascades still work after the rebuild
     assert catalog.query("SELECT COUNT(*) FROM embeddings")[0][0] == 49
 

@@ -92,8 +92,10 @@ def test_a_failed_migration_is_rolled_back_and_explained(tmp_path, capsys):
         conn.executescript(script)
     import re
 
-    created = re.search(r"CREATE TABLE (\w+)", MIGRATIONS[-1]).group(1)
-    conn.execute(f"CREATE TABLE {created} (x)")  # a table the last migration needs to create
+    # A table or an index of that name already there makes the last migration fail (an index made
+    # IF NOT EXISTS would not: a table of its name does).
+    created = re.search(r"CREATE (?:TABLE|INDEX)(?: IF NOT EXISTS)? (\w+)", MIGRATIONS[-1]).group(1)
+    conn.execute(f"CREATE TABLE {created} (x)")  # a table in the way of what the last migration creates
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
     conn.commit()
     conn.close()

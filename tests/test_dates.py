@@ -136,6 +136,7 @@ def test_month_counts_are_the_same_with_and_without_the_date_index(tmp_path):
     from photoclip.core.catalog import Catalog
 
     catalog = Catalog(tmp_path / "catalog.sqlite3")
+    assert catalog._has_date_index()  # a new catalog has it (schema 6)
     root = catalog.add_root(tmp_path)
     catalog.add_pending(root.id, ((f"p{i}.jpg", 1, 1) for i in range(400)))
     rng = np.random.default_rng(1)

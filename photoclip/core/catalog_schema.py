@@ -217,6 +217,13 @@ INSERT OR REPLACE INTO meta (key, value) SELECT 'words_version', '1' WHERE NOT E
 """
 
 
+SCHEMA_V6 = """
+-- The photos by date, for the timeline: each month's photos counted from a short range of the
+-- index (catalog_dates.month_counts) and a date filter read from it rather than from every photo.
+CREATE INDEX IF NOT EXISTS photos_taken ON photos (taken_at, status);
+"""
+
+
 #: MIGRATIONS[n] is the SQL that takes a catalog at version n to version n + 1.
-MIGRATIONS: list[str] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5]
+MIGRATIONS: list[str] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5, SCHEMA_V6]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,10 +1,16 @@
-"""Painting one grid cell: the thumbnail, the relevance score and an offline badge."""
+"""Painting one grid cell: the thumbnail, the relevance score, an offline badge and, in a list by
+date, the date (a file's date, standing in for a photo that holds none, in italics with a ~)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+
+from photoclip.gui.date_labels import photo_date
+
+#: Height of the line under a thumbnail that says its date (in a list by date).
+CAPTION = 18
 
 
 class PhotoDelegate(QStyledItemDelegate):
@@ -14,6 +20,7 @@ class PhotoDelegate(QStyledItemDelegate):
         super().__init__(parent)
         self.cell = cell
         self.show_scores = True
+        self.show_dates = False  # on in a list sorted by date
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
         return QSize(self.cell, self.cell)
@@ -37,6 +44,8 @@ class PhotoDelegate(QStyledItemDelegate):
         row = index.row()
         image = model.thumbnail_at(row)
         area = cell.adjusted(3, 3, -3, -3)
+        if self.show_dates:  # a line under the picture for its date
+            area.adjust(0, 0, 0, -CAPTION)
         if isinstance(image, QImage) and not image.isNull():
             scaled = image.size().scaled(area.size(), Qt.AspectRatioMode.KeepAspectRatio)
             target = QRect(0, 0, scaled.width(), scaled.height())
@@ -66,4 +75,15 @@ class PhotoDelegate(QStyledItemDelegate):
             painter.setPen(QPen(QColor(255, 255, 255)))
             painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, text)
             y -= 22
+        if self.show_dates and photo is not None and photo.taken_at is not None:
+            font.setItalic(photo.date_source == "file")  # a file's date: "~5 Jan 2020", in italics
+            painter.setFont(font)
+            role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.PlaceholderText
+            painter.setPen(palette.color(role))
+            line = QRect(area.left(), area.bottom() + 3, area.width(), CAPTION - 3)
+            painter.drawText(
+                line,
+                Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter,
+                photo_date(photo.taken_at, photo.date_source),
+            )
         painter.restore()

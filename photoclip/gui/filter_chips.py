@@ -1,11 +1,11 @@
 """What narrows the grid, shown beside the search box as chips that can be taken off (a folder, a
-tag, a collection, dates), and how many matches a filter hides: "0 of 40 in beach; 12 in all photos".
+tag, a collection, dates, and the dates the search's own words name: ``beach 2019``), and how many
+matches a filter hides: "0 of 40 in beach; 12 in all photos".
 """
 
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
 
 from photoclip.core.errors import PhotoclipError
 from photoclip.core.search import SearchFilters
+from photoclip.gui.date_labels import filter_span_text, span_text
 
 if TYPE_CHECKING:
     from photoclip.core.library import Library
@@ -28,14 +29,10 @@ FEW = 20
 class Chip:
     """One active filter: what it is (``kind``), what the chip says, and its name in a sentence."""
 
-    kind: str  # "folder", "tag", "collection" or "date"
+    kind: str  # "folder", "tag", "collection", "date" or "query-date" (dates the search's words name)
     text: str
     name: str
-    value: str = ""  # the tag, for a tag chip
-
-
-def _day(seconds: float) -> str:
-    return dt.datetime.fromtimestamp(seconds, dt.timezone.utc).strftime("%Y-%m-%d")
+    value: str = ""  # the tag, for a tag chip; the date words, for a query-date chip
 
 
 def chips_for(library: Library, filters: SearchFilters, collection: str | None = None) -> list[Chip]:
@@ -54,11 +51,20 @@ def chips_for(library: Library, filters: SearchFilters, collection: str | None =
     if filters.photo_ids is not None:
         name = collection or "a collection"
         chips.append(Chip("collection", f"Collection: {name}", name))
-    if filters.date_from is not None or filters.date_to is not None:
-        start = _day(filters.date_from) if filters.date_from is not None else "…"
-        end = _day(filters.date_to - 1) if filters.date_to is not None else "…"
-        chips.append(Chip("date", f"Dates: {start} – {end}", f"{start} – {end}"))
+    if filters.date_from is not None or filters.date_to is not None or filters.months:
+        span = filter_span_text(filters.date_from, filters.date_to, filters.months)
+        chips.append(Chip("date", f"Dates: {span}", span))
     return chips
+
+
+def query_date_chips(results: SearchResults) -> list[Chip]:
+    """The chip of the dates a search's words name ("beach 2019": 2019), if they name any."""
+    dates = results.query.dates
+    if dates is None:
+        return []
+    span = "no date" if dates.matches_nothing else span_text(dates.start, dates.end, dates.months)
+    words = " ".join(dates.words)
+    return [Chip("query-date", f"Dates: {span} (“{words}”)", span, words)]
 
 
 def without(filters: SearchFilters, chip: Chip) -> SearchFilters:
@@ -69,7 +75,7 @@ def without(filters: SearchFilters, chip: Chip) -> SearchFilters:
         return dataclasses.replace(filters, tags=tuple(t for t in filters.tags if t != chip.value))
     if chip.kind == "collection":
         return dataclasses.replace(filters, photo_ids=None)
-    return dataclasses.replace(filters, date_from=None, date_to=None)
+    return dataclasses.replace(filters, date_from=None, date_to=None, months=())
 
 
 @dataclass(frozen=True)
@@ -127,7 +133,11 @@ class FilterChips(QWidget):
         for chip in chips:
             button = QToolButton()
             button.setText(f"{chip.text}  ✕")
-            button.setToolTip(f"Take this filter off: search {'all photos' if len(chips) == 1 else 'more widely'}")
+            button.setToolTip(
+                f"Take “{chip.value}” out of the search"
+                if chip.kind == "query-date"
+                else f"Take this filter off: search {'all photos' if len(chips) == 1 else 'more widely'}"
+            )
             button.setAutoRaise(False)
             button.setStyleSheet(
                 "QToolButton { border: 1px solid palette(mid); border-radius: 10px; padding: 2px 8px; }"

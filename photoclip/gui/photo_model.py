@@ -15,6 +15,7 @@ import numpy as np
 from PySide6.QtCore import QAbstractListModel, QMimeData, QModelIndex, QObject, QPersistentModelIndex, Qt, QUrl
 
 from photoclip.core.records import PhotoRow
+from photoclip.gui.date_labels import photo_date_tooltip
 from photoclip.gui.thumbnails import ThumbnailLoader
 
 PhotoRole = Qt.ItemDataRole.UserRole + 1
@@ -136,7 +137,8 @@ class PhotoListModel(QAbstractListModel):
             score = "" if self.scores is None else f"\nrelevance {float(self.scores[row]):.3f}"
             size = f"\n{photo.width} × {photo.height}" if photo.width else ""
             offline = "\n(offline: its drive or share is not connected)" if not photo.online else ""
-            return f"{photo.path}{size}{score}{offline}"
+            when = f"\n{photo_date_tooltip(photo.taken_at, photo.date_source)}" if photo.taken_at is not None else ""
+            return f"{photo.path}{size}{when}{score}{offline}"
         return None
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
