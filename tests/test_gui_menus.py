@@ -138,7 +138,12 @@ def test_excluding_a_folder_from_its_menu_takes_its_photos_out_at_the_rescan(qtb
     in_trip = sorted((tmp_path / "photos" / "trip").iterdir())
     assert all(library.photo_at(p) is not None for p in in_trip)
     menu = folder_menu(ctx, root.id, "trip", indexing)
-    assert [a.text() for a in menu.actions() if a.text()] == ["Rescan", "Exclude from the library", "Auto-tag…"]
+    assert [a.text() for a in menu.actions() if a.text()] == [
+        "Rescan",
+        "Exclude from the library",
+        "Review suggestions…",
+        "Auto-tag…",
+    ]
     with qtbot.waitSignal(indexing.finished, timeout=60_000):
         action(menu, "Exclude").trigger()
     assert library.find_root(root.id).excluded == ("trip",)

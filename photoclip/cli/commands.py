@@ -26,10 +26,14 @@ def run(args: argparse.Namespace) -> int:
         "relocate": cmd_relocate,
         "demo": cmd_demo,
     }.get(args.command)
-    if handler is None and args.command in ("search", "similar"):
+    if handler is None and args.command in ("search", "similar", "history"):
         from photoclip.cli import search_commands
 
-        handler = search_commands.cmd_search if args.command == "search" else search_commands.cmd_similar
+        handler = {
+            "search": search_commands.cmd_search,
+            "similar": search_commands.cmd_similar,
+            "history": search_commands.cmd_history,
+        }[args.command]
     if handler is None and args.command == "duplicates":
         from photoclip.cli.duplicate_commands import cmd_duplicates
 

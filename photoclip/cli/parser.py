@@ -8,6 +8,7 @@ import math
 from collections.abc import Callable
 
 from photoclip import __version__
+from photoclip.core.query_help import syntax_text
 
 DESCRIPTION = "Find your own photos by describing them. With no command, the desktop app opens."
 
@@ -17,6 +18,7 @@ EXAMPLES = """examples:
   photoclip search "beach -people" --sort date
   photoclip search "snow in december"   dates in the words are a filter
   photoclip similar ~/Pictures/cat.jpg  photos like this one
+  photoclip review beach --accept-all   accept every "beach" the tagging suggested
   photoclip demo                        try it offline on generated pictures
 """
 
@@ -122,6 +124,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     search = command("search", "find photos by words, by an image, or both")
+    search.epilog = syntax_text()  # the same list as the window's Help page
+    search.formatter_class = argparse.RawDescriptionHelpFormatter
     search.add_argument(
         "query",
         nargs="+",
@@ -176,12 +180,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--trash", action="store_true", help="move every copy but the kept one to the system trash (asks first)"
     )
     duplicates.add_argument("--yes", action="store_true", help="with --trash: do not ask (for scripts)")
+    history = command("history", "the searches run in the window, most recent first (the command line keeps none)")
+    history.add_argument("--clear", action="store_true", help="forget every search")
+    history.add_argument("--forget", metavar="TEXT", help="forget one search")
+    history.add_argument("--json", action="store_true", help="print JSON")
     _tagging_parsers(command)
     return parser
 
 
 def _tagging_parsers(command: Callable[[str, str], argparse.ArgumentParser]) -> None:
-    """The tagging subcommands: tag, tags, collection."""
+    """The tagging subcommands: tag, tags, review, collection."""
     tag = command("tag", "tag an album's photos with labels the model was never trained on")
     tag.add_argument("album", nargs="?", help="a folder of the library, @collection, or nothing for all photos")
     which = tag.add_mutually_exclusive_group()
@@ -201,14 +209,32 @@ def _tagging_parsers(command: Callable[[str, str], argparse.ArgumentParser]) -> 
     )
     tag.add_argument("--list-sets", action="store_true", help="list the label sets and exit")
 
-    tags = command("tags", "show, accept, reject or add the tags of a photo")
-    tags.add_argument("photo", help="path of a library photo")
+    tags = command(
+        "tags", "show, accept, reject or add the tags of a photo; without one: list, rename, merge or delete tags"
+    )
+    tags.add_argument("photo", nargs="?", help="path of a library photo (none: every tag, with its counts)")
     tags.add_argument("--accept", action="append", default=[], metavar="LABEL")
     tags.add_argument("--reject", action="append", default=[], metavar="LABEL")
     tags.add_argument("--add", action="append", default=[], metavar="LABEL")
+    edit = tags.add_mutually_exclusive_group()
+    edit.add_argument("--rename", nargs=2, metavar=("OLD", "NEW"), help="rename a tag on every photo")
+    edit.add_argument("--merge", nargs="+", metavar="LABEL", help="make these tags one (with --into NAME)")
+    edit.add_argument("--delete", metavar="LABEL", help="take a tag off every photo")
+    tags.add_argument("--into", metavar="NAME", help="with --merge: the tag they become (may be one of them)")
+
+    review = command("review", "review suggested tags in bulk: a tag's suggestions, or an album's")
+    review.add_argument("tag", nargs="?", help="the tag to review (none: the tags with suggestions, and counts)")
+    review.add_argument("--album", help="only the photos of this folder of the library or @collection")
+    review.add_argument("--accept-all", action="store_true", help="accept every suggestion of the tag")
+    review.add_argument("--reject-all", action="store_true", help="reject every suggestion of the tag")
+    review.add_argument("--accept", action="extend", nargs="+", default=[], metavar="PHOTO", help="accept for these")
+    review.add_argument("--reject", action="extend", nargs="+", default=[], metavar="PHOTO", help="reject for these")
+    review.add_argument("--by-photo", action="store_true", help="list the photos with suggestions, each with them")
 
     collection = command("collection", "albums that are not folders: saved searches and hand-picked sets")
-    collection.add_argument("action", choices=("list", "save", "add", "show"))
+    collection.add_argument("action", choices=("list", "save", "add", "show", "rename", "delete", "remove"))
     collection.add_argument("name", nargs="?")
-    collection.add_argument("photos", nargs="*", help="photos to add (with 'add')")
+    collection.add_argument(
+        "photos", nargs="*", help="photos to add or remove (with 'add', 'remove'); the new name (with 'rename')"
+    )
     collection.add_argument("--query", help="with 'save': the search this collection runs")

@@ -1,14 +1,20 @@
-"""``photoclip tag``, ``photoclip tags`` and ``photoclip collection``: zero-shot tagging from the terminal."""
+"""``photoclip tag``, ``photoclip tags`` and ``photoclip collection``: zero-shot tagging from the terminal
+(``photoclip review`` and whole-tag edits: :mod:`photoclip.cli.review_commands`)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 import threading
+from typing import TYPE_CHECKING
 
 from photoclip.cli.common import graceful_interrupt, open_library
+from photoclip.cli.review_commands import cmd_review, cmd_tag_edits, photo_count
 from photoclip.core.errors import PhotoclipError
 from photoclip.core.formatting import display_path, print_paths
+
+if TYPE_CHECKING:
+    from photoclip.core.library import Library
 
 
 def cmd_tag(args: argparse.Namespace) -> int:
@@ -51,7 +57,11 @@ def cmd_tag(args: argparse.Namespace) -> int:
 
 
 def cmd_tags(args: argparse.Namespace) -> int:
-    """``photoclip tags PHOTO``."""
+    """``photoclip tags PHOTO``; without a photo, every tag (see :mod:`photoclip.cli.review_commands`)."""
+    if args.photo is None or args.rename or args.merge or args.delete or args.into:
+        if args.photo is not None:
+            raise PhotoclipError("--rename, --merge and --delete change a tag on every photo: leave out the photo.")
+        return cmd_tag_edits(args)
     with open_library(args) as library:
         photo = library.require_photo(args.photo)
         for label in args.accept:
@@ -90,6 +100,8 @@ def cmd_collection(args: argparse.Namespace) -> int:
             return 0
         if not args.name:
             raise PhotoclipError("Give the collection's name.")
+        if args.action in ("rename", "delete", "remove"):
+            return edit_collection(library, args)
         if args.action == "save":
             store.create_collection(args.name, args.query)
             print(f"Saved collection '{args.name}'.")
@@ -103,4 +115,26 @@ def cmd_collection(args: argparse.Namespace) -> int:
     return 0
 
 
-HANDLERS = {"tag": cmd_tag, "tags": cmd_tags, "collection": cmd_collection}
+def edit_collection(library: Library, args: argparse.Namespace) -> int:
+    """``photoclip collection rename NAME NEW``, ``delete NAME``, ``remove NAME PHOTO...``."""
+    if args.action == "rename":
+        if len(args.photos) != 1:
+            raise PhotoclipError("Give the collection's name and its new name: photoclip collection rename OLD NEW")
+        renamed = library.rename_collection(args.name, args.photos[0])
+        print(f"Renamed the collection '{args.name}' to '{renamed.name}'.")
+    elif args.action == "delete":
+        held = library.delete_collection(args.name)
+        print(f"Deleted the collection '{args.name}' ({photo_count(held)}; the photos themselves stay in the library).")
+    else:
+        if not args.photos:
+            raise PhotoclipError("Name the photos to take out: photoclip collection remove NAME PHOTO...")
+        ids = [library.require_photo(path).id for path in args.photos]
+        removed = library.remove_from_collection(args.name, ids)
+        print(
+            f"Took {photo_count(removed)} out of '{args.name}'"
+            + (f" ({len(ids) - removed} were not in it)." if removed < len(ids) else ".")
+        )
+    return 0
+
+
+HANDLERS = {"tag": cmd_tag, "tags": cmd_tags, "review": cmd_review, "collection": cmd_collection}

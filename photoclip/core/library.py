@@ -14,6 +14,7 @@ from photoclip.core.errors import PhotoclipError
 from photoclip.core.indexer import Indexer, IndexReport, ProgressCallback
 from photoclip.core.library_duplicates import DuplicatesMixin
 from photoclip.core.library_folders import FoldersMixin
+from photoclip.core.library_history import HistoryMixin
 from photoclip.core.library_tags import TagsMixin
 from photoclip.core.library_timeline import TimelineMixin
 from photoclip.core.lockfile import WriterLock
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-class Library(FoldersMixin, TagsMixin, DuplicatesMixin, TimelineMixin):
+class Library(FoldersMixin, TagsMixin, DuplicatesMixin, TimelineMixin, HistoryMixin):
     """A catalog, its settings, its vector indexes and the model, opened together.
 
     The model is loaded on first use (torch is imported then, not before). Indexing takes the

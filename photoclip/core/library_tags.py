@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from photoclip.core.albums import Album, collection_album, resolve_album
+from photoclip.core.library_review import TagReviewMixin
 from photoclip.core.tagging import LabelSet, Tagger, TagReport, label_sets, parse_labels
 
 if TYPE_CHECKING:
@@ -17,8 +18,9 @@ if TYPE_CHECKING:
     from photoclip.core.xmp_export import XmpExportReport
 
 
-class TagsMixin:
-    """Zero-shot tagging, label sets, albums (folders and collections) and XMP export.
+class TagsMixin(TagReviewMixin):
+    """Zero-shot tagging, label sets, albums (folders and collections) and XMP export; bulk review
+    and whole-tag edits come from :class:`~photoclip.core.library_review.TagReviewMixin`.
 
     ``library.tags`` (one :class:`~photoclip.core.tag_store.TagStore`) holds the tags and
     collections themselves: accept, reject, add, list.

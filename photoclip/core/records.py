@@ -160,3 +160,46 @@ class TimelineBucket:
     month: int | None
     count: int
     position: int
+
+
+@dataclass(frozen=True)
+class TagSummary:
+    """A tag across the library (or an album): how many photos have it accepted (or given by the
+    user) and how many have it only as a suggestion still to review."""
+
+    label: str
+    accepted: int
+    suggested: int
+
+    @property
+    def photos(self) -> int:
+        """Photos that show the tag (accepted or suggested)."""
+        return self.accepted + self.suggested
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """One unreviewed auto tag: ``label`` suggested for ``photo_id`` with the model's ``score``."""
+
+    photo_id: int
+    label: str
+    score: float | None
+
+
+@dataclass(frozen=True)
+class TagChange:
+    """What an edit of tags did: ``labels`` renamed or merged into ``into`` (None: deleted; for a
+    review, ``into`` is the label itself), on ``photo_ids``; the saved searches rewritten to the new
+    name; and what happened to the XMP sidecars photoclip wrote (when it was asked to follow them)."""
+
+    labels: tuple[str, ...]
+    into: str | None
+    photo_ids: tuple[int, ...]
+    saved_searches: tuple[str, ...] = ()
+    sidecars_written: int = 0
+    sidecar_problems: tuple[str, ...] = ()
+
+    @property
+    def renamed(self) -> dict[str, str]:
+        """Old label -> new label, for the labels that now go by another name."""
+        return {label: self.into for label in self.labels if self.into and label != self.into}

@@ -83,12 +83,13 @@ def export_sidecars(catalog: Catalog, photo_ids: Sequence[int], *, include_sugge
     return report
 
 
-def follow_review(catalog: Catalog, photo_id: int) -> XmpExportReport:
+def follow_review(catalog: Catalog, photo_id: int, *, renamed: dict[str, str] | None = None) -> XmpExportReport:
     """After the user accepted, rejected or added tags of a photo: brings its sidecar up to date.
 
     Only a sidecar photoclip wrote to is touched (others are the user's business). Accepted tags
     are written, rejected and removed ones taken out; suggestions an earlier export wrote stay
-    until the user rejects them, since that export asked for them.
+    until the user rejects them, since that export asked for them. ``renamed`` (old label -> new,
+    after a tag was renamed or merged) carries a keyword photoclip wrote over to its new name.
     """
     report = XmpExportReport()
     photos = catalog.photos_by_ids([photo_id])
@@ -103,6 +104,7 @@ def follow_review(catalog: Catalog, photo_id: int) -> XmpExportReport:
     if earlier is None:
         return report
     kept = {normalise_label(label) for label in earlier}
+    kept |= {new for old, new in (renamed or {}).items() if old in kept}
     store = TagStore(catalog)
     labels = [t.label for t in store.tags(photo.id) if t.state == "accepted" or t.label in kept]
     _sync(report, photo, labels)

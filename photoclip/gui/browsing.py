@@ -1,23 +1,49 @@
 """What the grid shows and how it gets there: a text search, a "similar to" search or a plain
-listing, within the folder, tag or collection chosen in the sidebar; searches run in the background."""
+listing (the timeline, newest first), within the folder, tag or collection chosen in the sidebar
+and the dates chosen in the search row; searches run in the background."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
 from photoclip.core.search import SearchFilters, SearchResults
-from photoclip.gui.filter_chips import Chip, HiddenMatches, chips_for, count_hidden, hidden_text, without
+from photoclip.gui.filter_chips import (
+    Chip,
+    HiddenMatches,
+    chips_for,
+    count_hidden,
+    hidden_text,
+    query_date_chips,
+    without,
+)
 
 if TYPE_CHECKING:
+    from photoclip.core.library import Library
+    from photoclip.core.records import TimelineBucket
     from photoclip.gui.context import GuiContext
     from photoclip.gui.results_area import ResultsArea
     from photoclip.gui.search_bar import SearchBar
 
 #: The most photos a ranked search shows.
 RESULT_LIMIT = 5000
+
+
+def timeline_of(
+    library: Library, results: SearchResults, sort: str, whole_library: bool
+) -> list[TimelineBucket] | None:
+    """The months of a list in date order (a listing, or a search sorted by date), for the grid's
+    headers and scrubber; None for a list ranked by relevance. Runs in the search's background job."""
+    if (results.query.positive and sort == "relevance") or not len(results.ids):
+        return None
+    if whole_library:  # counted by SQL, without reading a date per photo
+        buckets = library.timeline(newest_first=sort != "date-asc")
+        if sum(b.count for b in buckets) == len(results.ids):  # no photo came or went in between
+            return buckets
+    return library.timeline(results.ids)
 
 
 class Browser(QObject):
@@ -44,6 +70,7 @@ class Browser(QObject):
         self.filters = SearchFilters()
         self.collection: str | None = None  # the name of the collection ``filters`` holds the photos of
         self.similar_to: int | Path | None = None
+        self.query_chips: list[Chip] = []  # the dates the words of the search shown name ("beach 2019")
         search_bar.changed.connect(self.refresh)
         # Typing starts a new search: a "similar to ..." one gives way to the text.
         search_bar.query.textEdited.connect(lambda _t: setattr(self, "similar_to", None))
@@ -85,7 +112,7 @@ class Browser(QObject):
     def set_filters(self, filters: SearchFilters, collection: str | None = None) -> None:
         """Narrows the grid to ``filters`` and runs the search again within them."""
         self.filters, self.collection = filters, collection
-        self.filters_changed.emit(self.chips())
+        self.filters_changed.emit(self.chips() + self.query_chips)
         self.refresh()
 
     def chips(self) -> list[Chip]:
@@ -93,7 +120,13 @@ class Browser(QObject):
         return chips_for(self.ctx.library, self.filters, self.collection)
 
     def remove_filter(self, chip: Chip) -> None:
-        """Takes one filter off (its chip's ✕)."""
+        """Takes one filter off (its chip's ✕); a chip of the search's own date words takes them out
+        of the search box ("beach 2019" → "beach")."""
+        if chip.kind == "query-date":
+            from photoclip.core.query_dates import strip_dates
+
+            self.search(strip_dates(self.search_bar.query.text()))
+            return
         self.set_filters(without(self.filters, chip), None if chip.kind == "collection" else self.collection)
         if not self.filters.active:
             self.filters_cleared.emit()
@@ -103,17 +136,29 @@ class Browser(QObject):
         self.set_filters(SearchFilters())
         self.filters_cleared.emit()
 
+    def set_dates(self, date_from: float | None, date_to: float | None) -> None:
+        """Narrows the grid to photos taken from ``date_from`` up to ``date_to`` (the search row's
+        Dates menu; None and None: any date)."""
+        self.set_filters(
+            dataclasses.replace(self.filters, date_from=date_from, date_to=date_to, months=()), self.collection
+        )
+
+    def _dated(self, filters: SearchFilters) -> SearchFilters:
+        """``filters`` (a sidebar choice) within the dates chosen in the search row, which stay."""
+        old = self.filters
+        return dataclasses.replace(filters, date_from=old.date_from, date_to=old.date_to, months=old.months)
+
     def show_all(self) -> None:
-        """No filter: the whole library."""
-        self.set_filters(SearchFilters())
+        """No folder, tag or collection: the whole library (within the dates chosen, if any)."""
+        self.set_filters(self._dated(SearchFilters()))
 
     def show_folder(self, root_id: int, folder: str) -> None:
         """A watched folder ('' for all of it) or one of its sub-folders, with their sub-folders."""
-        self.set_filters(SearchFilters(folder=(root_id, folder)))
+        self.set_filters(self._dated(SearchFilters(folder=(root_id, folder))))
 
     def show_tag(self, label: str) -> None:
         """The photos with a tag."""
-        self.set_filters(SearchFilters(tags=(label,)))
+        self.set_filters(self._dated(SearchFilters(tags=(label,))))
 
     def show_collection(self, name: str) -> None:
         """A collection: a saved search runs as a search, a hand-picked one lists its photos (the
@@ -123,13 +168,13 @@ class Browser(QObject):
         if collection is None:
             return
         if collection.query:
-            self.filters, self.collection = SearchFilters(), None
+            self.filters, self.collection = self._dated(SearchFilters()), None
             self.filters_changed.emit(self.chips())
             self.search(collection.query)
         else:
             self.similar_to = None
             self.search_bar.query.clear()
-            self.set_filters(SearchFilters(photo_ids=tuple(store.collection_photo_ids(collection))), name)
+            self.set_filters(self._dated(SearchFilters(photo_ids=tuple(store.collection_photo_ids(collection)))), name)
 
     def filtered_by_tags(self) -> bool:
         """True when what the grid shows depends on tags (a tag chosen, or ``tag:`` in the search)."""
@@ -152,23 +197,31 @@ class Browser(QObject):
             if target is not None:
                 return library.similar(target, limit=RESULT_LIMIT, strictness=strictness, sort=sort, filters=filters)
             if text:
-                return library.search(text, limit=RESULT_LIMIT, strictness=strictness, sort=sort, filters=filters)
+                found = library.search(text, limit=RESULT_LIMIT, strictness=strictness, sort=sort, filters=filters)
+                if found.query.positive or len(found.ids) < RESULT_LIMIT:
+                    return found
+                # Only dates ("2019"): a listing of that time, as long as the library's own.
+                return library.search(text, limit=10**9, strictness=strictness, sort=sort, filters=filters)
             browse_sort = "date" if sort == "relevance" else sort
             return library.search("", limit=10**9, sort=browse_sort, filters=filters)
 
         if text and not library.model_loaded and target is None:
             self.note.emit("Loading the model for the first search…")
 
-        def counted() -> tuple[SearchResults, HiddenMatches | None]:
+        whole_library = not text and target is None and not filters.active
+
+        def counted() -> tuple[SearchResults, HiddenMatches | None, list[TimelineBucket] | None]:
             results = job()
-            return results, count_hidden(job, filters, library, results)
+            timeline = timeline_of(library, results, sort, whole_library)
+            return results, count_hidden(job, filters, library, results), timeline
 
         self.ctx.tasks.run(counted, done=self._show_counted, error=self._failed, key="search")
 
-    def _show_counted(self, outcome: tuple[SearchResults, HiddenMatches | None]) -> None:
-        """Shows the results; when a filter hid matches, says how many and where."""
-        results, hidden = outcome
-        self._show(results)
+    def _show_counted(self, outcome: tuple[SearchResults, HiddenMatches | None, list[TimelineBucket] | None]) -> None:
+        """Shows the results (a timeline when in date order); when a filter hid matches, says how
+        many and where."""
+        results, hidden, timeline = outcome
+        self._show(results, timeline)
         shown, chips = len(results.ids), self.chips()
         if hidden is None or hidden.everywhere <= shown:
             self.hidden_note.emit("")
@@ -183,8 +236,10 @@ class Browser(QObject):
             )
             self.results.show_empty()
 
-    def _show(self, results: SearchResults) -> None:
-        count = self.results.show_results(results)
+    def _show(self, results: SearchResults, timeline: list[TimelineBucket] | None = None) -> None:
+        count = self.results.show_results(results, timeline, dates=timeline is not None)
+        self.query_chips = query_date_chips(results)
+        self.filters_changed.emit(self.chips() + self.query_chips)
         ranked = bool(results.query.positive)
         self.search_bar.show_level_counts(results.level_counts if ranked else None)
         if not count:

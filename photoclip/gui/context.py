@@ -28,6 +28,11 @@ class LibraryEvents(QObject):
     tags_changed = Signal(object)
     #: A collection was made or its photos changed.
     collections_changed = Signal()
+    #: A tag was renamed or merged (old label, new label) or deleted (old label, ''); after tags_changed.
+    tag_edited = Signal(str, str)
+    #: A collection was renamed (old name, new name), deleted (old name, '') or had photos taken out
+    #: (its name twice); after collections_changed.
+    collection_edited = Signal(str, str)
     #: A watched folder was added, removed, or a sub-folder excluded or included again.
     folders_changed = Signal()
     #: A watched folder and its photos left the library (its id).

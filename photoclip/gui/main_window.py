@@ -14,12 +14,13 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFileDialog, QMainWindow
 
 from photoclip.core.formatting import display_path
 from photoclip.core.library import Library
 from photoclip.gui.browsing import Browser
 from photoclip.gui.context import GuiContext, LibraryEvents
+from photoclip.gui.date_menu import DatesButton
 from photoclip.gui.demo import DemoOpener
 from photoclip.gui.drops import ImageDrops
 from photoclip.gui.duplicates_view import open_duplicates
@@ -32,13 +33,16 @@ from photoclip.gui.model_download import ModelBanner
 from photoclip.gui.model_keeper import ModelKeeper
 from photoclip.gui.model_setup import ModelSetup
 from photoclip.gui.results_area import ResultsArea
+from photoclip.gui.search_assist import attach_search_assist
 from photoclip.gui.search_bar import SearchBar
 from photoclip.gui.sidebar import Sidebar, SidebarContents
 from photoclip.gui.status_line import StatusLine
 from photoclip.gui.status_panel import IndexingPanel
+from photoclip.gui.tag_edit_ui import install_tag_review
 from photoclip.gui.tag_menus import save_search_as_collection
 from photoclip.gui.tagging_ui import auto_tag
 from photoclip.gui.tasks import TaskRunner
+from photoclip.gui.window_layout import arrange
 
 if TYPE_CHECKING:
     from photoclip.core.indexer import IndexProgress, IndexReport
@@ -97,19 +101,9 @@ class MainWindow(QMainWindow):
         self.sidebar.collection_selected.connect(self.browser.show_collection)
         self.sidebar.customContextMenuRequested.connect(self._sidebar_menu)
         self.browser.filters_cleared.connect(lambda: self.sidebar.select_all_photos(quiet=True))
-        split = QSplitter()
-        split.addWidget(self.sidebar)
-        split.addWidget(self.results)
-        split.setStretchFactor(1, 1)
-        split.setSizes([240, 1040])
-        central = QWidget()
-        column = QVBoxLayout(central)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(self.search_bar)
-        column.addWidget(self.chips)
-        column.addWidget(self.banner)
-        column.addWidget(split, 1)
-        self.setCentralWidget(central)
+        self.dates = DatesButton(self.ctx, lambda: (self.browser.filters.date_from, self.browser.filters.date_to))
+        self.dates.chosen.connect(self.browser.set_dates)
+        self.setCentralWidget(arrange(self.search_bar, self.chips, self.banner, self.sidebar, self.results, self.dates))
 
         self.status_line = StatusLine(library, self.tasks)
         self.browser.note.connect(self.status_line.setText)
@@ -141,9 +135,10 @@ class MainWindow(QMainWindow):
         self.drops.watch(self)
         self.drops.watch(self.search_box)  # the line edit would take a dropped file as text
         self.drops.dropped.connect(self.browser.find_similar_to_file)
+        self.assist = attach_search_assist(self, self.ctx, self.search_bar, self.browser, self.results)
         self._menus()
-        QShortcut(QKeySequence.StandardKey.Find, self, activated=self.focus_search)
-        QShortcut(QKeySequence("Ctrl+L"), self, activated=self.focus_search)
+        QShortcut(QKeySequence.StandardKey.Find, self, activated=self.focus_search, whatsThis="go to the search box")
+        QShortcut(QKeySequence("Ctrl+L"), self, activated=self.focus_search, whatsThis="go to the search box")
 
     def _menus(self) -> None:
         self.show_scores = build_menu_bar(
@@ -158,8 +153,11 @@ class MainWindow(QMainWindow):
                 show_scores=self.results.set_show_scores,
                 about=lambda: show_about(self, self.library),
                 find_duplicates=lambda: open_duplicates(self.ctx, self.refresh_sidebar, self.refresh),
+                search_help=self.assist.show_help,
+                clear_search_history=self.assist.clear_history,
             ),
         )
+        install_tag_review(self.ctx, self.menuBar(), self.browser, self.sidebar)
 
     def _connect_events(self) -> None:
         """What the window's parts report about the library, shown where it shows."""
@@ -372,7 +370,9 @@ class MainWindow(QMainWindow):
     def _grid_menu(self, position: QPoint) -> None:
         from photoclip.gui.menus import grid_menu_at
 
-        grid_menu_at(self.ctx, self.results, position, find_similar=self.find_similar)
+        grid_menu_at(
+            self.ctx, self.results, position, find_similar=self.find_similar, collection=self.browser.collection
+        )
 
     def _sidebar_menu(self, position: QPoint) -> None:
         from photoclip.gui.menus import sidebar_menu_at

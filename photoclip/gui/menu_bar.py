@@ -26,6 +26,8 @@ class MenuBarActions:
     show_scores: Callable[[bool], None]
     about: Callable[[], None]
     find_duplicates: Callable[[], object] | None = None
+    search_help: Callable[[], object] | None = None
+    clear_search_history: Callable[[], None] | None = None
 
 
 def build_menu_bar(bar: QMenuBar, actions: MenuBarActions) -> QAction:
@@ -34,6 +36,8 @@ def build_menu_bar(bar: QMenuBar, actions: MenuBarActions) -> QAction:
     file_menu.addAction("&Add folder…", actions.add_folder, QKeySequence("Ctrl+O"))
     file_menu.addAction("Rescan all folders", actions.rescan_all)
     file_menu.addAction("Save search as collection…", actions.save_search)
+    if actions.clear_search_history is not None:
+        file_menu.addAction("Clear search history", actions.clear_search_history)
     file_menu.addAction("Auto-tag the whole library…", actions.auto_tag_all)
     file_menu.addSeparator()
     file_menu.addAction("&Settings…", actions.open_settings, QKeySequence("Ctrl+,"))
@@ -46,6 +50,8 @@ def build_menu_bar(bar: QMenuBar, actions: MenuBarActions) -> QAction:
     if actions.find_duplicates is not None:
         view.addAction("&Duplicates…", actions.find_duplicates)
     help_menu = bar.addMenu("&Help")
+    if actions.search_help is not None:
+        help_menu.addAction("&Search syntax and shortcuts", actions.search_help, QKeySequence.StandardKey.HelpContents)
     help_menu.addAction("&About photoclip", actions.about)
     return show_scores
 

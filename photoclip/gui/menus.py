@@ -14,8 +14,11 @@ from PySide6.QtWidgets import QMenu, QMessageBox, QTreeWidget, QTreeWidgetItem
 
 from photoclip.core.errors import PhotoclipError
 from photoclip.gui import file_actions
-from photoclip.gui.sidebar import CollectionRole, FolderRole, KindRole, RootRole, RowKind
-from photoclip.gui.tag_menus import add_tag_entries, collection_menu
+from photoclip.gui.collection_edit_ui import collection_menu
+from photoclip.gui.sidebar import CollectionRole, FolderRole, KindRole, RootRole, RowKind, TagRole
+from photoclip.gui.tag_edit_ui import tag_menu
+from photoclip.gui.tag_menus import add_tag_entries
+from photoclip.gui.tag_review import open_tag_review
 from photoclip.gui.tagging_ui import auto_tag
 
 if TYPE_CHECKING:
@@ -43,9 +46,11 @@ def photo_menu(
     *,
     find_similar: Callable[[int], None],
     preview: Callable[[], None],
+    collection: str | None = None,
+    removed: Callable[[list[int]], object] | None = None,
 ) -> QMenu:
     """Find similar, Open, Show in folder, Preview, Copy path, Copy image, then the photo's tags and
-    "Add to collection…"."""
+    "Add to collection…" (and "Remove from …" in the view of a hand-picked ``collection``)."""
     menu = QMenu(ctx.parent)
     first = photos[0]
     similar = menu.addAction("Find similar", lambda: find_similar(first.id))
@@ -61,7 +66,7 @@ def photo_menu(
     )
     copy = menu.addAction("Copy image", lambda: file_actions.copy_image(first.path))
     copy.setEnabled(len(photos) == 1)
-    add_tag_entries(ctx, menu, photos)
+    add_tag_entries(ctx, menu, photos, collection, removed)
     if not all(p.online for p in photos):
         for action in menu.actions():
             if action.text() in NEEDS_FILE:
@@ -71,17 +76,29 @@ def photo_menu(
 
 
 def grid_menu_at(
-    ctx: GuiContext, results: ResultsArea, position: QPoint, *, find_similar: Callable[[int], None]
+    ctx: GuiContext,
+    results: ResultsArea,
+    position: QPoint,
+    *,
+    find_similar: Callable[[int], None],
+    collection: str | None = None,
 ) -> None:
     """Opens the photo menu for a right-click at ``position`` on the grid (the photo under the
-    pointer joins the selection, or becomes it)."""
+    pointer joins the selection, or becomes it); ``collection``: the collection the grid shows."""
     grid = results.grid
     index = grid.indexAt(position)
     if not index.isValid():
         return
     if not grid.selectionModel().isSelected(index):
         grid.setCurrentIndex(index)
-    menu = photo_menu(ctx, results.selected_photos(), find_similar=find_similar, preview=results.preview_current)
+    menu = photo_menu(
+        ctx,
+        results.selected_photos(),
+        find_similar=find_similar,
+        preview=results.preview_current,
+        collection=collection,
+        removed=lambda ids: results.photos.remove_ids(set(ids)),  # gone from the grid at once
+    )
     menu.exec(grid.viewport().mapToGlobal(position))
 
 
@@ -129,16 +146,19 @@ def folder_menu(ctx: GuiContext, root_id: int, folder: str, indexing: Rescanning
         menu.addAction("Remove from library…", lambda: remove_root(ctx, root_id, indexing))
     path = root.path / folder if folder else root.path
     menu.addSeparator()
+    menu.addAction("Review suggestions…", lambda: open_tag_review(ctx, album=ctx.library.album(str(path))))
     menu.addAction("Auto-tag…", lambda: auto_tag(ctx, ctx.library.album(str(path))))
     return menu
 
 
 def sidebar_menu(ctx: GuiContext, item: QTreeWidgetItem | None, indexing: Rescanning) -> QMenu | None:
-    """The menu of a sidebar row: a folder's (see :func:`folder_menu`) or a collection's; None for
-    the other rows."""
+    """The menu of a sidebar row: a folder's (see :func:`folder_menu`), a collection's or a tag's;
+    None for the other rows."""
     kind = item.data(0, KindRole) if item is not None else None
     if kind == RowKind.COLLECTION:
         return collection_menu(ctx, item.data(0, CollectionRole))
+    if kind == RowKind.TAG:
+        return tag_menu(ctx, item.data(0, TagRole))
     if kind == RowKind.FOLDER:
         return folder_menu(ctx, int(item.data(0, RootRole)), item.data(0, FolderRole), indexing)
     return None

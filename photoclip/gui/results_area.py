@@ -1,5 +1,6 @@
-"""The results area: the thumbnail grid, or a message when there is nothing to show, and the
-preview opened from the grid."""
+"""The results area: the thumbnail grid (a timeline with month headers and a date scrubber when
+the list is in date order), or a message when there is nothing to show, and the preview opened
+from the grid."""
 
 from __future__ import annotations
 
@@ -11,12 +12,13 @@ from PySide6.QtWidgets import QStackedWidget, QWidget
 
 from photoclip.gui.delegate import PhotoDelegate
 from photoclip.gui.empty_state import EmptyState
-from photoclip.gui.photo_grid import PhotoGrid
+from photoclip.gui.grid_layout import sections_from_timeline
 from photoclip.gui.photo_model import PhotoListModel
+from photoclip.gui.section_grid import SectionGrid
 from photoclip.gui.thumbnails import ThumbnailLoader
 
 if TYPE_CHECKING:
-    from photoclip.core.records import PhotoRow
+    from photoclip.core.records import PhotoRow, TimelineBucket
     from photoclip.core.search import SearchResults
     from photoclip.gui.preview import PreviewDialog
     from photoclip.gui.tasks import TaskRunner
@@ -44,7 +46,7 @@ class ResultsArea(QStackedWidget):
         self.thumbnails = ThumbnailLoader(thumbnails_dir, parent=self)
         self.photos = PhotoListModel(fetch, self.thumbnails, self)
         self.delegate = PhotoDelegate(parent=self)
-        self.grid = PhotoGrid(self.photos, self.delegate)
+        self.grid = SectionGrid(self.photos, self.delegate)
         self.grid.doubleClicked.connect(lambda index: self.open_preview(index.row()))
         self.grid.verticalScrollBar().valueChanged.connect(lambda _v: self.visible_changed())
         self.empty = EmptyState()
@@ -52,6 +54,9 @@ class ResultsArea(QStackedWidget):
         self.addWidget(self.empty)
         self.preview: PreviewDialog | None = None
         self._keep_place = False
+        # The ranked search the grid shows (None for a listing): the preview says why a photo matched.
+        self.shown_search: SearchResults | None = None
+        self.looks_like: Callable[[int], list[tuple[str, float]]] | None = None  # Library.looks_like, set by the window
 
     def keep_place(self) -> None:
         """The next result set is the same view brought up to date (a tag taken off, a change made
@@ -59,15 +64,22 @@ class ResultsArea(QStackedWidget):
         self._keep_place = True
 
     # -- what is shown -----------------------------------------------------------------------
-    def show_results(self, results: SearchResults) -> int:
+    def show_results(
+        self, results: SearchResults, timeline: Sequence[TimelineBucket] | None = None, *, dates: bool = False
+    ) -> int:
         """Puts a result set in the grid (scores shown when it was a ranked search); returns how
-        many photos it holds. An empty set leaves the message to the caller."""
+        many photos it holds. ``timeline``: the months of a list in date order (``Library.timeline``),
+        shown as headers with the date scrubber; ``dates``: each thumbnail shows its date. An empty
+        set leaves the message to the caller."""
         ranked = bool(results.query.positive)
+        self.shown_search = results if ranked else None
         ids = results.ids
         scores = [h.score for h in results.hits] if ranked else None
         keep, self._keep_place = self._keep_place and self.currentWidget() is self.grid, False
         scrolled = self.grid.verticalScrollBar().value()
         current = self.photos.photo_at(self.grid.currentIndex().row()) if keep else None
+        self.delegate.show_dates = dates
+        self.grid.set_sections(sections_from_timeline(timeline or []))
         self.photos.set_photos(ids, scores, rows=[h.photo for h in results.hits[:PREFETCH_ROWS]])
         self.thumbnails.set_visible(set(ids[:FIRST_THUMBNAILS].tolist()))
         if len(ids):
@@ -75,10 +87,7 @@ class ResultsArea(QStackedWidget):
             row = self.photos.row_of(current.id) if current is not None else None
             if row is not None:
                 self.grid.setCurrentIndex(self.photos.index(row))
-            if keep:
-                self.grid.verticalScrollBar().setValue(scrolled)
-            else:
-                self.grid.scrollToTop()
+            self.grid.scroll_quietly(scrolled if keep else 0)
             self.visible_changed()
         return len(ids)
 
@@ -93,14 +102,12 @@ class ResultsArea(QStackedWidget):
 
     def visible_changed(self) -> None:
         """Asks for the thumbnails of the rows on screen and a screen's worth either side."""
-        first = self.grid.indexAt(self.grid.rect().topLeft())
-        if not first.isValid():
+        shown = self.grid.visible_rows()
+        if shown is None:
             return
-        cell = self.delegate.cell
-        viewport = self.grid.viewport()
-        per_page = max(1, viewport.width() // cell) * (viewport.height() // cell + 2)
-        start = first.row()
-        visible = {int(i) for i in self.photos.ids[max(0, start - per_page) : start + 2 * per_page]}
+        first, last = shown
+        per_page = last - first + 1
+        visible = {int(i) for i in self.photos.ids[max(0, first - per_page) : last + per_page + 1]}
         self.thumbnails.set_visible(visible)
 
     def set_show_scores(self, shown: bool) -> None:
@@ -122,9 +129,11 @@ class ResultsArea(QStackedWidget):
         if self.preview is None:
             from photoclip.gui.preview import PreviewDialog
 
-            self.preview = PreviewDialog(self.tasks, self.tags_for, self.window(), self.thumbnails.cache_dir)
+            self.preview = PreviewDialog(
+                self.tasks, self.tags_for, self.window(), self.thumbnails.cache_dir, looks_like=self.looks_like
+            )
             self.preview.step.connect(self._preview_step)
-        self.preview.show_photo(photo)
+        self.preview.show_photo(photo, self.shown_search)
         self.preview.show()
         self.preview.raise_()
 

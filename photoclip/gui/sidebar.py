@@ -1,4 +1,6 @@
-"""The sidebar: the library's folders (with photo counts, offline ones marked) and its tags."""
+"""The sidebar: the library's folders (with photo counts, offline ones marked), collections and tags
+(a tag that is only suggested, not yet accepted on any photo, is set in grey italics with the
+number of its suggestions)."""
 
 from __future__ import annotations
 
@@ -7,10 +9,10 @@ from enum import Enum
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QPalette
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
 
-from photoclip.core.records import Root
+from photoclip.core.records import Root, TagSummary
 
 if TYPE_CHECKING:
     from photoclip.core.library import Library
@@ -41,6 +43,7 @@ class SidebarContents:
     folder_counts: dict[int, dict[str, int]]  # root id -> photos per sub-folder (each on its own)
     tags: list[tuple[str, int]] = field(default_factory=list)  # label, photos
     collections: list[tuple[str, str]] = field(default_factory=list)  # name, what to show beside it
+    tag_states: dict[str, TagSummary] = field(default_factory=dict)  # label -> accepted and suggested counts
 
     @classmethod
     def read(cls, library: Library) -> SidebarContents:
@@ -50,12 +53,14 @@ class SidebarContents:
         collections = [
             (c.name, "search" if c.query else f"{len(store.collection_photo_ids(c)):,}") for c in store.collections()
         ]
+        summaries = library.tag_summaries()
         return cls(
             roots=roots,
             root_counts=library.root_counts(),
             folder_counts={root.id: library.folder_counts(root.id) for root in roots},
-            tags=store.counts(),
+            tags=[(t.label, t.photos) for t in summaries],
             collections=collections,
+            tag_states={t.label: t for t in summaries},
         )
 
 
@@ -147,7 +152,8 @@ class Sidebar(QTreeWidget):
             tags_header = _item(self, ["Tags", ""], RowKind.HEADER, folder="Tags")
             tags_header.setFlags(Qt.ItemFlag.ItemIsEnabled)
             for label, count in self._stable_tags(contents.tags):
-                _item(tags_header, [label, f"{count:,}"], RowKind.TAG, tag=label)
+                item = _item(tags_header, [label, f"{count:,}"], RowKind.TAG, tag=label)
+                self._show_tag_state(item, contents.tag_states.get(label))
             tags_header.setExpanded(True)
         for item in self._walk():
             key = self._key(item)
@@ -156,6 +162,28 @@ class Sidebar(QTreeWidget):
             if key == selected:
                 self.setCurrentItem(item)
         self.blockSignals(False)
+
+    def _show_tag_state(self, item: QTreeWidgetItem, summary: TagSummary | None) -> None:
+        """Accepted tags look like the other rows; a tag that is only suggested is grey and italic,
+        with its suggestions counted; one with both shows the suggestions after a plus."""
+        if summary is None or not summary.suggested:
+            return
+        if summary.accepted:
+            item.setText(1, f"{summary.accepted:,} +{summary.suggested:,}")
+            item.setToolTip(
+                0,
+                f"{summary.accepted:,} photos have “{summary.label}”; {summary.suggested:,} more are suggested "
+                "(right-click → Review suggestions…)",
+            )
+            return
+        item.setText(1, f"{summary.suggested:,} suggested")
+        item.setToolTip(0, f"Only suggested so far, on {summary.suggested:,} photos: right-click → Review suggestions…")
+        grey = QBrush(self.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text))
+        for column in (0, 1):
+            font = item.font(column)
+            font.setItalic(True)
+            item.setFont(column, font)
+            item.setForeground(column, grey)
 
     def _add_subfolders(self, parent: QTreeWidgetItem, root_id: int, counts: dict[str, int]) -> None:
         totals: dict[str, int] = {}
@@ -204,6 +232,18 @@ class Sidebar(QTreeWidget):
             self.collection_selected.emit(item.data(0, CollectionRole))
         elif kind == RowKind.ALL:
             self.all_selected.emit()
+
+    def select_row(self, kind: RowKind, name: str, *, quiet: bool = True) -> bool:
+        """Selects the tag or collection row called ``name`` (after a rename); ``quiet``: without
+        telling anyone. False when there is no such row."""
+        role = TagRole if kind == RowKind.TAG else CollectionRole
+        for item in self._walk():
+            if item.data(0, KindRole) == kind and item.data(0, role) == name:
+                self.blockSignals(quiet)
+                self.setCurrentItem(item)
+                self.blockSignals(False)
+                return True
+        return False
 
     def select_all_photos(self, *, quiet: bool = False) -> None:
         """Selects "All photos" (clears folder and tag filters); ``quiet``: only shows it, for a

@@ -1,23 +1,31 @@
 """Tags and collections in the menus: review a photo's tags (accept, reject, add), put photos in a
-collection, save a search as a collection, and the collection's own right-click menu."""
+collection or take them out of the one shown, save a search as a collection. (A collection's own
+right-click menu is in :mod:`photoclip.gui.collection_edit_ui`, a tag's in :mod:`photoclip.gui.tag_edit_ui`.)"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox
 
+from photoclip.core.errors import PhotoclipError
 from photoclip.core.records import TagSource, TagState
-from photoclip.gui.tagging_ui import auto_tag
 
 if TYPE_CHECKING:
     from photoclip.core.records import PhotoRow
     from photoclip.gui.context import GuiContext
 
 
-def add_tag_entries(ctx: GuiContext, menu: QMenu, photos: Sequence[PhotoRow]) -> None:
-    """Adds the tag review (accept, reject, add) and "Add to collection…" to a photo menu."""
+def add_tag_entries(
+    ctx: GuiContext,
+    menu: QMenu,
+    photos: Sequence[PhotoRow],
+    collection: str | None = None,
+    removed: Callable[[list[int]], object] | None = None,
+) -> None:
+    """Adds the tag review (accept, reject, add) and "Add to collection…" to a photo menu; in the view
+    of a hand-picked ``collection``, "Remove from collection" too (``removed`` gets the ids taken out)."""
     menu.addSeparator()
     if len(photos) == 1:
         photo = photos[0]
@@ -38,6 +46,13 @@ def add_tag_entries(ctx: GuiContext, menu: QMenu, photos: Sequence[PhotoRow]) ->
     else:
         menu.addAction(f"Add tag to {len(photos)} photos…", lambda: ask_and_add_tag(ctx, [p.id for p in photos]))
     menu.addAction("Add to collection…", lambda: ask_and_add_to_collection(ctx, [p.id for p in photos]))
+    picked = ctx.library.tags.collection(collection) if collection else None
+    if picked is not None and not picked.query:
+        ids = [p.id for p in photos]
+        menu.addAction(
+            f"Remove from “{picked.name}”" if len(ids) == 1 else f"Remove {len(ids)} photos from “{picked.name}”",
+            lambda: remove_from_collection(ctx, picked.name, ids, removed),
+        )
 
 
 def review_tag(ctx: GuiContext, photo_id: int, label: str, *, accept: bool) -> None:
@@ -92,6 +107,24 @@ def add_to_collection(ctx: GuiContext, name: str, photo_ids: list[int]) -> None:
     ctx.events.collections_changed.emit()
 
 
+def remove_from_collection(
+    ctx: GuiContext, name: str, photo_ids: list[int], removed: Callable[[list[int]], object] | None = None
+) -> int:
+    """Takes photos out of a hand-picked collection (they stay in the library); the grid showing it
+    loses them at once (``removed``), the sidebar's count and the view follow."""
+    try:
+        count = ctx.library.remove_from_collection(name, photo_ids)
+    except PhotoclipError as exc:
+        QMessageBox.warning(ctx.parent, "Collections", str(exc))
+        return 0
+    if removed is not None:
+        removed(photo_ids)
+    ctx.events.collections_changed.emit()
+    ctx.events.collection_edited.emit(name, name)
+    ctx.say(f"Took {count:,} photo{'s' if count != 1 else ''} out of “{name}”; they stay in the library.", 8000)
+    return count
+
+
 def save_search_as_collection(ctx: GuiContext, query: str) -> None:
     """Saves a text search as a collection (an album that updates itself); ``query`` is '' when the
     search box holds no text search (empty, or "similar to …")."""
@@ -104,10 +137,3 @@ def save_search_as_collection(ctx: GuiContext, query: str) -> None:
     if ok and name.strip():
         ctx.library.tags.create_collection(name, query)
         ctx.events.collections_changed.emit()
-
-
-def collection_menu(ctx: GuiContext, name: str) -> QMenu:
-    """A collection's right-click menu: Auto-tag…"""
-    menu = QMenu(ctx.parent)
-    menu.addAction("Auto-tag…", lambda: auto_tag(ctx, ctx.library.collection_album(name)))
-    return menu
