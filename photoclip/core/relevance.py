@@ -164,9 +164,9 @@ class QueryRelevance:
                     keep &= self.terms[j].relevant(standing[:, j], level)
                 else:
                     keep &= standing[:, j] >= IMAGE_FLOOR
-        return keep & ~self._excluded(standing)
+        return keep & ~self.excluded(standing)
 
-    def _excluded(self, standing: np.ndarray) -> np.ndarray:
+    def excluded(self, standing: np.ndarray) -> np.ndarray:
         """Candidates relevant to a negative term. Judged loosely whatever the strictness: someone
         who writes "-people" would rather lose a borderline photo than see people."""
         excluded = np.zeros(len(standing), bool)
@@ -176,12 +176,14 @@ class QueryRelevance:
 
     def keep_above(self, standing: np.ndarray, min_score: float) -> np.ndarray:
         """Candidates whose score reaches an explicit ``min_score`` (negative terms still apply)."""
-        return (self.score(standing) >= min_score) & ~self._excluded(standing)
+        return (self.score(standing) >= min_score) & ~self.excluded(standing)
 
 
 def _combine(standing: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """The weighted mean standing over the positive terms."""
+    """The weighted mean standing over the positive terms (0 for a query of left-out terms only)."""
     positive = weights > 0
+    if not positive.any():
+        return np.zeros(len(standing), np.float32)
     return ((standing[:, positive] * weights[positive]).sum(1) / float(weights[positive].sum())).astype(np.float32)
 
 

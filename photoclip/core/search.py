@@ -231,6 +231,8 @@ class Searcher:
         )
         allowed = self.words.narrow(query, allowed)  # folder: and camera:
         if query.is_empty:
+            if query.terms:  # only left-out terms ("-star", "2019 -paris"): every photo but theirs
+                allowed = self._without_left_out(query, allowed)
             return self._browse(query, allowed, limit, sort)
         vectors, weights = self._term_vectors(query)
         index = self.index_provider()
@@ -335,6 +337,25 @@ class Searcher:
         return self.search(
             query, limit=limit, min_score=min_score, strictness=strictness, sort=sort, filters=filters, exclude=exclude
         )
+
+    def _without_left_out(self, query: Query, allowed: np.ndarray | None, chunk: int = 8192) -> np.ndarray:
+        """The photos of ``allowed`` (None: all) that no term of a query of left-out terms names or
+        shows, judged as in any search (loosely, by pixels and by names)."""
+        index = self.index_provider()
+        ids = np.sort(index.ids() if allowed is None else np.asarray(allowed, np.int64))
+        left_out = np.zeros(len(ids), bool)
+        words = self.words.match(query, len(index))
+        if words is not None and len(words.ids):
+            left_out |= np.isin(ids, words.ids[words.refused])
+        vectors, weights = self._term_vectors(query)
+        relevance = self.relevance(index, query, vectors, weights)
+        if relevance is not None:
+            for start in range(0, len(ids), chunk):
+                found, found_vectors = index.get_vectors(ids[start : start + chunk])
+                if len(found):
+                    shown = relevance.excluded(relevance.standing(found_vectors @ vectors.T))
+                    left_out |= np.isin(ids, found[shown])
+        return ids[~left_out]
 
     def _browse(
         self, query: Query, allowed: np.ndarray | None, limit: int, sort: str, page: int = 500
