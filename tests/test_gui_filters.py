@@ -1,4 +1,4 @@
-"""What narrows the grid, in the window: filter chips beside the search box, what a filter hides,
+"""What narrows the grid, in the window: filter chips above the photos, what a filter hides,
 collections, and the grid and the tag list right after a review. Real library, real small model."""
 
 import pytest
@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit
 
 from photoclip.gui.menus import photo_menu
 from photoclip.gui.sidebar import CollectionRole, KindRole, RowKind, Sidebar, SidebarContents, TagRole
+from photoclip.gui.wording import plural
 
 window = test_gui.window  # the main window fixture, shared with test_gui.py
 
@@ -67,8 +68,10 @@ def test_a_filtered_search_that_finds_nothing_says_how_many_match_in_all_photos(
     with qtbot.waitSignal(win.results_shown, timeout=30_000):
         win.search(query)
     assert win.photos.rowCount() == 0
-    assert win.chips.note.text() == f"0 of 4 in reds; {everywhere} in all photos"  # beside the chip
     assert win.results.currentWidget() is win.empty and win.empty.title.text() == "No matching photos in reds"
+    but = "but it is not" if everywhere == 1 else "but none of them"
+    assert win.empty.text.text() == f"This search matches {plural(everywhere, 'photo')} in the library, {but} in reds."
+    assert win.chips.note.text() == ""  # said once: on the empty page, not beside the chip too
     with qtbot.waitSignal(win.results_shown, timeout=30_000):
         win.empty.button_widgets["Search all photos"].click()
     assert win.photos.rowCount() == everywhere and not win.chips.chips

@@ -129,6 +129,17 @@ def test_tag_and_folder_filters_are_completed_with_whole_names_quoted_when_neede
     assert "beach" not in texts(suggest("beach", ["beach"], NAMES))
 
 
+def test_suggestions_match_without_regard_to_accents_or_case_as_the_search_does():
+    names = Names(tags=(("café", 3),), folders=(("Zürich 2020", 7), ("Île de Ré", 2)))
+    assert texts(suggest("folder:z", [], names)) == ['folder:"Zürich 2020" ']
+    assert texts(suggest("folder:zu", [], names)) == ['folder:"Zürich 2020" ']
+    assert texts(suggest("folder:ZÜR", [], names)) == ['folder:"Zürich 2020" ']
+    assert texts(suggest("folder:re", [], names)) == ['folder:"Île de Ré" ']  # a later word, accented
+    assert texts(suggest("tag:cafe", [], names)) == ["tag:café "]
+    assert texts(suggest("zur", [], names)) == ["zürich 2020"]  # the name as written, accents kept
+    assert texts(suggest("cafe", ["Café au lait"], names)) == ["Café au lait", "café"]
+
+
 def test_the_library_names_its_tags_and_folders_for_suggestions(library):
     names = library.search_names()
     assert ("beach ball", 1) in names.tags

@@ -7,6 +7,8 @@ Pure functions over plain values, so the search box and the tests share one beha
     -> [Suggestion("beach -people", ..., "recent"), Suggestion("beach", ..., "tag")]
 
 A suggestion is always a whole search box text: choosing it never leaves half a word behind.
+What is typed matches without regard to case or accents ("zu" offers "Zürich 2020"), as the
+search itself reads names (:func:`photoclip.core.metadata_words.fold`).
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+
+from photoclip.core.metadata_words import fold
 
 #: At most this many recent searches, then names, in one list.
 RECENT_SHOWN = 4
@@ -62,9 +66,9 @@ def suggest(
 
 def _recent_matches(text: str, recent: Sequence[str]) -> list[Suggestion]:
     """Recent searches that begin with what is typed, then those with a word that does."""
-    typed = " ".join(text.split()).casefold()
-    starting = [r for r in recent if r.casefold().startswith(typed)]
-    inside = [r for r in recent if r not in starting and f" {typed}" in f" {r.casefold()}"]
+    typed = fold(" ".join(text.split()))
+    starting = [r for r in recent if fold(r).startswith(typed)]
+    inside = [r for r in recent if r not in starting and f" {typed}" in f" {fold(r)}"]
     return [Suggestion(r, "recent") for r in (starting + inside)[:RECENT_SHOWN]]
 
 
@@ -74,9 +78,9 @@ def _name_matches(text: str, names: Names) -> list[Suggestion]:
         sign, key, _quote, value = after_key.groups()
         pool = names.tags if key.lower() == "tag" else names.folders
         head = text[: after_key.start()] + f"{sign}{key.lower()}:"
-        typed = value.casefold().lstrip()
+        typed = fold(value.lstrip())
         # The name begins with what is typed, or one of its words does ("par": "2019 Paris trip").
-        chosen = [(n, c) for n, c in pool if n.casefold().startswith(typed) or _phrase_from(n, typed) is not None]
+        chosen = [(n, c) for n, c in pool if fold(n).startswith(typed) or _phrase_from(n, typed) is not None]
         if chosen or not typed:
             return [
                 Suggestion(f"{head}{_quoted(name)} ", key.lower(), _photos(count))
@@ -86,7 +90,7 @@ def _name_matches(text: str, names: Names) -> list[Suggestion]:
     if word is None or len(word.group(2)) < MIN_WORD:
         return []
     head = text[: word.start()] + word.group(1)
-    typed = word.group(2).casefold()
+    typed = fold(word.group(2))
     found: list[tuple[str, str, str, int]] = []  # (phrase, kind, name, count)
     for kind, pool in (("tag", names.tags), ("folder", names.folders)):
         for name, count in pool:
@@ -94,7 +98,7 @@ def _name_matches(text: str, names: Names) -> list[Suggestion]:
             if phrase is not None:
                 found.append((phrase, kind, name, count))
     # Whole names first (the word begins the name), then the most photos.
-    found.sort(key=lambda f: (not f[2].casefold().startswith(typed), -f[3], f[0]))
+    found.sort(key=lambda f: (not fold(f[2]).startswith(typed), -f[3], f[0]))
     return [
         Suggestion(head + phrase, kind, f"{kind} · {_photos(count)}" if name.casefold() == phrase else f"{kind} {name}")
         for phrase, kind, name, count in found[:NAMES_SHOWN]
@@ -102,10 +106,11 @@ def _name_matches(text: str, names: Names) -> list[Suggestion]:
 
 
 def _phrase_from(name: str, typed: str) -> str | None:
-    """The words of ``name`` from the first one that begins with ``typed`` (lower case), or None."""
+    """The words of ``name`` (lower case, accents kept: they go into the search box) from the first
+    one whose folded form begins with ``typed`` (folded), or None."""
     words = name.casefold().split()
     for i, word in enumerate(words):
-        if word.startswith(typed):
+        if fold(word).startswith(typed):
             return " ".join(words[i:])
     return None
 

@@ -61,7 +61,8 @@ class Browser(QObject):
     filters_changed = Signal(object)
     #: Every filter was taken off here (a chip's ✕, "Search all photos"): the sidebar follows.
     filters_cleared = Signal()
-    #: What the filters hid from the search just shown ("0 of 40 in beach; 12 in all photos"), or "".
+    #: What the filters hid from the search shown, when it shows some photos ("This search matches 12
+    #: photos in the library, 2 of them in beach."), or "" (the empty page says it when it shows none).
     hidden_note = Signal(str)
 
     def __init__(self, ctx: GuiContext, search_bar: SearchBar, results: ResultsArea) -> None:
@@ -116,7 +117,7 @@ class Browser(QObject):
         self.refresh()
 
     def chips(self) -> list[Chip]:
-        """The active filters, as the chips beside the search box show them."""
+        """The active filters, as the chips above the photos show them."""
         return chips_for(self.ctx.library, self.filters, self.collection)
 
     def remove_filter(self, chip: Chip) -> None:
@@ -192,6 +193,7 @@ class Browser(QObject):
         if not library.roots():
             self.no_folders.emit()
             return
+        self.search_bar.show_sort_in_effect(browsing=not text and target is None)
 
         def job(filters: SearchFilters = filters) -> SearchResults:
             if target is not None:
@@ -219,22 +221,25 @@ class Browser(QObject):
 
     def _show_counted(self, outcome: tuple[SearchResults, HiddenMatches | None, list[TimelineBucket] | None]) -> None:
         """Shows the results (a timeline when in date order); when a filter hid matches, says how
-        many and where."""
+        many and where, once: beside the chips above the photos, or on the empty page when the
+        filter hid them all."""
         results, hidden, timeline = outcome
         self._show(results, timeline)
         shown, chips = len(results.ids), self.chips()
         if hidden is None or hidden.everywhere <= shown:
             self.hidden_note.emit("")
             return  # the filter hides nothing this search would find
-        self.hidden_note.emit(hidden_text(shown, hidden, chips))
-        if not shown:
-            where = " and ".join(chip.name for chip in chips)
-            self.results.empty.show_message(
-                f"No matching photos in {where}",
-                f"{hidden_text(shown, hidden, chips)}. The filter beside the search box hides them.",
-                [("Search all photos", self.search_everywhere)],
-            )
-            self.results.show_empty()
+        if shown:
+            self.hidden_note.emit(hidden_text(shown, hidden, chips))
+            return
+        self.hidden_note.emit("")  # the empty page says it, with the button that shows them
+        where = " and ".join(chip.name for chip in chips)
+        self.results.empty.show_message(
+            f"No matching photos in {where}",
+            hidden_text(shown, hidden, chips),
+            [("Search all photos", self.search_everywhere)],
+        )
+        self.results.show_empty()
 
     def _show(self, results: SearchResults, timeline: list[TimelineBucket] | None = None) -> None:
         count = self.results.show_results(results, timeline, dates=timeline is not None)
@@ -250,7 +255,9 @@ class Browser(QObject):
 
     def _show_nothing(self, results: SearchResults) -> None:
         if not results.query.positive:
-            if self.ctx.library.photo_count():
+            if results.query.raw.strip():  # only filters typed ("folder:zu", "2019"): none of them matched
+                self.results.show_message("No matching photos", f"No photo matches “{results.query.raw.strip()}”.")
+            elif self.ctx.library.photo_count():
                 self.results.show_message("No photos here", "This folder or tag has no photos yet.")
             else:
                 self.results.show_message("Indexing your photos…", "Photos appear here as soon as they are indexed.")

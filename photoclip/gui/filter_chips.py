@@ -1,6 +1,6 @@
-"""What narrows the grid, shown beside the search box as chips that can be taken off (a folder, a
-tag, a collection, dates, and the dates the search's own words name: ``beach 2019``), and how many
-matches a filter hides: "0 of 40 in beach; 12 in all photos".
+"""What narrows the grid, shown above the photos as chips that can be taken off (a folder, a tag, a
+collection, dates, and the dates the search's own words name: ``beach 2019``), and how many matches
+a filter hides: "This search matches 12 photos in the library, 2 of them in beach."
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
 from photoclip.core.errors import PhotoclipError
 from photoclip.core.search import SearchFilters
 from photoclip.gui.date_labels import filter_span_text, span_text
+from photoclip.gui.wording import plural
 
 if TYPE_CHECKING:
     from photoclip.core.library import Library
@@ -100,20 +101,26 @@ def count_hidden(
 
 
 def hidden_text(shown: int, hidden: HiddenMatches, chips: list[Chip]) -> str:
-    """``0 of 40 in beach; 12 in all photos``."""
+    """What the filter hides, in one sentence that says what each number counts: "This search
+    matches 12 photos in the library, 2 of them in beach." (or "…, but none of them in beach.")."""
     where = " and ".join(chip.name for chip in chips) or "this filter"
-    return f"{shown:,} of {hidden.in_filter:,} in {where}; {hidden.everywhere:,} in all photos"
+    everywhere = f"This search matches {plural(hidden.everywhere, 'photo')} in the library"
+    if shown:
+        return f"{everywhere}, {shown:,} of them in {where}."
+    if hidden.everywhere == 1:
+        return f"{everywhere}, but it is not in {where}."
+    return f"{everywhere}, but none of them in {where}."
 
 
 class FilterChips(QWidget):
-    """The chips beside the search box; :attr:`removed` says which one the user took off."""
+    """The chips above the photos; :attr:`removed` says which one the user took off."""
 
     removed = Signal(object)  # Chip
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.row = QHBoxLayout(self)
-        self.row.setContentsMargins(8, 0, 8, 4)
+        self.row.setContentsMargins(4, 0, 4, 4)
         self.row.setSpacing(6)
         self.chips: list[Chip] = []
         self.buttons: list[QToolButton] = []  # one per chip, in order
@@ -149,5 +156,6 @@ class FilterChips(QWidget):
         self.setVisible(bool(chips))
 
     def show_note(self, text: str) -> None:
-        """Says beside the chips what they hide ("0 of 40 in beach; 12 in all photos"), or nothing."""
+        """Says beside the chips what they hide ("This search matches 12 photos in the library, 2 of
+        them in beach."), or nothing."""
         self.note.setText(text)

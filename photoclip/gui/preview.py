@@ -30,7 +30,8 @@ def load_preview(photo: PhotoRow, thumbnails: Path | None = None) -> tuple[QImag
     """Decodes a photo upright at preview size (runs in the background); returns it and a note.
 
     When the file cannot be reached (its drive unplugged, or it is gone), the thumbnail photoclip
-    keeps in ``thumbnails`` is shown instead, with a note saying so."""
+    keeps in ``thumbnails`` is shown instead, with a note saying so. (The facts beside the photo
+    already say a photo is offline: the note does not say it again.)"""
     from photoclip.core import images
 
     try:
@@ -39,12 +40,10 @@ def load_preview(photo: PhotoRow, thumbnails: Path | None = None) -> tuple[QImag
         cached = images.thumbnail_path(thumbnails, photo.fingerprint) if thumbnails and photo.fingerprint else None
         if cached is None or not cached.is_file():
             raise
-        why = (
-            "Its drive or share is not connected"
-            if not photo.online
-            else "The file cannot be read where it was (moved, renamed or deleted?)"
-        )
-        return QImage(str(cached)), f"{why}: this is the small copy photoclip keeps."
+        kept = "this is the small copy photoclip keeps."
+        if not photo.online:
+            return QImage(str(cached)), kept.capitalize()
+        return QImage(str(cached)), f"The file cannot be read where it was (moved, renamed or deleted?): {kept}"
     image.thumbnail((PREVIEW_SIZE, PREVIEW_SIZE))
     data = image.tobytes("raw", "RGB")
     return QImage(data, image.width, image.height, image.width * 3, QImage.Format.Format_RGB888).copy(), ""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer, Signal
+import re
+
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QToolButton, QWidget
 
 #: A search runs this long after a word is finished (a space typed) ...
@@ -10,6 +12,13 @@ WORD_DELAY_MS = 150
 #: ... or after typing stops in the middle of a word: a partial word ("bl") is not searched while
 #: the next letters are coming, so it never flashes results for nonsense.
 PAUSE_DELAY_MS = 800
+
+#: A filter key with nothing after it yet (``folder:``, ``sunset tag:"``): the name is still to come.
+_KEY_WITHOUT_VALUE = re.compile(r'(?:^|\s)-?(?:tag|folder|camera):"?$', re.IGNORECASE)
+#: The widest count beside the search box that it keeps room for, so the box never changes width.
+WIDEST_COUNT = "000,000 results"
+#: The relevance box keeps room for its widest choice with a count, for the same reason.
+WIDEST_LEVEL = "All, ranked (000,000)"
 
 #: The relevance levels, from fewer results to more, as people read them.
 LEVELS = (
@@ -56,10 +65,17 @@ class SearchBar(QWidget):
         self.sort.addItem("Most relevant", "relevance")
         self.sort.addItem("Newest first", "date")
         self.sort.addItem("Oldest first", "date-asc")
-        self.sort.currentIndexChanged.connect(lambda _i: self._search())
+        self._chosen_sort = "relevance"  # the user's choice; the box may show the order in effect instead
+        self._showing_effect = False  # the box is being set to the order in effect, not by the user
+        self.sort.currentIndexChanged.connect(self._sort_changed)
+        self.sort.activated.connect(lambda _i: setattr(self, "_chosen_sort", str(self.sort.currentData())))
         self.relevance = relevance_box(relevance)
+        self._keep_room_for_counts()
         self.relevance.currentIndexChanged.connect(lambda _i: self.search_now())
         self.count = QLabel()
+        # Room for the widest count, aligned right: "0 photos", "2 results", "31 results" do not move the box.
+        self.count.setMinimumWidth(self.count.fontMetrics().horizontalAdvance(WIDEST_COUNT))
+        self.count.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         add = QToolButton()
         add.setText("Add folder…")
         add.clicked.connect(self.add_folder)
@@ -71,7 +87,21 @@ class SearchBar(QWidget):
         row.addWidget(self.count)
         row.addWidget(add)
 
+    def _keep_room_for_counts(self) -> None:
+        """Makes the relevance box as wide as its widest choice with a count ("All, ranked (000,000)"),
+        so the counts each search writes into it never change its width, nor the search box's."""
+        box = self.relevance
+        policy = box.sizeAdjustPolicy()
+        box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        box.setItemText(0, WIDEST_LEVEL)
+        box.setMinimumWidth(box.sizeHint().width())
+        box.setItemText(0, LEVELS[0][1])
+        box.setSizeAdjustPolicy(policy)
+
     def _typed(self, text: str) -> None:
+        if _KEY_WITHOUT_VALUE.search(text):
+            self.timer.stop()  # "folder:" names no folder yet: wait for it (Enter still searches)
+            return
         at_boundary = not text or text[-1].isspace() or text[-1] in '+-:"'
         self.timer.start(WORD_DELAY_MS if at_boundary else PAUSE_DELAY_MS)
 
@@ -110,5 +140,22 @@ class SearchBar(QWidget):
             self.relevance.setItemText(row, label if number is None else f"{label} ({number:,})")
 
     def sort_order(self) -> str:
-        """ "relevance", "date" (newest first) or "date-asc"."""
-        return str(self.sort.currentData())
+        """The order the user chose: "relevance", "date" (newest first) or "date-asc"."""
+        return self._chosen_sort
+
+    def _sort_changed(self, _index: int) -> None:
+        if self._showing_effect:
+            return
+        self._chosen_sort = str(self.sort.currentData())
+        self._search()
+
+    def show_sort_in_effect(self, browsing: bool) -> None:
+        """Browsing (nothing searched) lists by date, as there is nothing to rank by: the box shows
+        the date order in effect and "Most relevant" is greyed; a search shows the user's choice again."""
+        item = self.sort.model().item(self.sort.findData("relevance"))
+        item.setEnabled(not browsing)
+        item.setToolTip("Search for something to rank by relevance" if browsing else "")
+        shown = "date" if browsing and self._chosen_sort == "relevance" else self._chosen_sort
+        self._showing_effect = True
+        self.sort.setCurrentIndex(self.sort.findData(shown))
+        self._showing_effect = False

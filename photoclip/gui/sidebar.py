@@ -9,7 +9,7 @@ from enum import Enum
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QPalette
+from PySide6.QtGui import QBrush, QColor, QMouseEvent, QPalette
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
 
 from photoclip.core.records import Root, TagSummary
@@ -106,6 +106,22 @@ class Sidebar(QTreeWidget):
         self.itemSelectionChanged.connect(self._selected)
         self._offline_brush = QBrush(QColor(170, 80, 30))
         self._tag_order: list[str] = []  # the tags as last listed
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        """A right-click only opens the row's menu: selecting the row would filter the grid, and the
+        filter chip that appears above the photos must not move the rows before the menu is built
+        for the row under the pointer (it once offered Rename… and Delete… for the row above)."""
+        if event.button() == Qt.MouseButton.RightButton:
+            event.accept()
+            return
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        """The right button's release, like its press, selects nothing (see :meth:`mousePressEvent`)."""
+        if event.button() == Qt.MouseButton.RightButton:
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
 
     def in_use(self) -> bool:
         """True while the user is pointing at or working in the sidebar: its rows must not move then."""
