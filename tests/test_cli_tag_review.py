@@ -111,7 +111,7 @@ def test_tags_are_renamed_merged_and_deleted_and_sidecars_follow(tagged, capsys)
     assert "Merged 'stroll' into 'hike' (1 photo)." in capsys.readouterr().out
     assert "hike" in read_keywords(sidecar) and "stroll" not in read_keywords(sidecar)
 
-    assert run("tags", "--delete", "dog") == 0
+    assert run("tags", "--delete", "dog", "--yes") == 0  # accepted by the user: it would ask
     assert "Deleted the tag 'dog' from 1 photo." in capsys.readouterr().out
     assert "dog" not in read_keywords(sidecar)
     assert run("tags") == 0

@@ -153,12 +153,20 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from photoclip.core.paths import default_library_dir
     from photoclip.smallclip.shapes import generate_folder
 
-    library_dir = Path(args.library).expanduser() if args.library else default_library_dir().parent / "demo"
+    yours = default_library_dir()
+    if args.library:
+        library_dir = Path(args.library).expanduser()
+    else:  # never $PHOTOCLIP_LIBRARY itself: the demo would take the user's library over
+        library_dir = yours.parent / "demo"
+        if library_dir.resolve() == yours.resolve():
+            library_dir = yours.parent / "photoclip-demo"
+        print(f"The demo gets a library of its own: {library_dir} (yours, {yours}, is not touched).", file=sys.stderr)
     folder = Path(args.folder).expanduser() if args.folder else library_dir / "pictures"
-    if not folder.exists() or not any(folder.iterdir()):
-        print(f"Drawing {args.count} pictures into {folder} …", file=sys.stderr)
-        generate_folder(folder, args.count, seed=7, size_range=(64, args.max_size))
     with Library.open(library_dir, model=TINY_MODEL_ID, device=args.device) as library:
+        _require_demo_library(library, folder)
+        if not folder.exists() or not any(folder.iterdir()):
+            print(f"Drawing {args.count} pictures into {folder} …", file=sys.stderr)
+            generate_folder(folder, args.count, seed=7, size_range=(64, args.max_size))
         library.use_model(TINY_MODEL_ID)
         root = library.add_root(folder)
         stop = threading.Event()
@@ -173,3 +181,18 @@ def cmd_demo(args: argparse.Namespace) -> int:
         f"  photoclip --library {library_dir}          (the desktop app)"
     )
     return 0
+
+
+def _require_demo_library(library: Library, folder: Path) -> None:
+    """Refuses to build the demo into a library that watches folders other than the demo's own
+    pictures (a library of the user's): the demo would add its pictures there and switch it to the
+    small model."""
+    own = library.paths.root.resolve()
+    others = [root for root in library.roots() if root.path != folder.resolve() and own not in root.path.parents]
+    if others:
+        raise PhotoclipError(
+            f"{display_path(library.paths.root)} is a library of your own (it watches {display_path(others[0].path)}"
+            f"{f' and {len(others) - 1} more folders' if len(others) > 1 else ''}): the demo would add its pictures "
+            "to it and switch it to the small model. Give the demo a new folder (--library DIR), or leave "
+            "--library out for its own."
+        )

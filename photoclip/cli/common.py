@@ -104,12 +104,16 @@ def search_filters(args: argparse.Namespace, library: Library) -> SearchFilters:
     if args.folder:
         root, relative = library.folder_of(args.folder)
         folder = (root.id, relative)
-    return SearchFilters(
-        roots=roots,
-        folder=folder,
-        date_from=parse_date(args.date_from, end=False),
-        date_to=parse_date(args.date_to, end=True),
-    )
+    first, last = args.date_from, args.date_to
+    start, end = parse_date(first, end=False), parse_date(last, end=True)
+    if start is not None and end is not None and end <= start:
+        # Backwards, as "from 2020 to 2018" typed in the search is: the span between them, said aloud.
+        first, last = last, first
+        start, end = parse_date(first, end=False), parse_date(last, end=True)
+        print(
+            f"--from {args.date_from} is after --to {args.date_to}: searching from {first} to {last}.", file=sys.stderr
+        )
+    return SearchFilters(roots=roots, folder=folder, date_from=start, date_to=end)
 
 
 def print_results(results: SearchResults, args: argparse.Namespace, library: Library | None = None) -> None:
@@ -173,7 +177,9 @@ def _term_text(term: Any) -> str:
 def explanation(hit: Any, results: SearchResults, library: Library) -> str:
     """One line: each term's cosine, where its words were found in the photo's names or metadata
     ("folder: 2019 Paris trip"), and what the photo looks like to the model."""
+    # A query of filters only ("tag:red dot") has no term to score: its line starts with the rest.
     parts = [", ".join(f"{t['term']} {t['score']:.2f}" for t in term_scores(hit, results))]
+    parts = [part for part in parts if part]
     if hit.matched:
         parts.append("matched " + ", ".join(hit.matched))
     looks = ", ".join(label for label, _ in library.looks_like(hit.photo.id))
@@ -197,6 +203,17 @@ def hit_json(hit: Any) -> dict[str, Any]:
         "root": str(photo.root_path),
         "online": photo.online,
     }
+
+
+def confirm(question: str) -> bool:
+    """Asks ``question`` on the terminal; only y or yes agrees (no answer, as from a script's
+    empty stdin, is a no)."""
+    print(f"{question} [y/N] ", end="", file=sys.stderr, flush=True)
+    try:
+        answer = sys.stdin.readline()
+    except (OSError, KeyboardInterrupt):
+        answer = ""
+    return answer.strip().lower() in ("y", "yes")
 
 
 def require_vectors(library: Library) -> None:

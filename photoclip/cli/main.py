@@ -13,13 +13,14 @@ import sys
 from collections.abc import Sequence
 
 from photoclip.cli.parser import build_parser
+from photoclip.cli.query_words import words_after_options
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``photoclip`` command; returns the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(words_after_options(parser, argv))  # `search -paris`: a word, not an option
     logging.basicConfig(
         level=logging.WARNING - 10 * min(args.verbose or 0, 2), format="%(levelname)s %(name)s: %(message)s"
     )

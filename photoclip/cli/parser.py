@@ -50,15 +50,19 @@ def score(text: str) -> float:
     return value
 
 
-def _common(parser: argparse.ArgumentParser, top: bool) -> None:
+LIBRARY_HELP = "library folder (default: $PHOTOCLIP_LIBRARY or your user data folder)"
+
+# The demo never builds into the user's library (it would add its pictures and switch the model).
+DEMO_LIBRARY_HELP = (
+    "the demo's library folder (default: its own, 'demo' beside your library, which is $PHOTOCLIP_LIBRARY or "
+    "in your user data folder; refused if DIR is a library of your own)"
+)
+
+
+def _common(parser: argparse.ArgumentParser, top: bool, library_help: str = LIBRARY_HELP) -> None:
     """Options accepted before or after the command (``photoclip --library X search`` or the reverse)."""
     default = None if top else argparse.SUPPRESS
-    parser.add_argument(
-        "--library",
-        metavar="DIR",
-        default=default,
-        help="library folder (default: $PHOTOCLIP_LIBRARY or your user data folder)",
-    )
+    parser.add_argument("--library", metavar="DIR", default=default, help=library_help)
     parser.add_argument("--model", metavar="ID", default=default, help="CLIP model (see 'photoclip models')")
     parser.add_argument(
         "--weights",
@@ -107,9 +111,9 @@ def build_parser() -> argparse.ArgumentParser:
     _common(parser, top=True)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+    def command(name: str, help_text: str, library_help: str = LIBRARY_HELP) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text, description=help_text)
-        _common(sub, top=False)
+        _common(sub, top=False, library_help=library_help)
         return sub
 
     index = command("index", "add folders to the library and index new, changed, moved and deleted photos")
@@ -167,7 +171,11 @@ def build_parser() -> argparse.ArgumentParser:
     models.add_argument("--use", metavar="ID", help="make this the library's model")
     models.add_argument("--json", action="store_true")
 
-    demo = command("demo", "build a demo library of generated pictures, indexed with the bundled small model")
+    demo = command(
+        "demo",
+        "build a demo library of its own, of generated pictures indexed with the bundled small model",
+        DEMO_LIBRARY_HELP,
+    )
     demo.add_argument("--count", type=at_least(1), default=300, help="how many pictures (default 300)")
     demo.add_argument("--folder", metavar="DIR", help="where to write them (default: inside the demo library)")
     demo.add_argument(
@@ -179,7 +187,11 @@ def build_parser() -> argparse.ArgumentParser:
     duplicates.add_argument(
         "--trash", action="store_true", help="move every copy but the kept one to the system trash (asks first)"
     )
-    duplicates.add_argument("--yes", action="store_true", help="with --trash: do not ask (for scripts)")
+    duplicates.add_argument(
+        "--yes",
+        action="store_true",
+        help="with --trash: do not ask (for scripts); moves only identical, resized and re-encoded copies",
+    )
     history = command("history", "the searches run in the window, most recent first (the command line keeps none)")
     history.add_argument("--clear", action="store_true", help="forget every search")
     history.add_argument("--forget", metavar="TEXT", help="forget one search")
@@ -219,8 +231,13 @@ def _tagging_parsers(command: Callable[[str, str], argparse.ArgumentParser]) -> 
     edit = tags.add_mutually_exclusive_group()
     edit.add_argument("--rename", nargs=2, metavar=("OLD", "NEW"), help="rename a tag on every photo")
     edit.add_argument("--merge", nargs="+", metavar="LABEL", help="make these tags one (with --into NAME)")
-    edit.add_argument("--delete", metavar="LABEL", help="take a tag off every photo")
+    edit.add_argument(
+        "--delete", metavar="LABEL", help="take a tag off every photo (asks first when photos have it accepted)"
+    )
     tags.add_argument("--into", metavar="NAME", help="with --merge: the tag they become (may be one of them)")
+    tags.add_argument(
+        "--yes", action="store_true", help="with --delete: do not ask, even when photos have the tag accepted"
+    )
 
     review = command("review", "review suggested tags in bulk: a tag's suggestions, or an album's")
     review.add_argument("tag", nargs="?", help="the tag to review (none: the tags with suggestions, and counts)")

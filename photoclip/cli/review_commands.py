@@ -7,7 +7,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from photoclip.cli.common import open_library
+from photoclip.cli.common import confirm, open_library
 from photoclip.core.errors import PhotoclipError
 from photoclip.core.formatting import display_path
 
@@ -49,6 +49,9 @@ def cmd_tag_edits(args: argparse.Namespace) -> int:
                 f"({photo_count(len(change.photo_ids))})."
             )
         elif args.delete:
+            if not delete_confirmed(library, args.delete, args.yes):
+                print("Nothing was deleted.", file=sys.stderr)
+                return 1
             change = library.delete_tag(args.delete)
             print(f"Deleted the tag '{change.labels[0]}' from {photo_count(len(change.photo_ids))}.")
         else:
@@ -58,6 +61,19 @@ def cmd_tag_edits(args: argparse.Namespace) -> int:
             print(f"The saved search '{name}' now names the tag '{change.into}'.")
         report_sidecars(change)
     return 0
+
+
+def delete_confirmed(library: Library, label: str, yes: bool) -> bool:
+    """Asks before deleting a tag that photos carry as accepted (or added by hand): that is the
+    user's own review work, undone on every photo at once. Suggestions alone go without asking."""
+    summary = library.tag_summary(label)
+    if yes or summary is None or not summary.accepted:
+        return True  # an unknown tag: delete_tag says which tags there are
+    suggested = f" and suggested for {photo_count(summary.suggested)}" if summary.suggested else ""
+    return confirm(
+        f"Delete the tag '{summary.label}'? It is accepted on {photo_count(summary.accepted)}{suggested}; "
+        "it comes off every one of them."
+    )
 
 
 def photo_count(count: int) -> str:

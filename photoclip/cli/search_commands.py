@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from photoclip.cli.common import open_library, print_results, require_vectors, search_filters
+from photoclip.core.errors import PhotoclipError
 
 
 def cmd_search(args: argparse.Namespace) -> int:
@@ -45,7 +46,9 @@ def cmd_history(args: argparse.Namespace) -> int:
             print("Search history cleared.", file=sys.stderr)
             return 0
         if args.forget:
-            library.forget_search(args.forget)
+            if not library.forget_search(args.forget):
+                raise PhotoclipError(f"'{args.forget}' is not in the search history (see: photoclip history).")
+            print(f"Forgot the search '{args.forget}'.", file=sys.stderr)
         entries = library.search_history.entries()
         if args.json:
             print(json.dumps([{"text": e.text, "at": e.at} for e in entries], indent=2, ensure_ascii=False))

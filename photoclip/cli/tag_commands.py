@@ -9,9 +9,10 @@ import threading
 from typing import TYPE_CHECKING
 
 from photoclip.cli.common import graceful_interrupt, open_library
-from photoclip.cli.review_commands import cmd_review, cmd_tag_edits, photo_count
+from photoclip.cli.review_commands import cmd_review, cmd_tag_edits, photo_count, spelt
 from photoclip.core.errors import PhotoclipError
 from photoclip.core.formatting import display_path, print_paths
+from photoclip.core.records import Tag, TagState
 
 if TYPE_CHECKING:
     from photoclip.core.library import Library
@@ -64,6 +65,7 @@ def cmd_tags(args: argparse.Namespace) -> int:
         return cmd_tag_edits(args)
     with open_library(args) as library:
         photo = library.require_photo(args.photo)
+        _require_own_tags(library.tags.tags(photo.id, include_rejected=True), args.accept, args.reject)
         for label in args.accept:
             library.tags.accept(photo.id, label)
         for label in args.reject:
@@ -85,6 +87,22 @@ def cmd_tags(args: argparse.Namespace) -> int:
     return 0
 
 
+def _require_own_tags(tags: list[Tag], accept: list[str], reject: list[str]) -> None:
+    """Refuses, before anything changes, to accept a suggestion the photo never had (a typo would
+    otherwise become a tag of the user's own) or to reject a tag it does not show."""
+    by_label = {tag.label: tag for tag in tags}
+    shown = ", ".join(t.label for t in tags if t.state != TagState.REJECTED) or "none"
+    for label in accept:
+        if spelt(label) not in by_label:
+            raise PhotoclipError(
+                f"This photo has no suggestion '{spelt(label)}' (its tags: {shown}); to add a tag use --add."
+            )
+    for label in reject:
+        tag = by_label.get(spelt(label))
+        if tag is None or tag.state == TagState.REJECTED:
+            raise PhotoclipError(f"This photo has no tag '{spelt(label)}' to reject (its tags: {shown}).")
+
+
 def cmd_collection(args: argparse.Namespace) -> int:
     """``photoclip collection``."""
     with open_library(args) as library:
@@ -103,16 +121,41 @@ def cmd_collection(args: argparse.Namespace) -> int:
         if args.action in ("rename", "delete", "remove"):
             return edit_collection(library, args)
         if args.action == "save":
-            store.create_collection(args.name, args.query)
-            print(f"Saved collection '{args.name}'.")
+            if args.query is None:
+                store.create_collection(args.name)
+                print(f"Saved the collection '{args.name}' (hand-picked: add photos with 'collection add').")
+            else:
+                library.save_search(args.name, args.query)
+                print(f"Saved the collection '{args.name}' (search: {args.query.strip()}).")
         elif args.action == "add":
+            ids = library_photo_ids(library, args.photos, "add")
             collection = store.collection(args.name) or store.create_collection(args.name)
-            ids = [library.require_photo(path).id for path in args.photos]
             store.add_to_collection(collection, ids)
-            print(f"Added {len(ids)} photos to '{args.name}'.")
+            print(f"Added {photo_count(len(ids))} to '{args.name}'.")
         else:
-            print_paths(photo.path for photo in library.photos(library.collection_album(args.name).photo_ids))
+            album = library.collection_album(args.name)
+            print_paths(photo.path for photo in library.photos(album.photo_ids))
+            print(f"{photo_count(len(album.photo_ids))} in {album.description}.", file=sys.stderr)
     return 0
+
+
+def library_photo_ids(library: Library, paths: list[str], action: str) -> list[int]:
+    """The ids of the photos at ``paths``, all checked before anything changes: one path that is no
+    photo of the library changes nothing, and the message names every such path."""
+    if not paths:
+        raise PhotoclipError(f"Name the photos: photoclip collection {action} NAME PHOTO...")
+    ids, problems = [], []
+    for path in paths:
+        try:
+            ids.append(library.require_photo(path).id)
+        except PhotoclipError as exc:
+            problems.append(f"  {path}: {exc}")
+    if problems:
+        raise PhotoclipError(
+            f"Nothing was changed: {len(problems)} of the {len(paths)} photos named "
+            f"{'is' if len(problems) == 1 else 'are'} not in the library.\n" + "\n".join(problems)
+        )
+    return ids
 
 
 def edit_collection(library: Library, args: argparse.Namespace) -> int:
@@ -126,13 +169,12 @@ def edit_collection(library: Library, args: argparse.Namespace) -> int:
         held = library.delete_collection(args.name)
         print(f"Deleted the collection '{args.name}' ({photo_count(held)}; the photos themselves stay in the library).")
     else:
-        if not args.photos:
-            raise PhotoclipError("Name the photos to take out: photoclip collection remove NAME PHOTO...")
-        ids = [library.require_photo(path).id for path in args.photos]
+        ids = library_photo_ids(library, args.photos, "remove")
         removed = library.remove_from_collection(args.name, ids)
+        absent = len(set(ids)) - removed
         print(
             f"Took {photo_count(removed)} out of '{args.name}'"
-            + (f" ({len(ids) - removed} were not in it)." if removed < len(ids) else ".")
+            + (f" ({absent} {'was' if absent == 1 else 'were'} not in it)." if absent > 0 else ".")
         )
     return 0
 

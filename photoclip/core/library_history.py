@@ -52,9 +52,9 @@ class HistoryMixin:
         """The searches run in the window, most recent first."""
         return self.search_history.recent(limit)
 
-    def forget_search(self, text: str) -> None:
-        """Takes one search out of the history."""
-        self.search_history.remove(text)
+    def forget_search(self, text: str) -> bool:
+        """Takes one search out of the history; False when it was not in it."""
+        return self.search_history.remove(text)
 
     def clear_search_history(self) -> None:
         """Forgets every search (the file is deleted)."""

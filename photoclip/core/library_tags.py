@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
@@ -14,6 +15,7 @@ if TYPE_CHECKING:
 
     from photoclip.core.catalog import Catalog
     from photoclip.core.models.registry import ModelSpec
+    from photoclip.core.records import Collection
     from photoclip.core.tag_store import TagStore
     from photoclip.core.xmp_export import XmpExportReport
 
@@ -60,6 +62,29 @@ class TagsMixin(TagReviewMixin):
         if name not in sets:
             raise PhotoclipError(f"No label set '{name}'. Known: {', '.join(sorted(sets))}.")
         return sets[name]
+
+    def save_search(self, name: str, query: str) -> Collection:
+        """Saves ``query`` as the collection ``name``, after checking it can find something: an
+        empty search is refused, and so is a ``tag:`` naming a tag no photo has (a typo, or quotes
+        the search does not understand, such as ``tag:'red dot'``), saying which tags there are.
+        Otherwise the collection would simply show nothing, every time, with no word why."""
+        from photoclip.core.errors import PhotoclipError
+        from photoclip.core.query import parse_query
+
+        text = query.strip()
+        if not text:
+            raise PhotoclipError('A saved search needs something to search for, e.g. "tag:beach sunset".')
+        known = [label for label, _count in self.tags.counts()]
+        missing = [tag for tag in parse_query(text, known_tags=known).tags if tag not in known]
+        if missing:
+            listed = ", ".join(known[:8]) + (" …" if len(known) > 8 else "") if known else "none yet"
+            double = re.sub(r"tag:'([^']*)'", r'tag:"\1"', text)  # only double quotes hold words together
+            quotes = f" (a tag of several words goes in double quotes: {double})" if double != text else ""
+            raise PhotoclipError(
+                f"No photo has the tag {', '.join(repr(t) for t in missing)}{quotes}, so '{name}' would find "
+                f"nothing. Tags: {listed}."
+            )
+        return self.tags.create_collection(name, text)
 
     def album(self, album: str | None) -> Album:
         """The photos of an album: ``None`` or 'all' (the library), '@name' (a collection) or a folder."""

@@ -78,11 +78,17 @@ class SearchHistory:
             self._write([PastSearch(text, time.time() if at is None else at), *kept][: self.limit])
         return True
 
-    def remove(self, text: str) -> None:
-        """Forgets one search."""
+    def remove(self, text: str) -> bool:
+        """Forgets one search; False when it was not kept (then nothing is written, so a typo can be
+        told apart and an empty history leaves no file behind)."""
         key = normalised(text).casefold()
         with self._lock:
-            self._write([e for e in self.entries() if e.text.casefold() != key])
+            entries = self.entries()
+            kept = [e for e in entries if e.text.casefold() != key]
+            if len(kept) == len(entries):
+                return False
+            self._write(kept)
+        return True
 
     def clear(self) -> None:
         """Forgets every search: the file goes (nothing of it is left on disk)."""
