@@ -94,12 +94,12 @@ def test_accept_and_reject_only_what_the_photo_has(library):
 
 def test_a_saved_search_is_checked_and_an_empty_collection_says_so(library):
     run, _photos = library
-    code, _out, err = run("collection", "save", "Reds", "--query", "tag:'red dot'")
-    assert code == 1 and "No photo has the tag" in err and 'tag:"red dot"' in err and "Tags: " in err
+    code, _out, err = run("collection", "save", "Reds", "--query", 'tag:"red dots"')
+    assert code == 1 and "No photo has the tag 'red dots'" in err and "Tags: " in err and "red dot" in err
     code, _out, err = run("collection", "save", "Empty", "--query", "  ")
     assert code == 1 and "needs something to search for" in err
     assert "Reds" not in run("collection", "list")[1] and "Empty" not in run("collection", "list")[1]
-    code, out, _err = run("collection", "save", "Reds", "--query", 'tag:"red dot"')
+    code, out, _err = run("collection", "save", "Reds", "--query", "tag:'red dot'")  # single quotes work too
     assert code == 0 and "Saved the collection 'Reds'" in out
     code, out, err = run("collection", "show", "Reds")
     assert code == 0 and len(out.split("\n")) == 2 and "1 photo in collection 'Reds'" in err

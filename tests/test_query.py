@@ -68,3 +68,16 @@ def test_a_tag_of_several_words_needs_no_quotes_when_the_library_knows_it():
     assert query.tags == ("greenish",) and [t.text for t in query.terms] == ["circle"]  # unknown: one word
     query = parse_query('tag:"green circle" x', is_image=lambda _t: None)
     assert query.tags == ("green circle",) and [t.text for t in query.terms] == ["x"]
+
+
+def test_a_filter_still_being_typed_names_nothing_and_is_not_searched_for():
+    assert [t.text for t in parse_query("sunset folder:").terms] == ["sunset"]
+    assert parse_query("sunset folder:").folders == ()
+    assert parse_query("folder:").is_empty and not parse_query("folder:").terms
+    assert [t.text for t in parse_query('tag:"" sea').terms] == ["sea"] and parse_query('tag:"').tags == ()
+
+
+def test_a_tag_in_single_quotes_is_one_tag_but_an_apostrophe_is_not_a_quote():
+    query = parse_query("tag:'rouge rond' circle", known_tags=["rouge rond"])
+    assert query.tags == ("rouge rond",) and [t.text for t in query.terms] == ["circle"]
+    assert parse_query("tag:kid's party", known_tags=["kid's party"]).tags == ("kid's party",)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
@@ -65,9 +64,8 @@ class TagsMixin(TagReviewMixin):
 
     def save_search(self, name: str, query: str) -> Collection:
         """Saves ``query`` as the collection ``name``, after checking it can find something: an
-        empty search is refused, and so is a ``tag:`` naming a tag no photo has (a typo, or quotes
-        the search does not understand, such as ``tag:'red dot'``), saying which tags there are.
-        Otherwise the collection would simply show nothing, every time, with no word why."""
+        empty search is refused, and so is a ``tag:`` naming a tag no photo has (a typo), saying
+        which tags there are. Otherwise the collection would simply show nothing, every time, with no word why."""
         from photoclip.core.errors import PhotoclipError
         from photoclip.core.query import parse_query
 
@@ -78,10 +76,8 @@ class TagsMixin(TagReviewMixin):
         missing = [tag for tag in parse_query(text, known_tags=known).tags if tag not in known]
         if missing:
             listed = ", ".join(known[:8]) + (" …" if len(known) > 8 else "") if known else "none yet"
-            double = re.sub(r"tag:'([^']*)'", r'tag:"\1"', text)  # only double quotes hold words together
-            quotes = f" (a tag of several words goes in double quotes: {double})" if double != text else ""
             raise PhotoclipError(
-                f"No photo has the tag {', '.join(repr(t) for t in missing)}{quotes}, so '{name}' would find "
+                f"No photo has the tag {', '.join(repr(t) for t in missing)}, so '{name}' would find "
                 f"nothing. Tags: {listed}."
             )
         return self.tags.create_collection(name, text)

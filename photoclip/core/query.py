@@ -110,12 +110,18 @@ def _take_named(text: str, key: str, choose: Callable[[list[str]], int]) -> tupl
     values: list[str] = []
     out = []
     position = 0
-    for match in re.finditer(rf'(?:^|(?<=\s)){key}:(?:"([^"]+)"|(\S+))', text):
+    # A value in double quotes, or in single quotes around the whole value (an apostrophe inside a
+    # word, "tag:kid's party", is not a quote); a bare "key:" (or "key:" with empty or unfinished
+    # quotes) is a filter still being typed: it names nothing and is not a word to search for.
+    pattern = rf'(?:^|(?<=\s)){key}:(?:"(?P<dq>[^"]+)"|\'(?P<sq>[^\']+)\'(?=\s|$)|(?P<bare>""|"\s*$|(?=\s|$))|\S)'
+    for match in re.finditer(pattern, text):
         if match.start() < position:  # inside a value of several words already taken
             continue
         out.append(text[position : match.start()])
-        if match.group(1):
-            values.append(" ".join(match.group(1).split()).lower())
+        quoted = match.group("dq") or match.group("sq")
+        if quoted or match.group("bare") is not None:
+            if quoted:
+                values.append(" ".join(quoted.split()).lower())
             position = match.end()
             continue
         rest = text[match.start() + len(key) + 1 :]
