@@ -195,3 +195,26 @@ def test_the_auto_tag_dialog_offers_the_models_labels_and_saves_named_words_only
     assert finished.args[0].photos == 4 and finished.args[0].tagged >= 3
     assert sum(bool(library.tags.tags(i)) for i in album.photo_ids) == finished.args[0].tagged
     assert messages[-1].startswith(f"Tagged {finished.args[0].tagged} of 4 photos")
+
+
+def test_saving_a_search_that_can_find_nothing_says_why_and_saves_nothing(qtbot, ctx):
+    from PySide6.QtWidgets import QMessageBox
+
+    from photoclip.gui.tag_menus import save_search_as_collection
+
+    said = []
+
+    def close_warning() -> None:
+        box = next(w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible())
+        said.append(box.text())
+        box.accept()
+
+    answer_input_dialog("Typo")
+    QTimer.singleShot(600, close_warning)
+    save_search_as_collection(ctx, 'tag:"no such tag" circle')
+    assert said and "No photo has the tag 'no such tag'" in said[0]
+    assert ctx.library.tags.collection("Typo") is None
+    answer_input_dialog("Circles")
+    with qtbot.waitSignal(ctx.events.collections_changed):
+        save_search_as_collection(ctx, "circle")
+    assert ctx.library.tags.collection("Circles").query == "circle"

@@ -135,5 +135,9 @@ def save_search_as_collection(ctx: GuiContext, query: str) -> None:
         return
     name, ok = QInputDialog.getText(ctx.parent, "Save search as collection", "Name:", text=query)
     if ok and name.strip():
-        ctx.library.tags.create_collection(name, query)
+        try:
+            ctx.library.save_search(name.strip(), query)
+        except PhotoclipError as exc:  # a search that could find nothing: say why instead of saving it
+            QMessageBox.warning(ctx.parent, "Save search", str(exc))
+            return
         ctx.events.collections_changed.emit()
