@@ -9,7 +9,7 @@ from duplicate_pictures import own_trash, photo_with_copies
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMenuBar, QMessageBox
 
-from photoclip.gui.duplicates_view import DuplicatesView, open_duplicates
+from photoclip.gui.duplicates_view import KEYS_HELP, DuplicatesView, open_duplicates
 from photoclip.gui.menu_bar import MenuBarActions, build_menu_bar
 
 
@@ -127,3 +127,40 @@ def test_view_menu_opens_one_duplicates_view(qtbot, gui_context, library_with_co
     with qtbot.waitSignal(opened[0].groups_found, timeout=30_000):
         pass
     opened[0].close()
+
+
+def test_a_again_unmarks_long_names_are_shortened_and_the_kept_path_is_never_broken(
+    qtbot, gui_context, tmp_path, open_library
+):
+    photos = tmp_path / "photos"
+    made = photo_with_copies(photos, "red", "red", "circle", 33)
+    long_name = made.identical.with_name("very_long_name_" * 12 + "copy.jpg")
+    made.identical.rename(long_name)
+    library = open_library()
+    library.update([library.add_root(photos)])
+    view = _open(qtbot, gui_context(library), [])
+    view.resize(700, 500)
+    view.near.setChecked(True)
+    qtbot.waitUntil(lambda: view.groups is not None and len(view.group().copies) == 4, timeout=30_000)
+
+    qtbot.keyClick(view.copies, Qt.Key.Key_A)
+    assert len(view.marked_here()) == 3
+    qtbot.keyClick(view.copies, Qt.Key.Key_A)  # all were marked: A takes them back
+    assert view.marked_here() == []
+    assert "A: mark all (again: none)" in KEYS_HELP  # what Help lists, read from the same string
+
+    # The long name is shortened in the middle, whole in the tooltip; nothing scrolls sideways.
+    item = next(
+        view.copies.item(i) for i in range(view.copies.count()) if view.copies.item(i).toolTip() == str(long_name)
+    )
+    shown = item.text().splitlines()[1]
+    assert "…" in shown and shown.endswith("copy.jpg") and shown.startswith(str(photos)[:12])  # both ends
+    assert not view.copies.horizontalScrollBar().isVisible()
+
+    # The confirmation writes the kept copy's path on a line of its own that does not wrap.
+    qtbot.keyClick(view.copies, Qt.Key.Key_A)
+    qtbot.keyClick(view.copies, Qt.Key.Key_Delete)
+    box = view.confirmation
+    assert f"<br><span style='white-space:pre'>{made.original}</span>" in box.informativeText()
+    assert str(long_name) in box.detailedText() and f"Kept:\n{made.original}" in box.detailedText()
+    box.button(QMessageBox.StandardButton.Cancel).click()

@@ -7,11 +7,10 @@ pair confirmed by a perceptual check before it is believed.
    picture its :data:`NEIGHBOURS` nearest others at cosine :data:`MIN_COSINE` or more. Identical
    files count once. CLIP-like vectors say "the same kind of picture", not "the same photo", so
    each candidate pair is then looked at (:mod:`photoclip.core.perceptual`, from the grid
-   thumbnails). It is a copy when the two share a frame (aspect ratio within
-   :data:`SAME_ASPECT`) and their structure matches (:data:`SAME_PICTURE`), or, for pictures with
-   little structure, their grey levels and colours do (``duplicates.SAME_LEVELS``); or when one matches
-   a window of the other cut by up to 5% and the vectors agree closely too
-   (:data:`CROPPED_PICTURE`, :data:`CROPPED_COSINE`).
+   thumbnails): it is a copy only when one picture, after a light edit (brightness; a small hue
+   turn for detailed pictures) and perhaps a crop of up to 10% of a side, reproduces the other
+   pixel by pixel, colours included, leaving at most :data:`SAME_PICTURE` of its content
+   unexplained. Aspect ratios further apart than :data:`CROP_ASPECT` are never one photo.
 3. Pairs become groups (union-find: a copy of a copy is in the group), best copy first.
 
 The thresholds were chosen on one generated set and are reported on another
@@ -29,16 +28,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from photoclip.core.duplicates import EDITED_COLOUR_SHIFT, SAME_LEVELS, DuplicateGroup, UnionFind, groups_from_sets
+from photoclip.core.duplicates import SAME_PICTURE, DuplicateGroup, UnionFind, aspect_of, groups_from_sets
 from photoclip.core.errors import PhotoclipError
-from photoclip.core.perceptual import (
-    Signature,
-    colour_shift,
-    cropped_similarity,
-    level_difference,
-    signature_of_photo,
-    structure_similarity,
-)
+from photoclip.core.perceptual import Signature, compare, signature_of_photo
 from photoclip.core.records import IndexMode, PhotoRow, PhotoStatus
 
 if TYPE_CHECKING:
@@ -51,15 +43,9 @@ log = logging.getLogger(__name__)
 NEIGHBOURS = 10
 #: Vectors less alike than this are never compared (a hue turn moves a small model's vector far).
 MIN_COSINE = 0.5
-#: Structure similarity at or above which two pictures of one frame are one photo (resized,
-#: re-encoded, edited).
-SAME_PICTURE = 0.92
-#: Aspect ratios this close (relative) are one frame; a crop may move it by up to CROP_ASPECT.
-SAME_ASPECT = 0.02
-CROP_ASPECT = 0.06
-#: A crop: the best windowed structure similarity, and the vectors' cosine, at or above these.
-CROPPED_PICTURE = 0.85
-CROPPED_COSINE = 0.95
+#: Aspect ratios further apart than this (relative) are never one photo: a crop of up to 10% of
+#: one side moves it by 10% at most.
+CROP_ASPECT = 0.11
 #: Rows of the similarity matrix computed at once (BLOCK × photos float32).
 BLOCK = 256
 
@@ -111,14 +97,14 @@ class DuplicateFinder:
         ids, vectors = self.index.get_vectors(sorted({r.id for r in first.values()}))
         if len(ids) < 2:
             return
-        a, b, cosine = self._candidates(ids, vectors, representative)
+        a, b, _cosine = self._candidates(ids, vectors, representative)
         wanted = sorted({int(i) for i in np.concatenate([a, b])})
         signatures.update(self._signatures([photos[i] for i in wanted], progress))
-        for x, y, cos in zip(a.tolist(), b.tolist(), cosine.tolist(), strict=True):
+        for x, y in zip(a.tolist(), b.tolist(), strict=True):
             left, right = signatures.get(x), signatures.get(y)
             if left is None or right is None:
                 continue
-            if _same_picture(left, right, cos, _aspect_difference(photos[x], photos[y])):
+            if _same_picture(left, right, photos[x], photos[y]):
                 sets.join(x, y)
 
     def _candidates(
@@ -159,16 +145,12 @@ def _aspect_difference(a: PhotoRow, b: PhotoRow) -> float:
     return abs(ratio_a - ratio_b) / max(ratio_a, ratio_b)
 
 
-def _same_picture(a: Signature, b: Signature, cosine: float, aspect_difference: float) -> bool:
+def _same_picture(a: Signature, b: Signature, photo_a: PhotoRow, photo_b: PhotoRow) -> bool:
     """The perceptual check of a candidate pair (the rules are in the module's docstring)."""
-    if aspect_difference <= SAME_ASPECT:
-        if structure_similarity(a, b) >= SAME_PICTURE:
-            return True
-        if level_difference(a, b) <= SAME_LEVELS and colour_shift(a, b) <= EDITED_COLOUR_SHIFT:
-            return True
-    if aspect_difference > CROP_ASPECT or cosine < CROPPED_COSINE:
+    if _aspect_difference(photo_a, photo_b) > CROP_ASPECT:
         return False
-    return cropped_similarity(a, b) >= CROPPED_PICTURE
+    match = compare(a, b, aspect_of(photo_a), aspect_of(photo_b), settle=SAME_PICTURE)
+    return match.residual <= SAME_PICTURE
 
 
 def _join_identical(sets: UnionFind, photos: Iterable[PhotoRow]) -> None:

@@ -1,7 +1,7 @@
 """The duplicates view: groups of copies of one photo, one group at a time, driven by the keyboard.
 
 The copy kept for a group comes first and can never be marked. The person marks the copies to
-let go (Space, or A for all of the group's), reveals one in the file manager (R) and moves the
+let go (Space, or A for all of the group's; A again unmarks them all), reveals one in the file manager (R) and moves the
 marked ones to the system trash (Delete), which happens only after a confirmation whose default
 answer is Cancel. Finding and trashing run on the window's task runner; the library does the
 work (:meth:`Library.duplicates`, :meth:`Library.move_to_trash`) and refuses anything unsafe.
@@ -9,12 +9,13 @@ work (:meth:`Library.duplicates`, :meth:`Library.move_to_trash`) and refuses any
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QIcon, QKeyEvent, QKeySequence, QPixmap, QShortcut
+from PySide6.QtGui import QCloseEvent, QFontMetrics, QIcon, QKeyEvent, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -35,8 +36,15 @@ from photoclip.gui.thumbnails import ThumbnailLoader
 if TYPE_CHECKING:
     from photoclip.gui.context import GuiContext
 
-KEYS_HELP = "Space: mark a copy · A: mark all · PgDn/PgUp: next/previous group · R: show in folder · Del: move to trash"
+KEYS_HELP = (
+    "Space: mark a copy · A: mark all (again: none) · PgDn/PgUp: next/previous group · R: show in folder"
+    " · Del: move to trash"
+)
 _PHOTO_ID = Qt.ItemDataRole.UserRole
+#: Room the list leaves beside a copy's text: the check box, the thumbnail, margins (px).
+_BESIDE_TEXT = 220
+#: The widest a path is written in the trash confirmation before it is shortened in the middle (px).
+_CONFIRM_PATH_WIDTH = 560
 
 
 class DuplicatesView(QDialog):
@@ -72,6 +80,10 @@ class DuplicatesView(QDialog):
         self.copies = QListWidget()
         self.copies.setIconSize(QSize(160, 160))
         self.copies.setSpacing(4)
+        # A long file name is shortened in the middle (the full path is the tooltip), never
+        # scrolled to: a sideways scroll bar would hide the thumbnails.
+        self.copies.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.copies.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.copies.itemChanged.connect(self._item_changed)
         self.copies.installEventFilter(self)
         self.previous_button = QPushButton("◀ Previous group")
@@ -99,14 +111,17 @@ class DuplicatesView(QDialog):
             (("PgDown", "N"), self.next_group),
             (("PgUp", "P"), self.previous_group),
             (("R",), self.reveal_current),
-            (("A",), self.mark_all),
+            (("A",), self.mark_all_or_none),
             (("Del",), self.ask_to_trash),
         ):
             for key in keys:
                 QShortcut(QKeySequence(key), self, activated=slot)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Space on the list marks or unmarks the current copy."""
+        """Space on the list marks or unmarks the current copy; a resized list writes its paths
+        again to fit."""
+        if watched is self.copies and event.type() == QEvent.Type.Resize:
+            self._write_labels()
         if watched is self.copies and isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Space:
             if event.type() == QEvent.Type.KeyPress:
                 self.toggle_current()
@@ -160,8 +175,9 @@ class DuplicatesView(QDialog):
                 f"{format_bytes(group.reclaimable)} to gain if all but the first go."
             )
             for copy in group.copies:
-                item = QListWidgetItem(self._label(copy.photo.path, copy.kind, describe(copy.photo)))
+                item = QListWidgetItem()
                 item.setData(_PHOTO_ID, copy.photo.id)
+                item.setToolTip(display_path(copy.photo.path))
                 flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
                 if copy.kind is not None:  # the kept copy cannot be marked
                     flags |= Qt.ItemFlag.ItemIsUserCheckable
@@ -175,14 +191,24 @@ class DuplicatesView(QDialog):
                 if image is not None:
                     item.setIcon(QIcon(QPixmap.fromImage(image)))
             self.copies.setCurrentRow(1 if len(group.copies) > 1 else 0)
+        self._write_labels()
         self.copies.blockSignals(False)
         self.thumbnails.set_visible(set(self._items))
         self._update_buttons()
 
-    @staticmethod
-    def _label(path: Path, kind: object, details: str) -> str:
-        first = "KEEP (the best copy)" if kind is None else f"copy: {kind}"
-        return f"{first}\n{display_path(path)}\n{details}"
+    def _write_labels(self) -> None:
+        """Each copy's text, its path shortened in the middle to the list's width."""
+        group = self.group()
+        if group is None:
+            return
+        room = max(120, self.copies.viewport().width() - _BESIDE_TEXT)
+        metrics = self.copies.fontMetrics()
+        for copy in group.copies:
+            item = self._items.get(copy.photo.id)
+            if item is not None:
+                path = metrics.elidedText(display_path(copy.photo.path), Qt.TextElideMode.ElideMiddle, room)
+                first = "KEEP (the best copy)" if copy.kind is None else f"copy: {copy.kind}"
+                item.setText(f"{first}\n{path}\n{describe(copy.photo)}")
 
     def _thumbnail_ready(self, photo_id: int) -> None:
         item = self._items.get(photo_id)
@@ -228,12 +254,15 @@ class DuplicatesView(QDialog):
             checked = item.checkState() == Qt.CheckState.Checked
             item.setCheckState(Qt.CheckState.Unchecked if checked else Qt.CheckState.Checked)
 
-    def mark_all(self) -> None:
-        """Marks every copy of the group but the kept one (A)."""
+    def mark_all_or_none(self) -> None:
+        """Marks every copy of the group but the kept one (A); when all are marked already,
+        unmarks them all, so a second A takes back the first."""
         group = self.group()
         if group is not None:
+            every = len(self.marked_here()) == len(group.others)
+            state = Qt.CheckState.Unchecked if every else Qt.CheckState.Checked
             for copy in group.others:
-                self._items[copy.photo.id].setCheckState(Qt.CheckState.Checked)
+                self._items[copy.photo.id].setCheckState(state)
 
     def _item_changed(self, item: QListWidgetItem) -> None:
         photo_id = int(item.data(_PHOTO_ID))
@@ -270,11 +299,18 @@ class DuplicatesView(QDialog):
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             self,
         )
+        # The kept path on a line of its own that never breaks (shortened in the middle when very
+        # long; whole in the details): a path wrapped at a slash reads as two places.
+        kept = display_path(group.keep.path)
+        shown = QFontMetrics(box.font()).elidedText(kept, Qt.TextElideMode.ElideMiddle, _CONFIRM_PATH_WIDTH)
         box.setInformativeText(
-            f"The kept copy stays where it is: {display_path(group.keep.path)}\n"
-            "Files in the trash can be restored from there."
+            "<p>The kept copy stays where it is:<br>"
+            f"<span style='white-space:pre'>{html.escape(shown)}</span></p>"
+            "<p>Files in the trash can be restored from there.</p>"
         )
-        box.setDetailedText("\n".join(display_path(p.path) for p in chosen))
+        box.setDetailedText(
+            "Moved to the trash:\n" + "\n".join(display_path(p.path) for p in chosen) + f"\n\nKept:\n{kept}"
+        )
         box.button(QMessageBox.StandardButton.Yes).setText("Move to trash")
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         yes = box.button(QMessageBox.StandardButton.Yes)

@@ -1,15 +1,24 @@
 """A generated photo folder with known duplicates, for measuring how well they are found.
 
 Originals are scenes from :mod:`photoclip.smallclip.scenes` at photo sizes (900–1800 px, a little
-sensor noise, JPEG with an EXIF date). Each gets copies of every kind in :data:`COPY_KINDS`, and a
-*distractor*: another scene of the same colour and shape drawn afresh and framed like the original
-(similar, not a copy). The
-manifest says which original each file came from, so every pair the finder groups is known to be
-right or wrong.
+sensor noise, JPEG with an EXIF date). Each gets copies of every kind in :data:`COPY_KINDS`, and
+*distractors* (:data:`DISTRACTORS`), pictures that look alike without being copies:
+
+- ``distractor``: another scene of the same colour and shape drawn afresh, framed like the original;
+- ``demo``: pictures as ``photoclip demo`` draws them (:mod:`photoclip.smallclip.shapes`, the
+  small model's own domain: flat, graded or grainy backgrounds), in threes: one, the same in
+  another colour, and the same colour and shape at another place on another background (the
+  pairs a tester's library grouped). The small
+  model's vectors for these are close, so only the look at the pixels keeps them apart.
+
+The manifest says which original each file came from, so every pair the finder groups is known to
+be right or wrong. The distractors draw from their own random stream: the originals and copies of
+a seed are the same as before they were added.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import random
 import shutil
@@ -20,11 +29,15 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageEnhance, ImageOps
 
+from photoclip.smallclip import shapes
 from photoclip.smallclip.scenes import render_scene
 from photoclip.smallclip.shapes import COLOURS, SHAPES
 
 ORIGINAL = "original"
 DISTRACTOR = "distractor"
+DEMO = "demo"
+#: Files that are copies of nothing (each its own source): any group holding one is wrong.
+DISTRACTORS = (DISTRACTOR, DEMO)
 #: What a copy is: the kinds the brief names, each made from the original's file.
 COPY_KINDS = ("exact", "resized-50", "resized-25", "re-encoded", "cropped-5", "recoloured", "brightened")
 #: The kinds the target (precision and recall ≥ 0.95) is held on.
@@ -96,10 +109,39 @@ _EDITS: dict[str, tuple[Callable[[Image.Image, random.Random], Image.Image], int
 }
 
 
+def _demo_three(rng: random.Random) -> list[Image.Image]:
+    """A demo picture, the same in another colour, and the same colour and shape elsewhere on
+    another background (the three different pictures the tester's library grouped)."""
+    spec = shapes.random_spec(rng, size_range=(400, 1600))
+    other_colour = rng.choice([c for c in COLOURS if c not in (spec.colour, spec.background_colour)])
+    radius = spec.extent / 2
+    moved = dataclasses.replace(
+        spec,
+        background=rng.choice(shapes.BACKGROUNDS),
+        background_colour=rng.choice([c for c in shapes.ALL_COLOURS if c not in (spec.colour, spec.background_colour)]),
+        centre_x=rng.uniform(radius, spec.width - radius),
+        centre_y=rng.uniform(radius, spec.height - radius),
+        seed=rng.getrandbits(32),
+    )
+    recoloured = dataclasses.replace(spec, colour=other_colour, seed=rng.getrandbits(32))
+    return [shapes.render(s) for s in (spec, recoloured, moved)]
+
+
+def _write_demo(folder: Path, index: int, rng: random.Random) -> list[Item]:
+    """Three demo pictures (:func:`_demo_three`), each a distractor of its own."""
+    items = []
+    for k, picture in enumerate(_demo_three(rng)):
+        path = folder / "others" / f"{rng.getrandbits(40):013d}.png"
+        picture.save(path)
+        items.append(Item(path, f"demo-{index}-{k}", DEMO))
+    return items
+
+
 def write_duplicate_set(folder: Path, originals: int, seed: int) -> list[Item]:
-    """Writes ``originals`` originals with a copy of each kind and a distractor under ``folder``
+    """Writes ``originals`` originals with a copy of each kind and distractors under ``folder``
     (``originals/``, ``copies/``, ``others/``; file names say nothing of what a file is)."""
     rng = random.Random(seed)
+    extra = random.Random(f"distractors-{seed}")
     classes = [(c, s) for c in COLOURS for s in SHAPES]
     items: list[Item] = []
     for sub in ("originals", "copies", "others"):
@@ -129,4 +171,5 @@ def write_duplicate_set(folder: Path, originals: int, seed: int) -> list[Item]:
         other_path = folder / "others" / f"IMG_{next(names)}.jpg"
         _save_original(other, other_path)
         items.append(Item(other_path, f"distractor-{index}", DISTRACTOR))
+        items += _write_demo(folder, index, extra)
     return items

@@ -11,9 +11,10 @@ For each kind of copy: **recall** is the share of (original, copy of that kind) 
 **precision** is the share of right pairs among the found pairs of the library cut down to the
 originals, the copies of that kind and the distractors (as if it held only those). "target" does
 the same for exact + resized + re-encoded copies together, the kinds the ≥ 0.95 target is held
-on. Distractors (the same colour and shape drawn afresh) are never copies: the share of them
-put in a group with anything is reported. "kept" is the share of groups where the copy kept is
-the original (or a copy with its bytes); "labels" counts the reason given for each kind.
+on. Distractors (:data:`~photoclip.smallclip.duplicate_set.DISTRACTORS`: the same colour and
+shape drawn afresh; demo pictures alike in colour or in shape) are never copies: the share of
+each kind put in a group with anything is reported. "kept" is the share of groups where the copy
+kept is the original (or a copy with its bytes); "labels" counts the reason given for each kind.
 
 The thresholds in :mod:`photoclip.core.duplicate_finder` were chosen on seed 1; report on others.
 """
@@ -29,7 +30,14 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from photoclip.smallclip.duplicate_set import COPY_KINDS, DISTRACTOR, ORIGINAL, TARGET_KINDS, Item, write_duplicate_set
+from photoclip.smallclip.duplicate_set import (
+    COPY_KINDS,
+    DISTRACTORS,
+    ORIGINAL,
+    TARGET_KINDS,
+    Item,
+    write_duplicate_set,
+)
 
 
 def _pairs_found(groups: list[list[Item]]) -> set[tuple[Path, Path]]:
@@ -42,7 +50,7 @@ def _pairs_found(groups: list[list[Item]]) -> set[tuple[Path, Path]]:
 
 def _score(items: list[Item], found: set[tuple[Path, Path]], kinds: tuple[str, ...]) -> dict[str, Any]:
     """Precision and recall for copies of ``kinds``, on the library cut down to them."""
-    keep = {i.path: i for i in items if i.kind in (ORIGINAL, DISTRACTOR, *kinds)}
+    keep = {i.path: i for i in items if i.kind in (ORIGINAL, *DISTRACTORS, *kinds)}
     mine = {pair for pair in found if pair[0] in keep and pair[1] in keep}
     right = sum(keep[a].source == keep[b].source for a, b in mine)
     originals = {i.source: i.path for i in items if i.kind == ORIGINAL}
@@ -97,7 +105,6 @@ def evaluate(originals: int = 100, seed: int = 2, workdir: Path | None = None) -
                     if item.kind in labels:
                         labels[item.kind][str(copy.kind)] += 1
         grouped = {m.path for people in members for m in people}
-        distractors = [i for i in items if i.kind == DISTRACTOR]
         return {
             "seed": seed,
             "originals": originals,
@@ -114,7 +121,11 @@ def evaluate(originals: int = 100, seed: int = 2, workdir: Path | None = None) -
             "target": _score(items, found, TARGET_KINDS),
             "all_kinds": _score(items, found, COPY_KINDS),
             "per_kind": per_kind,
-            "distractors_grouped": round(sum(d.path in grouped for d in distractors) / len(distractors), 3),
+            "distractors_grouped": {
+                kind: round(sum(d.path in grouped for d in of_kind) / len(of_kind), 3)
+                for kind in DISTRACTORS
+                if (of_kind := [i for i in items if i.kind == kind])
+            },
             "kept_is_original": round(kept_right / with_original, 3) if with_original else None,
             "labels": {kind: dict(counter) for kind, counter in labels.items()},
         }
@@ -134,8 +145,9 @@ def _table(result: dict[str, Any]) -> str:
             f"{name:<14}{score['precision'] if score['precision'] is not None else '-':>10}"
             f"{score['recall']:>8}  {found:>13}  {score['pairs_wrong']:>11}  {reasons}".rstrip()
         )
+    grouped = ", ".join(f"{kind} {share}" for kind, share in result["distractors_grouped"].items())
     lines.append(
-        f"distractors put in a group: {result['distractors_grouped']}; "
+        f"distractors put in a group: {grouped}; "
         f"kept copy is the original: {result['kept_is_original']}; "
         f"exact only: {result['exact_only']['groups']} groups, "
         f"all identical bytes: {result['exact_only']['all_identical']}"
