@@ -77,8 +77,10 @@ MIN_SPREAD = 1e-3
 SEPARATION = 2.0
 #: ...and it holds at most this share of the library (a larger "group" is the library itself).
 GROUP_SHARE = 0.5
-#: In a query of several terms, an image term must stand at least this far above the ordinary.
-IMAGE_FLOOR = 1.0
+#: In a query of several terms, an image term must stand at least this far above the ordinary:
+#: the words say what is wanted, the image what it should look like, and a photo need only be more
+#: like the image than most ("photo.jpg + blue": the same shape in blue is not that close to a red one).
+IMAGE_FLOOR = 0.5
 #: When no photo clears the cut-off, the closest few are still shown (marked as such): those
 #: within this many spreads of the best one, at most CLOSEST of them. An empty page says less than
 #: "nothing stands out; here is what comes nearest".
