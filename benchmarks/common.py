@@ -9,6 +9,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -230,3 +231,23 @@ def synthetic_library(
     library.close()
     marker.touch()
     return path
+
+
+def open_window(root: Path) -> Any:
+    """The desktop app's main window on the synthetic library at ``root``, shown at 1280×800 with
+    its own first listing done (so it does not land in the middle of the frames measured)."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from photoclip.core.library import Library
+    from photoclip.gui.launch import make_application
+    from photoclip.gui.main_window import MainWindow
+
+    make_application()
+    window = MainWindow(Library.open(root / "library", cache=root / "cache"))
+    window.resize(1280, 800)
+    window.show()
+    QApplication.processEvents()
+    while window.tasks.busy:
+        QApplication.processEvents()
+    return window

@@ -11,12 +11,11 @@ Offscreen Qt: painting is done in software, as on a machine without GPU accelera
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
 
-from common import BENCH_DIR, percentiles, synthetic_library
+from common import BENCH_DIR, open_window, percentiles, synthetic_library
 from memory_at_rest import rss_mb
 
 
@@ -28,22 +27,11 @@ def main() -> None:
     args = parser.parse_args()
     root = BENCH_DIR / f"library-{args.photos}"
     synthetic_library(root, args.photos, thumbnails=root / "cache" / "thumbnails")
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    window = open_window(root)
+    library = window.library
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from photoclip.core.library import Library
-    from photoclip.gui.launch import make_application
-    from photoclip.gui.main_window import MainWindow
-
-    make_application()
-    library = Library.open(root / "library", cache=root / "cache")
-    window = MainWindow(library)
-    window.resize(1280, 800)
-    window.show()
-    QApplication.processEvents()
-    while window.tasks.busy:  # the window's own first listing lands now, not in the middle of the frames
-        QApplication.processEvents()
     ids = library.catalog.filter_photo_ids()
     # The plain grid, as a ranked search shows it (no month headers, no dates): gui_timeline.py
     # measures the timeline beside it.

@@ -14,14 +14,13 @@ painting is done in software.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-from common import BENCH_DIR, percentiles, synthetic_library
+from common import BENCH_DIR, open_window, percentiles, synthetic_library
 from memory_at_rest import rss_mb
 
 
@@ -81,23 +80,13 @@ def main() -> None:
     root = BENCH_DIR / f"library-{args.photos}"
     synthetic_library(root, args.photos, thumbnails=root / "cache" / "thumbnails")
     spread_dates(root, args.photos)
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    window = open_window(root)
+    library = window.library
     from PySide6.QtCore import QEventLoop, QSize, QTimer
     from PySide6.QtWidgets import QApplication, QListView
 
-    from photoclip.core.library import Library
-    from photoclip.gui.launch import make_application
-    from photoclip.gui.main_window import MainWindow
     from photoclip.gui.photo_model import PhotoListModel
 
-    make_application()
-    library = Library.open(root / "library", cache=root / "cache")
-    window = MainWindow(library)
-    window.resize(1280, 800)
-    window.show()
-    QApplication.processEvents()
-    while window.tasks.busy:  # the window's own first listing lands now, not in the middle of the frames
-        QApplication.processEvents()
     results, grid = window.results, window.grid
     before = rss_mb()
 
