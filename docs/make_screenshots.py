@@ -4,7 +4,7 @@
 
 First run (no folders yet), indexing (paused half-way, progress bar showing), results of a text
 search, "Find similar" on one photo, suggestions under the search box, why a result matched (the
-preview), the Help page, and the review of suggested tags.
+preview), the Help page, the review of suggested tags and the duplicates view.
 """
 
 from __future__ import annotations
@@ -164,6 +164,55 @@ def timeline_shots(window: MainWindow, out: Path) -> None:
     window.search_bar.sort.setCurrentIndex(window.search_bar.sort.findData("relevance"))
 
 
+def dialog_over_window(window: MainWindow, view: QWidget, path: Path) -> None:
+    """Saves the window with ``view`` drawn over it where a real screen would show it."""
+    # The dialog is a window of its own, and offscreen Qt draws no frame: it is drawn over the
+    # window, clear of the sidebar, with a plain frame and title.
+    shot = window.grab()
+    painter = QPainter(shot)
+    left, top, title = window.width() - view.width() - 24, 96, 28
+    frame = QRect(left - 1, top - title - 1, view.width() + 1, view.height() + title + 1)
+    painter.fillRect(frame.translated(5, 5), QColor(0, 0, 0, 60))  # a soft shadow
+    painter.fillRect(frame, QColor("#dedede"))
+    painter.setPen(QColor("#202020"))
+    painter.drawText(frame.adjusted(0, 0, 0, -view.height()), Qt.AlignmentFlag.AlignCenter, view.windowTitle())
+    painter.drawPixmap(QPoint(left, top), view.grab())
+    painter.setPen(QColor("#8a8a8a"))
+    painter.drawRect(frame)
+    painter.end()
+    shot.save(str(path))
+    print(f"wrote {path}")
+
+
+def duplicates_shot(window: MainWindow, pictures: Path, out: Path) -> None:
+    """View → Duplicates… with near copies on: a phone backup holding a resized, a re-encoded and an
+    exact copy of holiday pictures, the first group on screen and its copies marked."""
+    from PIL import Image
+
+    from photoclip.gui.duplicates_view import DuplicatesView
+
+    backup = pictures.parent / "Phone backup"
+    backup.mkdir()
+    originals = sorted(pictures.iterdir())[:3]
+    with Image.open(originals[0]) as image:
+        image.convert("RGB").resize((image.width * 3 // 5, image.height * 3 // 5)).save(
+            backup / "IMG_2041.jpg", quality=80
+        )
+    with Image.open(originals[1]) as image:
+        image.convert("RGB").save(backup / "IMG_2042.jpg", quality=60)
+    (backup / "IMG_2043.png").write_bytes(originals[2].read_bytes())
+    window.add_folder(backup)
+    wait_for(lambda: not window.indexing.busy and window.library.status().pending == 0)
+    view = DuplicatesView(window.ctx)
+    view.resize(860, 600)
+    view.near.setChecked(True)
+    wait_for(lambda: view.groups is not None)
+    view.mark_all_or_none()
+    spin(1500)
+    dialog_over_window(window, view, out / "duplicates.png")
+    view.close()
+
+
 def tag_review_shot(window: MainWindow, out: Path) -> None:
     """The review screen on one tag's suggestions, three photos chosen (Enter accepts them, Delete
     rejects them), over the window, whose sidebar sets tags only suggested (grey, italic) apart
@@ -188,22 +237,7 @@ def tag_review_shot(window: MainWindow, out: Path) -> None:
         selection.select(view.photos.index(row), selection.SelectionFlag.Select)
     wait_for(lambda: view.thumbnails.cached >= min(12, view.photos.rowCount()), 20_000)
     spin(800)
-    # The dialog is a window of its own, and offscreen Qt draws no frame: it is drawn over the
-    # window where a real screen would show it, clear of the sidebar, with a plain frame and title.
-    shot = window.grab()
-    painter = QPainter(shot)
-    left, top, title = window.width() - view.width() - 24, 96, 28
-    frame = QRect(left - 1, top - title - 1, view.width() + 1, view.height() + title + 1)
-    painter.fillRect(frame.translated(5, 5), QColor(0, 0, 0, 60))  # a soft shadow
-    painter.fillRect(frame, QColor("#dedede"))
-    painter.setPen(QColor("#202020"))
-    painter.drawText(frame.adjusted(0, 0, 0, -view.height()), Qt.AlignmentFlag.AlignCenter, view.windowTitle())
-    painter.drawPixmap(QPoint(left, top), view.grab())
-    painter.setPen(QColor("#8a8a8a"))
-    painter.drawRect(frame)
-    painter.end()
-    shot.save(str(out / "tag-review.png"))
-    print(f"wrote {out / 'tag-review.png'}")
+    dialog_over_window(window, view, out / "tag-review.png")
     view.close()
 
 
@@ -260,6 +294,7 @@ def main() -> None:
         save(window, out / "similar.png")
         search_helpers(window, out)
         tag_review_shot(window, out)
+        duplicates_shot(window, pictures, out)
         window.close()
         library.close()
 
