@@ -158,6 +158,11 @@ def train(args: argparse.Namespace) -> dict:
 
     cfg = OPEN_CLIP_CONFIG["model_cfg"]
     model = open_clip.model.CLIP(**cfg)
+    if args.init is not None:  # go on from a trained model (fine-tuning) instead of random weights
+        from safetensors.torch import load_file
+
+        weights = load_file(str(Path(args.init) / "open_clip_model.safetensors"))
+        model.load_state_dict({k: v.float() for k, v in weights.items()})
     tokenizer = open_clip.tokenizer.SimpleTokenizer(context_length=cfg["text_cfg"]["context_length"])
     mean = torch.tensor(OPEN_CLIP_CONFIG["preprocess_cfg"]["mean"]).view(1, 3, 1, 1)
     std = torch.tensor(OPEN_CLIP_CONFIG["preprocess_cfg"]["std"]).view(1, 3, 1, 1)
@@ -228,6 +233,7 @@ def train(args: argparse.Namespace) -> dict:
         "pool": args.pool,
         "batch": args.batch,
         "lr": args.lr,
+        "init": None if args.init is None else Path(args.init).name,
         "threads": args.threads,
         "steps": step,
         "samples_seen": step * args.batch,
@@ -250,6 +256,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=20261129)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--init", default=None, help="a model folder to start from instead of random weights")
     summary = train(parser.parse_args(argv))
     print(
         f"trained {summary['steps']} steps in {summary['minutes']} min; "
