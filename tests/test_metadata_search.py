@@ -104,9 +104,12 @@ def test_a_negative_word_leaves_out_the_photos_it_names(library, pictures):
     vellmora = set(pictures[1]["2019 Vellmora trip"])
     everything = library.search("a shape -vellmora", limit=100, strictness="loose")
     assert everything.hits and not vellmora & set(paths(everything))
+    every = set(paths(library.search("", limit=1000)))
     rest = set(paths(library.search("-vellmora", limit=1000)))  # nothing else asked: every other photo
-    assert rest and not vellmora & rest
-    assert len(rest) >= len(library.search("", limit=1000).hits) - len(vellmora) - 5
+    # A word that names a folder means that folder; the small model never learnt "vellmora", so its
+    # pixels would leave out whatever cluster the word happens to land near.
+    assert rest == every - vellmora
+    assert set(paths(library.search("-vellmora", limit=1000, strictness="all"))) == every
 
 
 def test_confirmed_tags_lift_their_photos_suggestions_do_not(library, pictures):

@@ -66,6 +66,7 @@ class WordMatch:
     refused: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
     words: frozenset[str] = frozenset()
     note: str = ""
+    naming_negatives: frozenset[int] = frozenset()  # left-out terms whose words name photos
 
     def _aligned(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(lift, named, refused) for candidate ``ids`` (zeros for photos no word found)."""
@@ -104,6 +105,14 @@ class WordMatch:
         lift, named, refused = self._aligned(ids)
         fields = {f.name: getattr(base, f.name) for f in dataclasses.fields(base)}
         return LiftedRelevance(**fields, base=base, lift=lift, named=named, refused=refused)
+
+    def judge_by_names(self, relevance: QueryRelevance | None) -> QueryRelevance | None:
+        """``relevance`` with the left-out terms that name photos judged by those names alone: "-paris"
+        where a folder is called Paris means that folder, not whatever the model's pixels make of
+        the word (a small model that never learnt it would leave out a random cluster)."""
+        if relevance is None or not self.naming_negatives:
+            return relevance
+        return dataclasses.replace(relevance, judged_by_names=relevance.judged_by_names | self.naming_negatives)
 
     def lift_scores(self, ids: np.ndarray, scores: np.ndarray) -> np.ndarray:
         """Scores of a library too small to measure relevance in (where nothing tells which photos
@@ -194,8 +203,9 @@ class MetadataMatcher:
         ids = _union(list(found.values()))
         lift = np.zeros(len(ids), np.float64)
         named, refused = np.ones(len(ids), bool), np.zeros(len(ids), bool)
+        naming_negatives: set[int] = set()
         total = float(sum(t.weight for t in query.terms if t.weight > 0)) or 1.0
-        for term, words in zip(query.terms, term_words, strict=True):
+        for position, (term, words) in enumerate(zip(query.terms, term_words, strict=True)):
             wanted = [w for w in words if w in telling]
             share = np.zeros(len(ids))
             for word in wanted:
@@ -206,7 +216,11 @@ class MetadataMatcher:
                 named &= complete
             else:
                 refused |= complete
-        return WordMatch(ids, lift.astype(np.float32), named, refused, frozenset(found), note)
+                if complete.any():
+                    naming_negatives.add(position)
+        return WordMatch(
+            ids, lift.astype(np.float32), named, refused, frozenset(found), note, frozenset(naming_negatives)
+        )
 
     def describe(self, match: WordMatch, hits: Sequence[SearchHit]) -> None:
         """Sets each hit's ``matched``: where the query's words were found ("folder: 2019 Paris trip")."""

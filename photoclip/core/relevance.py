@@ -129,6 +129,7 @@ class QueryRelevance:
     spread: np.ndarray
     terms: tuple[Decision, ...]
     combined: Decision
+    judged_by_names: frozenset[int] = frozenset()  # left-out terms the photos' names decide alone
 
     @classmethod
     def measure(
@@ -173,7 +174,8 @@ class QueryRelevance:
         who writes "-people" would rather lose a borderline photo than see people."""
         excluded = np.zeros(len(standing), bool)
         for j in np.flatnonzero(self.weights < 0):
-            excluded |= self.terms[j].relevant(standing[:, j], Strictness.LOOSE)
+            if int(j) not in self.judged_by_names:
+                excluded |= self.terms[j].relevant(standing[:, j], Strictness.LOOSE)
         return excluded
 
     def keep_above(self, standing: np.ndarray, min_score: float) -> np.ndarray:

@@ -231,9 +231,14 @@ class Searcher:
         )
         allowed = self.words.narrow(query, allowed)  # folder: and camera:
         if query.is_empty:
-            if query.terms:  # only left-out terms ("-star", "2019 -paris"): every photo but theirs
-                allowed = self._without_left_out(query, allowed)
-            return self._browse(query, allowed, limit, sort)
+            if not query.terms:
+                return self._browse(query, allowed, limit, sort)
+            # Only left-out terms ("-star", "2019 -paris"): every photo but theirs ("all": every photo).
+            every = self.index_provider().ids() if allowed is None else np.asarray(allowed, np.int64)
+            rest = self._without_left_out(query, every)
+            counts = {str(lv): len(every) if lv == Strictness.ALL else len(rest) for lv in Strictness}
+            shown = every if Strictness(strictness) == Strictness.ALL else rest
+            return dataclasses.replace(self._browse(query, shown, limit, sort), level_counts=counts)
         vectors, weights = self._term_vectors(query)
         index = self.index_provider()
         ids, candidate_vectors = self._candidates(index, query, vectors, weights, limit + len(exclude), sort, allowed)
@@ -242,7 +247,7 @@ class Searcher:
             ids, candidate_vectors = words.with_candidates(index, ids, candidate_vectors, allowed)
         relevance = self.relevance(index, query, vectors, weights)
         if words is not None:
-            relevance = words.relevance(relevance, ids)
+            relevance = words.relevance(words.judge_by_names(relevance), ids)
         cosines = candidate_vectors @ vectors.T
         wanted_ids = ~np.isin(ids, np.asarray(exclude, dtype=np.int64)) if len(exclude) else np.ones(len(ids), bool)
         notes = []
@@ -338,17 +343,19 @@ class Searcher:
             query, limit=limit, min_score=min_score, strictness=strictness, sort=sort, filters=filters, exclude=exclude
         )
 
-    def _without_left_out(self, query: Query, allowed: np.ndarray | None, chunk: int = 8192) -> np.ndarray:
-        """The photos of ``allowed`` (None: all) that no term of a query of left-out terms names or
+    def _without_left_out(self, query: Query, allowed: np.ndarray, chunk: int = 8192) -> np.ndarray:
+        """The photos of ``allowed`` that no term of a query of left-out terms names or
         shows, judged as in any search (loosely, by pixels and by names)."""
         index = self.index_provider()
-        ids = np.sort(index.ids() if allowed is None else np.asarray(allowed, np.int64))
+        ids = np.sort(np.asarray(allowed, np.int64))
         left_out = np.zeros(len(ids), bool)
         words = self.words.match(query, len(index))
         if words is not None and len(words.ids):
             left_out |= np.isin(ids, words.ids[words.refused])
         vectors, weights = self._term_vectors(query)
         relevance = self.relevance(index, query, vectors, weights)
+        if words is not None:
+            relevance = words.judge_by_names(relevance)
         if relevance is not None:
             for start in range(0, len(ids), chunk):
                 found, found_vectors = index.get_vectors(ids[start : start + chunk])
