@@ -225,8 +225,24 @@ def _tagging_parsers(command: Callable[[str, str], argparse.ArgumentParser]) -> 
         "tags", "show, accept, reject or add the tags of a photo; without one: list, rename, merge or delete tags"
     )
     tags.add_argument("photo", nargs="?", help="path of a library photo (none: every tag, with its counts)")
-    tags.add_argument("--accept", action="append", default=[], metavar="LABEL")
-    tags.add_argument("--reject", action="append", default=[], metavar="LABEL")
+    tags.add_argument(
+        "--accept",
+        action="append",
+        nargs="?",
+        const=None,  # tag_commands.ALL: every suggestion of the photo
+        default=[],
+        metavar="LABEL",
+        help="accept this suggestion (repeatable); without a label: all of the photo's suggestions",
+    )
+    tags.add_argument(
+        "--reject",
+        action="append",
+        nargs="?",
+        const=None,  # refused, naming the labels to choose from: rejecting every tag at once is rarely meant
+        default=[],
+        metavar="LABEL",
+        help="reject this tag (repeatable; a label is needed: 'review TAG --reject-all' rejects a tag everywhere)",
+    )
     tags.add_argument("--add", action="append", default=[], metavar="LABEL")
     edit = tags.add_mutually_exclusive_group()
     edit.add_argument("--rename", nargs=2, metavar=("OLD", "NEW"), help="rename a tag on every photo")

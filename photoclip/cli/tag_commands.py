@@ -17,6 +17,8 @@ from photoclip.core.records import Tag, TagState
 if TYPE_CHECKING:
     from photoclip.core.library import Library
 
+ALL = None  # what a bare --accept or --reject stands for (argparse's const): every suggestion of the photo
+
 
 def cmd_tag(args: argparse.Namespace) -> int:
     """``photoclip tag``."""
@@ -65,26 +67,59 @@ def cmd_tags(args: argparse.Namespace) -> int:
         return cmd_tag_edits(args)
     with open_library(args) as library:
         photo = library.require_photo(args.photo)
-        _require_own_tags(library.tags.tags(photo.id, include_rejected=True), args.accept, args.reject)
-        for label in args.accept:
+        own = library.tags.tags(photo.id, include_rejected=True)
+        accept, reject = _labels_named(own, args.accept, args.reject)
+        _require_own_tags(own, accept, reject)
+        for label in accept:
             library.tags.accept(photo.id, label)
-        for label in args.reject:
+        for label in reject:
             library.tags.reject(photo.id, label)
         for label in args.add:
             library.tags.add(photo.id, label)
-        if args.accept or args.reject or args.add:
+        if ALL in args.accept:
+            said = f"Accepted {len(accept)} suggestion{'' if len(accept) == 1 else 's'}: {', '.join(accept)}."
+            print(said if accept else "This photo has no suggestions to accept.")
+        if accept or reject or args.add:
             followed = library.follow_review(photo.id)
             for sidecar in followed.written:
                 print(f"Updated the XMP sidecar {display_path(sidecar)} to match these tags.")
             for line in followed.problems():
                 print(line, file=sys.stderr)
-        tags = library.tags.tags(photo.id)
-        if not tags:
-            print("No tags.")
-        for tag in tags:
-            score = f"{tag.score:.3f}" if tag.score is not None else "     "
-            print(f"{tag.label:24} {score}  {tag.source.value:4}  {tag.state.value}")
+        _print_tags(library.tags.tags(photo.id, include_rejected=True))
     return 0
+
+
+def _labels_named(tags: list[Tag], accept: list[str | None], reject: list[str | None]) -> tuple[list[str], list[str]]:
+    """The labels to accept and reject: ``--accept`` alone (:data:`ALL`) stands for every suggestion
+    of the photo (less those rejected in the same command); ``--reject`` alone is refused, naming
+    the labels it could take, as rejecting every tag at once is rarely meant and not undone with one
+    command."""
+    if ALL in reject:
+        shown = ", ".join(t.label for t in tags if t.state != TagState.REJECTED) or "none"
+        raise PhotoclipError(
+            f"Say which tag to reject: --reject LABEL (this photo's tags: {shown}). "
+            "To reject a tag's suggestions on every photo: photoclip review TAG --reject-all."
+        )
+    rejected = {spelt(label) for label in reject if label is not None}
+    named = [label for label in accept if label is not None]
+    if ALL in accept:
+        named += [t.label for t in tags if t.state == TagState.SUGGESTED and t.label not in rejected]
+    return list(dict.fromkeys(named)), [label for label in reject if label is not None]
+
+
+def _print_tags(tags: list[Tag]) -> None:
+    """A photo's tags, best first; rejected ones are only counted (they stay so tagging never
+    suggests them again, but the photo does not have them)."""
+    shown = [tag for tag in tags if tag.state != TagState.REJECTED]
+    rejected = len(tags) - len(shown)
+    if not shown:
+        print("No tags" + (f" ({rejected} rejected)." if rejected else "."))
+        return
+    for tag in shown:
+        score = f"{tag.score:.3f}" if tag.score is not None else "     "
+        print(f"{tag.label:24} {score}  {tag.source.value:4}  {tag.state.value}")
+    if rejected:
+        print(f"({rejected} rejected)")
 
 
 def _require_own_tags(tags: list[Tag], accept: list[str], reject: list[str]) -> None:

@@ -137,6 +137,19 @@ class Sidebar(QTreeWidget):
         self._tag_order = [label for label, _count in tags]
         return tags
 
+    def follow_tag_edit(self, old: str, new: str) -> None:
+        """A whole tag was renamed or merged into ``new``, or deleted (``new`` empty): the next
+        :meth:`populate` lists it under its new name in its old place, or not at all. Only a tag
+        that lost its photos one by one stays at 0 while the sidebar is in use; an edited tag is
+        gone, and a row left for it would filter on a tag no photo has."""
+        order = self._tag_order
+        if old not in order:
+            return
+        if new and new not in order:
+            order[order.index(old)] = new
+        else:
+            order.remove(old)
+
     def populate(self, contents: SidebarContents) -> None:
         """Rebuilds the tree, keeping what was selected and expanded."""
         selected = self._key(self.currentItem()) if self.currentItem() else None

@@ -9,13 +9,14 @@ Each edit goes through :class:`Library` (one transaction), then the parts hear o
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QInputDialog, QMenu, QMenuBar, QMessageBox
 
 from photoclip.core.errors import PhotoclipError
-from photoclip.gui.sidebar import RowKind
+from photoclip.gui.sidebar import RowKind, SidebarContents
 from photoclip.gui.tag_review import open_tag_review
 from photoclip.gui.wording import plural
 
@@ -155,19 +156,27 @@ def install_tag_review(ctx: GuiContext, bar: QMenuBar, browser: Browser, sidebar
         bar.addMenu(tags)
     else:
         bar.insertMenu(help_menu, tags)
-    ctx.events.tag_edited.connect(lambda old, new: follow_tag(browser, sidebar, old, new))
+    ctx.events.tag_edited.connect(lambda old, new: follow_tag(ctx, browser, sidebar, old, new))
     ctx.events.collection_edited.connect(lambda old, new: follow_collection(browser, sidebar, old, new))
     return tags
 
 
-def follow_tag(browser: Browser, sidebar: Sidebar, old: str, new: str) -> None:
-    """The grid showed the tag ``old``: it shows ``new`` now, or all photos if it was deleted."""
-    if tuple(browser.filters.tags) != (old,):
+def follow_tag(ctx: GuiContext, browser: Browser, sidebar: Sidebar, old: str, new: str) -> None:
+    """The tag ``old`` was renamed or merged into ``new``, or deleted (``new`` empty): the sidebar
+    is listed again without ``old`` (the refresh on ``tags_changed`` kept it, at 0, for the pointer's
+    sake), and a filter on it moves to ``new``, or is dropped."""
+    sidebar.follow_tag_edit(old, new)
+    sidebar.populate(SidebarContents.read(ctx.library))
+    if old not in browser.filters.tags:
         return
-    if new and sidebar.select_row(RowKind.TAG, new):
-        browser.show_tag(new)
-    else:
-        sidebar.select_all_photos()
+    if browser.filters.tags == (old,):
+        if new and sidebar.select_row(RowKind.TAG, new):
+            browser.show_tag(new)
+        else:
+            sidebar.select_all_photos()
+        return
+    kept = [new if label == old else label for label in browser.filters.tags if label != old or new]
+    browser.set_filters(replace(browser.filters, tags=tuple(dict.fromkeys(kept))), browser.collection)
 
 
 def follow_collection(browser: Browser, sidebar: Sidebar, old: str, new: str) -> None:
