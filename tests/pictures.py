@@ -10,6 +10,8 @@ memory it checks.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import os
 import random
 import struct
 import zlib
@@ -50,6 +52,29 @@ def write_set(
             spec = spec_for(colour, shape, seed * 100_000 + c * 100 + k, size_range)
             written[write(folder, f"{colour}-{shape}-{k}", spec)] = (colour, shape)
     return written
+
+
+def write_dated(folder: Path, photos: dict[str, tuple[str, str, str | None, dt.datetime]], first_seed: int) -> Path:
+    """Writes ``photos`` (name: colour, shape, EXIF DateTimeOriginal or None, the file's modification
+    time) as JPEGs in ``folder``, each drawn with its own seed from ``first_seed`` on."""
+    for k, (name, (colour, shape, taken, mtime)) in enumerate(photos.items()):
+        path = write(folder, name, spec_for(colour, shape, first_seed + k, fmt="JPEG"))
+        if taken is not None:
+            date_jpeg(path, taken)
+        os.utime(path, (mtime.timestamp(), mtime.timestamp()))
+    return folder
+
+
+def date_jpeg(path: Path, original: str, digitized: str | None = None) -> Path:
+    """Saves the JPEG at ``path`` again with EXIF DateTimeOriginal ``original`` (and DateTimeDigitized)."""
+    exif = Image.Exif()
+    exif.get_ifd(0x8769)[36867] = original
+    if digitized is not None:
+        exif.get_ifd(0x8769)[36868] = digitized
+    with Image.open(path) as image:
+        image.load()
+        image.save(path, "JPEG", quality=90, exif=exif.tobytes())
+    return path
 
 
 def jpeg_with_orientation(path: Path, image: Image.Image, orientation: int, quality: int = 92) -> Path:

@@ -3,12 +3,10 @@ a query as a filter, the timeline's month buckets, and what the command line pri
 
 import datetime as dt
 import json
-import os
 
 import numpy as np
 import pytest
-from pictures import spec_for, write
-from PIL import Image
+from pictures import date_jpeg, spec_for, write, write_dated
 
 from photoclip.cli.main import main as cli
 from photoclip.core.images import wall_clock_seconds
@@ -34,24 +32,10 @@ def day(photo):
 
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("photos")
-    for k, (name, (colour, shape, taken, mtime)) in enumerate(PHOTOS.items()):
-        path = write(folder, name, spec_for(colour, shape, 700 + k, fmt="JPEG"))
-        if taken is not None:
-            exif = Image.Exif()
-            exif.get_ifd(0x8769)[36867] = taken
-            with Image.open(path) as image:
-                image.load()
-                image.save(path, "JPEG", quality=90, exif=exif.tobytes())
-        os.utime(path, (mtime.timestamp(), mtime.timestamp()))
+    folder = write_dated(tmp_path_factory.mktemp("photos"), PHOTOS, 700)
     # A camera that wrote a zeroed DateTimeOriginal: its DateTimeDigitized is the date.
     path = write(folder, "zeroed-original", spec_for("blue", "circle", 790, fmt="JPEG"))
-    exif = Image.Exif()
-    exif.get_ifd(0x8769)[36867] = "0000:00:00 00:00:00"
-    exif.get_ifd(0x8769)[36868] = "2016:05:04 10:00:00"
-    with Image.open(path) as image:
-        image.load()
-        image.save(path, "JPEG", quality=90, exif=exif.tobytes())
+    date_jpeg(path, "0000:00:00 00:00:00", "2016:05:04 10:00:00")
     return folder
 
 

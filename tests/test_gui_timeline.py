@@ -4,12 +4,10 @@ typed, the date scrubber, the Dates menu and its chip, a date typed in the searc
 library of photos carrying EXIF dates (one only its file's time), the small model."""
 
 import datetime as dt
-import os
 
 import pytest
 import test_gui
-from pictures import spec_for, write
-from PIL import Image
+from pictures import write_dated
 from test_gui import wait_idle
 
 pytest.importorskip("PySide6")
@@ -43,21 +41,8 @@ NEWEST_FIRST = [
 ]
 
 
-def write_dated(folder):
-    for k, (name, (colour, shape, taken, mtime)) in enumerate(PHOTOS.items()):
-        path = write(folder, name, spec_for(colour, shape, 900 + k, fmt="JPEG"))
-        if taken is not None:
-            exif = Image.Exif()
-            exif.get_ifd(0x8769)[36867] = taken
-            with Image.open(path) as image:
-                image.load()
-                image.save(path, "JPEG", quality=90, exif=exif.tobytes())
-        os.utime(path, (mtime.timestamp(), mtime.timestamp()))
-    return folder
-
-
 def dated_window(qtbot, window, tmp_path):
-    folder = write_dated(tmp_path / "photos")
+    folder = write_dated(tmp_path / "photos", PHOTOS, 900)
     win = window()
     win.resize(1000, 640)
     win.add_folder(folder)
