@@ -251,3 +251,20 @@ def open_window(root: Path) -> Any:
     while window.tasks.busy:
         QApplication.processEvents()
     return window
+
+
+def close_window(window: Any, before_mb: float, cached: int, photos: int) -> None:
+    """Lets queued thumbnail reads land, prints the memory the window took while it was measured
+    (``cached`` thumbnails kept of ``photos``), and closes the window and its library."""
+    from memory_at_rest import rss_mb
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    QTimer.singleShot(1500, loop.quit)
+    loop.exec()
+    print(
+        f"  memory: {before_mb:.0f} MB before, {rss_mb():.0f} MB after scrolling "
+        f"({cached} thumbnails kept of {photos:,})"
+    )
+    window.close()
+    window.library.close()

@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from common import BENCH_DIR, open_window, percentiles, synthetic_library
+from common import BENCH_DIR, close_window, open_window, percentiles, synthetic_library
 from memory_at_rest import rss_mb
 
 
@@ -29,7 +29,6 @@ def main() -> None:
     synthetic_library(root, args.photos, thumbnails=root / "cache" / "thumbnails")
     window = open_window(root)
     library = window.library
-    from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
     ids = library.catalog.filter_photo_ids()
@@ -60,15 +59,7 @@ def main() -> None:
         f"  scrolling {len(frames)} frames top to bottom: p50 {p50:.1f} ms  p95 {p95:.1f} ms  "
         f"max {max(frames) * 1000:.1f} ms per frame"
     )
-    loop = QEventLoop()
-    QTimer.singleShot(1500, loop.quit)  # let queued thumbnail reads land
-    loop.exec()
-    print(
-        f"  memory: {before:.0f} MB before, {rss_mb():.0f} MB after scrolling "
-        f"({window.results.thumbnails.cached} thumbnails kept of {len(ids):,})"
-    )
-    window.close()
-    library.close()
+    close_window(window, before, window.results.thumbnails.cached, len(ids))
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-from common import BENCH_DIR, open_window, percentiles, synthetic_library
+from common import BENCH_DIR, close_window, open_window, percentiles, synthetic_library
 from memory_at_rest import rss_mb
 
 
@@ -82,7 +82,7 @@ def main() -> None:
     spread_dates(root, args.photos)
     window = open_window(root)
     library = window.library
-    from PySide6.QtCore import QEventLoop, QSize, QTimer
+    from PySide6.QtCore import QSize
     from PySide6.QtWidgets import QApplication, QListView
 
     from photoclip.gui.photo_model import PhotoListModel
@@ -159,15 +159,7 @@ def main() -> None:
         QApplication.processEvents()
         jumps.append(time.perf_counter() - begin)
     report("scrubber: a jump to each month", jumps)
-    loop = QEventLoop()
-    QTimer.singleShot(1500, loop.quit)  # let queued thumbnail reads land
-    loop.exec()
-    print(
-        f"  memory: {before:.0f} MB before, {rss_mb():.0f} MB after scrolling "
-        f"({results.thumbnails.cached} thumbnails kept of {len(listing.ids):,})"
-    )
-    window.close()
-    library.close()
+    close_window(window, before, results.thumbnails.cached, len(listing.ids))
 
 
 if __name__ == "__main__":
