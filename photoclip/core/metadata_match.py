@@ -151,13 +151,12 @@ class LiftedRelevance(QueryRelevance):
         base = self._base()
         if level == Strictness.ALL:
             return base.keep(standing, level)
-        not_excluded = base.keep_above(standing, float("-inf"))  # no negative term's pixels match
-        return (base.keep(standing, level) | (self.named & not_excluded)) & ~self.refused
+        return (base.keep(standing, level) | (self.named & ~base.excluded(standing))) & ~self.refused
 
     def keep_above(self, standing: np.ndarray, min_score: float) -> np.ndarray:
         """Candidates whose lifted score reaches ``min_score`` (negative terms still apply)."""
         base = self._base()
-        return (self.score(standing) >= min_score) & base.keep_above(standing, float("-inf")) & ~self.refused
+        return (self.score(standing) >= min_score) & ~base.excluded(standing) & ~self.refused
 
 
 class MetadataMatcher:
