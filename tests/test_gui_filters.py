@@ -32,7 +32,9 @@ def tag_rows(sidebar) -> list[tuple[str, str]]:
     return [(header.child(i).text(0), header.child(i).text(1)) for i in range(header.childCount())]
 
 
-def test_a_tag_chosen_in_the_sidebar_shows_as_a_chip_that_takes_it_off(qtbot, window, tmp_path):
+def holiday_shown(qtbot, window, tmp_path):
+    """An indexed window whose red circles have the tag "holiday", chosen in the sidebar; the
+    pictures' classes and the red circles' ids."""
     win, _folder, classes = indexed_window(qtbot, window, tmp_path)
     reds = [win.library.photo_at(p).id for p, label in classes.items() if label == ("red", "circle")]
     for photo_id in reds:
@@ -40,6 +42,11 @@ def test_a_tag_chosen_in_the_sidebar_shows_as_a_chip_that_takes_it_off(qtbot, wi
     win.refresh_sidebar()
     with qtbot.waitSignal(win.results_shown, timeout=30_000):
         win.sidebar.setCurrentItem(sidebar_row(win, RowKind.TAG, "holiday"))
+    return win, classes, reds
+
+
+def test_a_tag_chosen_in_the_sidebar_shows_as_a_chip_that_takes_it_off(qtbot, window, tmp_path):
+    win, classes, reds = holiday_shown(qtbot, window, tmp_path)
     assert win.photos.rowCount() == len(reds)
     assert win.chips.isVisible() and [c.text for c in win.chips.chips] == ["Tag: holiday"]
     with qtbot.waitSignal(win.results_shown, timeout=30_000):
@@ -93,13 +100,7 @@ def test_choosing_a_collection_clears_the_search_that_was_in_the_box(qtbot, wind
 
 
 def test_taking_a_tag_off_a_photo_takes_it_out_of_that_tag_at_once(qtbot, window, tmp_path):
-    win, _folder, classes = indexed_window(qtbot, window, tmp_path)
-    reds = [win.library.photo_at(p).id for p, label in classes.items() if label == ("red", "circle")]
-    for photo_id in reds:
-        win.library.tags.add(photo_id, "holiday")
-    win.refresh_sidebar()
-    with qtbot.waitSignal(win.results_shown, timeout=30_000):
-        win.sidebar.setCurrentItem(sidebar_row(win, RowKind.TAG, "holiday"))
+    win, _classes, reds = holiday_shown(qtbot, window, tmp_path)
     photo = win.photos.photo_at(0)
     menu = photo_menu(win.ctx, [photo], find_similar=win.find_similar, preview=win.results.preview_current)
     tags = next(a.menu() for a in menu.actions() if a.text() == "Tags")
