@@ -150,6 +150,23 @@ def test_the_mixture_finds_a_group_apart_and_none_in_one_bulk():
     assert best_fit(with_group).components >= 2
 
 
+def test_a_small_tight_answer_above_partial_matches_is_the_group_not_the_partial_matches():
+    """ "a black star" in 384 photos: 12 black stars stand well above 120 photos that are black or a
+    star, which stand above the rest. Started from even quantiles only, the fit once took all 132
+    as the group (171 results for 12 right)."""
+    rng = np.random.default_rng(11)
+    rest, partial, answer = rng.normal(-0.3, 0.55, 252), rng.normal(1.3, 0.45, 120), rng.normal(3.1, 0.13, 12)
+    values = np.concatenate([rest, partial, answer])
+    decision = Decision.fit(values)
+    assert decision.group is not None
+    kept = decision.relevant(values, Strictness.NORMAL)
+    assert kept[-12:].all() and kept[:-12].sum() <= 2
+    # A broad answer (a quarter of the library) stays one group and is not split into a top slice.
+    broad = np.concatenate([rng.normal(0, 1, 300), rng.normal(5, 0.8, 100)])
+    kept = Decision.fit(broad).relevant(broad, Strictness.NORMAL)
+    assert kept[300:].mean() > 0.95 and kept[:300].mean() < 0.01
+
+
 # -- random weights ------------------------------------------------------------------------------
 
 

@@ -1,8 +1,13 @@
 """A one-dimensional Gaussian mixture: whether a query's scores over the library form a group of
 their own above the rest, and which photos belong to it.
 
-Deterministic (components start at quantiles, a fixed number of EM rounds), numpy only, and cheap
-on the few thousand values of a library sample (a few milliseconds for up to three components).
+Deterministic (fixed starting points, EM until the fit stops improving), numpy only. A query's
+answer is often a small, tight group at the very top (a dozen photos of 400), which EM started
+from evenly spread quantiles tends to miss: it settles on splitting the broad bulk instead. So
+each number of components is also started with one component on the top few percent of the values,
+and the start that explains the values best is kept. A large sample is fitted on a fine histogram
+(each bin's count as its weight, with Sheppard's correction for the bin width), which keeps a
+search's few fits to milliseconds.
 """
 
 from __future__ import annotations
@@ -12,7 +17,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-ROUNDS = 150
+#: The most EM rounds per start, and the change in log-likelihood per value that ends them earlier.
+ROUNDS = 100
+TOLERANCE = 1e-5
+#: The top shares of the values that seed a component of their own (besides the quantile start).
+TOP_STARTS = (0.02, 0.05, 0.1)
+#: Above this many values the fit runs on a histogram of this many bins.
+BINS = 512
 
 
 @dataclass(frozen=True)
@@ -22,7 +33,7 @@ class Mixture:
     weight: np.ndarray
     mean: np.ndarray
     sd: np.ndarray
-    bic: float
+    aic: float  # Akaike's information criterion: lower is a better account of the values
 
     @property
     def components(self) -> int:
@@ -39,38 +50,93 @@ class Mixture:
 
     def top_posterior(self, values: np.ndarray) -> np.ndarray:
         """For each value, the probability that it belongs to the highest component."""
-        return _responsibilities(np.asarray(values, np.float64), self.weight, self.mean, self.sd)[0][:, -1]
+        x = np.asarray(values, np.float64)
+        return _responsibilities(x, np.ones(len(x)), self.weight, self.mean, self.sd)[0][:, -1]
 
 
-def _responsibilities(x: np.ndarray, weight: np.ndarray, mean: np.ndarray, sd: np.ndarray) -> tuple[np.ndarray, float]:
-    """(responsibility of each component for each value, log-likelihood of the values)."""
+def _responsibilities(
+    x: np.ndarray, count: np.ndarray, weight: np.ndarray, mean: np.ndarray, sd: np.ndarray
+) -> tuple[np.ndarray, float]:
+    """(responsibility of each component for each value, log-likelihood of the counted values)."""
     log_p = -0.5 * ((x[:, None] - mean) / sd) ** 2 - np.log(sd) + np.log(weight) - 0.5 * math.log(2 * math.pi)
     top = log_p.max(1, keepdims=True)
     p = np.exp(log_p - top)
     total = p.sum(1, keepdims=True)
-    return p / total, float((top[:, 0] + np.log(total[:, 0])).sum())
+    return p / total, float((count * (top[:, 0] + np.log(total[:, 0]))).sum())
 
 
-def fit(values: np.ndarray, components: int) -> Mixture:
-    """Fits ``components`` Gaussians to ``values`` by EM."""
+def _points(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+    """The values to fit as (points, their counts, the variance one point's rounding adds)."""
     x = np.asarray(values, np.float64)
-    n = len(x)
-    floor = 1e-3 * max(float(x.std()), 1e-9)  # no component collapses onto one value
-    mean = np.quantile(x, (np.arange(components) + 0.5) / components)
-    sd = np.full(components, max(float(x.std()) / components, floor))
-    weight = np.full(components, 1.0 / components)
+    if len(x) <= BINS:
+        return x, np.ones(len(x)), 0.0
+    counts, edges = np.histogram(x, bins=BINS)
+    centres = (edges[:-1] + edges[1:]) / 2
+    used = counts > 0
+    width = float(edges[1] - edges[0])
+    return centres[used], counts[used].astype(np.float64), width * width / 12
+
+
+def _em(
+    x: np.ndarray, count: np.ndarray, rounding: float, weight: np.ndarray, mean: np.ndarray, sd: np.ndarray
+) -> Mixture:
+    """EM from the given start until the log-likelihood stops improving."""
+    n = float(count.sum())
+    spread = math.sqrt(max(float((count * (x - (count * x).sum() / n) ** 2).sum() / n), 1e-18))
+    floor = 1e-3 * max(spread, 1e-9)  # no component collapses onto one value
+    last = -math.inf
     for _ in range(ROUNDS):
-        r, _ = _responsibilities(x, weight, mean, sd)
+        r, log_likelihood = _responsibilities(x, count, weight, mean, sd)
+        if log_likelihood - last < TOLERANCE * n:
+            break
+        last = log_likelihood
+        r = r * count[:, None]
         share = r.sum(0) + 1e-12
         weight = share / n
         mean = (r * x[:, None]).sum(0) / share
-        sd = np.sqrt((r * (x[:, None] - mean) ** 2).sum(0) / share) + floor
-    _, log_likelihood = _responsibilities(x, weight, mean, sd)
+        sd = np.sqrt((r * (x[:, None] - mean) ** 2).sum(0) / share + rounding) + floor
+    _, log_likelihood = _responsibilities(x, count, weight, mean, sd)
     order = np.argsort(mean)
-    bic = -2 * log_likelihood + (3 * components - 1) * math.log(n)
-    return Mixture(weight[order], mean[order], sd[order], bic)
+    aic = -2 * log_likelihood + 2 * (3 * len(mean) - 1)
+    return Mixture(weight[order], mean[order], sd[order], aic)
+
+
+def _starts(x: np.ndarray, count: np.ndarray, components: int) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Starting (weight, mean, sd): evenly spread quantiles, and one component on each top share."""
+    order = np.argsort(x)
+    xs, cumulative = x[order], np.cumsum(count[order]) / count.sum()
+
+    def quantile(q: np.ndarray | float) -> np.ndarray:
+        return xs[np.minimum(np.searchsorted(cumulative, q), len(xs) - 1)]
+
+    spread = float(xs[-1] - xs[0]) / 4 or 1.0
+    k = components
+    starts = [(np.full(k, 1.0 / k), quantile((np.arange(k) + 0.5) / k), np.full(k, spread / k))]
+    if k >= 2:
+        for top in TOP_STARTS:
+            cut = float(quantile(1 - top))
+            high = xs >= cut
+            if not high.any() or high.all():
+                continue
+            lower = quantile((np.arange(k - 1) + 0.5) / (k - 1) * (1 - top))
+            top_mean = float(np.average(xs[high], weights=count[order][high]))
+            mean = np.append(lower, max(top_mean, cut))
+            weight = np.append(np.full(k - 1, (1 - top) / (k - 1)), top)
+            sd = np.append(np.full(k - 1, spread / k), max(float(xs[-1] - cut) / 2, spread / 20))
+            starts.append((weight, mean, sd))
+    return starts
+
+
+def fit(values: np.ndarray, components: int) -> Mixture:
+    """Fits ``components`` Gaussians to ``values`` by EM from each start; keeps the best fit."""
+    x, count, rounding = _points(values)
+    return min((_em(x, count, rounding, *start) for start in _starts(x, count, components)), key=lambda m: m.aic)
 
 
 def best_fit(values: np.ndarray, most: int = 3) -> Mixture:
-    """The mixture of one to ``most`` components the Bayesian information criterion prefers."""
-    return min((fit(values, k) for k in range(1, most + 1)), key=lambda m: m.bic)
+    """The mixture of one to ``most`` components Akaike's information criterion prefers.
+
+    Not the Bayesian one: its penalty grows with the number of values, and on a library of a few
+    hundred photos it would rather explain a dozen photos standing apart as the tail of a broad
+    component than give them one of their own, which is the very group a search is looking for."""
+    return min((fit(values, k) for k in range(1, most + 1)), key=lambda m: m.aic)
