@@ -6,8 +6,9 @@ file name, confirmed tags (accepted or the person's own), camera, lens and place
 
 * A photo whose words hold every word of every positive term ("paris" in "2019 Paris trip/",
   "paris trip" there too) is **named** by the query: it is relevant whatever its pixels say, and
-  its score gets :data:`LIFT` (so, among the named photos, those that also look like the query come
-  first, and a named photo comes above one that only looks a little like it).
+  it comes before every photo that is not named, and among the named photos those that also
+  look like the query come first (its score is its pixels' score, or the ordinary level where they
+  say less, lifted by :data:`LIFT` or more, as far as it takes to stand above the rest).
 * A photo that has only some of the words gets that share of the lift, and only where its pixels
   already make it clearly relevant (the "strict" level): "sunset paris" lists sunsets, the clear
   Paris ones first, and the "red" of a "Red Rock canyon" folder lifts none of its photos for
@@ -143,8 +144,16 @@ class LiftedRelevance(QueryRelevance):
         relevant, so a word of a visual query ("red" of a "Red Rock canyon" folder) never lifts
         photos the rest of the query does not describe above those it does."""
         base = self._base()
-        deserved = self.named | base.keep(standing, Strictness.STRICT)
-        return (base.score(standing) + np.where(deserved, self.lift, 0.0)).astype(np.float32)
+        pixels = base.score(standing)
+        deserved = ~self.named & base.keep(standing, Strictness.STRICT)
+        others = pixels + np.where(deserved, self.lift, 0.0)
+        if not self.named.any():
+            return others.astype(np.float32)
+        # A query that names photos is a name: they come first, ordered by what their pixels say
+        # (counted as at least ordinary: for a name the model never learnt, "vellmora", the
+        # pixels' verdict is a guess, and a guess must not put an unnamed photo above them).
+        shift = max(LIFT, float(others[~self.named].max(initial=0.0)) + 1e-3)
+        return np.where(self.named, np.maximum(pixels, 0.0) + shift, others).astype(np.float32)
 
     def keep(self, standing: np.ndarray, level: Strictness) -> np.ndarray:
         """Relevant by the pixels (as before), or named by the words; never named by a negative term."""
@@ -152,6 +161,10 @@ class LiftedRelevance(QueryRelevance):
         if level == Strictness.ALL:
             return base.keep(standing, level)
         return (base.keep(standing, level) | (self.named & ~base.excluded(standing))) & ~self.refused
+
+    def excluded(self, standing: np.ndarray) -> np.ndarray:
+        """Left out by a negative term's pixels or named by it ("-vellmora": that folder)."""
+        return self._base().excluded(standing) | self.refused
 
     def keep_above(self, standing: np.ndarray, min_score: float) -> np.ndarray:
         """Candidates whose lifted score reaches ``min_score`` (negative terms still apply)."""

@@ -270,7 +270,7 @@ class Searcher:
                 keep = relevance.keep(standing, level) & wanted_ids
                 cut = float(scores[keep].min()) if keep.any() else float("inf")
             if not keep.any() and min_score is None and level != Strictness.ALL:
-                keep = closest(scores, relevance.keep(standing, Strictness.ALL) & wanted_ids)
+                keep = closest(scores, ~relevance.excluded(standing) & wanted_ids)
                 if keep.any():
                     notes.append("No photo stands out clearly for this search; these come closest.")
             counts = {str(lv): int((relevance.keep(standing, lv) & wanted_ids).sum()) for lv in Strictness}
