@@ -91,6 +91,19 @@ def test_a_word_a_quarter_of_the_library_matches_is_a_group_not_a_tail(shapes_li
     assert len(found & stars) >= 0.9 * len(stars) and len(found - stars) <= 2
 
 
+def test_an_image_and_a_word_list_the_words_photos_most_like_the_image(shapes_library):
+    """ "red-star.png + blue": blue photos only, the blue stars among them, and not every blue photo
+    (a blue star is far from a red one as the library goes; among blue photos it is the closest)."""
+    library, pictures, folder = shapes_library
+    red_star = next(
+        name for name, picture in sorted(pictures.items()) if (picture.colour, picture.shape) == ("red", "star")
+    )
+    found = {hit.photo.path.name for hit in library.search(f"{folder / red_star} + blue", limit=1000).hits}
+    blue = {name for name, picture in pictures.items() if picture.colour == "blue"}
+    blue_stars = {name for name in blue if pictures[name].shape == "star"}
+    assert found <= blue and blue_stars <= found and len(found) < len(blue)
+
+
 def test_scores_follow_the_order_and_levels_nest(shapes_library):
     library, _, _ = shapes_library
     for query in ("red + circle", "2:blue + star", "a star -yellow", "a green triangle"):

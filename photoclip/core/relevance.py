@@ -25,11 +25,11 @@ number can be the cut-off. Instead each term of a query is measured against *thi
   out: 2 for "normal", which a Gaussian bulk passes about once in 44 photos.
 
 Query forms: each positive word term of a combined query ("red + circle", "2:red + circle",
-"photo.jpg + blue") must be relevant on its own, and an image term in such a query must at least
-stand above the ordinary (``IMAGE_FLOOR``), so "photo.jpg + blue" finds photos like the image
-that are blue; a photo even loosely relevant to a negative term ("star -yellow") is left out; a query of
-images only is judged by its combined score. The score shown and used for the order is the
-weighted mean standing over the positive terms.
+"photo.jpg + blue") must be relevant on its own, and an image term in such a query is judged among
+the photos the words find (more like the image than half of them), so "photo.jpg + blue" finds the
+blue photos most like the image; a photo even loosely relevant to a negative term ("star -yellow")
+is left out; a query of images only is judged by its combined score. The score shown and used for
+the order is the weighted mean standing over the positive terms.
 
 Nothing here was fitted to a model: the standing is a standardisation, the separation and
 posterior are properties of the mixture, and the tail is a Gaussian tail probability. The
@@ -77,9 +77,9 @@ MIN_SPREAD = 1e-3
 SEPARATION = 2.0
 #: ...and it holds at most this share of the library (a larger "group" is the library itself).
 GROUP_SHARE = 0.5
-#: In a query of several terms, an image term must stand at least this far above the ordinary:
-#: the words say what is wanted, the image what it should look like, and a photo need only be more
-#: like the image than most ("photo.jpg + blue": the same shape in blue is not that close to a red one).
+#: In a query of words and images, an image term must stand at least this far above the ordinary
+#: when the library sample holds no photo the words find (else it must reach the median of those;
+#: see QueryRelevance.measure).
 IMAGE_FLOOR = 0.5
 #: When no photo clears the cut-off, the closest few are still shown (marked as such): those
 #: within this many spreads of the best one, at most CLOSEST of them. An empty page says less than
@@ -130,6 +130,7 @@ class QueryRelevance:
     terms: tuple[Decision, ...]
     combined: Decision
     judged_by_names: frozenset[int] = frozenset()  # left-out terms the photos' names decide alone
+    image_floor: np.ndarray | None = None  # per term: the standing an image term needs beside words
 
     @classmethod
     def measure(
@@ -142,7 +143,28 @@ class QueryRelevance:
         standing = (sample_cosines - median) / spread
         terms = tuple(Decision.fit(standing[:, j], groups) for j in range(standing.shape[1]))
         combined = Decision.fit(_combine(standing, weights), groups)
-        return cls(weights, is_text, median.astype(np.float32), spread.astype(np.float32), terms, combined)
+        # "photo.jpg + blue": the words say what is wanted, the image what it should look like. A
+        # blue star is not close to a red one, as the whole library goes, but it is closer to it
+        # than most blue photos are; so an image term beside words is judged among the photos the
+        # words find: it must be more like the image than half of them.
+        image_floor = np.full(len(weights), IMAGE_FLOOR, np.float32)
+        words = (weights > 0) & is_text
+        if words.any():
+            found = np.ones(len(standing), bool)
+            for j in np.flatnonzero(words):
+                found &= terms[j].relevant(standing[:, j], Strictness.NORMAL)
+            if found.any():
+                for j in np.flatnonzero((weights > 0) & ~is_text):
+                    image_floor[j] = float(np.median(standing[found, j]))
+        return cls(
+            weights,
+            is_text,
+            median.astype(np.float32),
+            spread.astype(np.float32),
+            terms,
+            combined,
+            image_floor=image_floor,
+        )
 
     def standing(self, cosines: np.ndarray) -> np.ndarray:
         """Candidates' standings (candidates × terms)."""
@@ -166,7 +188,8 @@ class QueryRelevance:
                 if self.is_text[j]:
                     keep &= self.terms[j].relevant(standing[:, j], level)
                 else:
-                    keep &= standing[:, j] >= IMAGE_FLOOR
+                    floor = IMAGE_FLOOR if self.image_floor is None else float(self.image_floor[j])
+                    keep &= standing[:, j] >= floor
         return keep & ~self.excluded(standing)
 
     def excluded(self, standing: np.ndarray) -> np.ndarray:
