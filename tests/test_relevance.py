@@ -174,6 +174,14 @@ def test_a_small_tight_answer_above_partial_matches_is_the_group_not_the_partial
     assert decision.group is not None
     kept = decision.relevant(values, Strictness.NORMAL)
     assert kept[-12:].all() and kept[:-12].sum() <= 2
+    # Plain noise has no group, however few the photos; the top value or two are not one.
+    assert Decision.fit(np.arange(10.0)).group is None
+    for seed in range(10):
+        noise = np.random.default_rng(seed).normal(size=100)
+        assert Decision.fit(noise).relevant(noise, Strictness.NORMAL).mean() <= 0.06
+    # One damaged vector (NaN) in a large sample does not take the fit down.
+    damaged = np.concatenate([values, rng.normal(size=600), [np.nan]])
+    assert best_fit(damaged).components >= 1
     # A broad answer (a quarter of the library) stays one group and is not split into a top slice.
     broad = np.concatenate([rng.normal(0, 1, 300), rng.normal(5, 0.8, 100)])
     kept = Decision.fit(broad).relevant(broad, Strictness.NORMAL)

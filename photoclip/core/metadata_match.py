@@ -42,9 +42,10 @@ if TYPE_CHECKING:
     from photoclip.core.search import SearchHit
     from photoclip.core.vectors import VectorIndex
 
-#: What a photo named by the query gets added to its score, in the score's units (how many
-#: spreads a photo stands above the library's ordinary level): the "strict" tail, so a named
-#: photo counts as much as one whose pixels clearly stand out.
+#: What a photo named by the query gets added to its score at least, in the score's units (how
+#: many spreads a photo stands above the library's ordinary level): the "strict" tail, so a named
+#: photo counts as much as one whose pixels clearly stand out (more when that is what it takes to
+#: come before every photo that is not named), and a photo with some of the words a share of it.
 LIFT = 3.0
 #: A word found in more than this share of the library's photos is no distinguishing word.
 MAX_SHARE = 0.5
@@ -152,7 +153,8 @@ class LiftedRelevance(QueryRelevance):
         # A query that names photos is a name: they come first, ordered by what their pixels say
         # (counted as at least ordinary: for a name the model never learnt, "vellmora", the
         # pixels' verdict is a guess, and a guess must not put an unnamed photo above them).
-        shift = max(LIFT, float(others[~self.named].max(initial=0.0)) + 1e-3)
+        shown = ~self.named & ~self.excluded(standing)
+        shift = max(LIFT, float(others[shown].max(initial=0.0)) + 1e-3)
         return np.where(self.named, np.maximum(pixels, 0.0) + shift, others).astype(np.float32)
 
     def keep(self, standing: np.ndarray, level: Strictness) -> np.ndarray:

@@ -6,7 +6,7 @@ answer is often a small, tight group at the very top (a dozen photos of 400), wh
 from evenly spread quantiles tends to miss: it settles on splitting the broad bulk instead. So
 each number of components is also started with one component on the top few percent of the values,
 and the start that explains the values best is kept. A large sample is fitted on a fine histogram
-(each bin's count as its weight, with Sheppard's correction for the bin width), which keeps a
+(each bin's count as its weight, a bin's width adding its rounding variance), which keeps a
 search's few fits to milliseconds.
 """
 
@@ -24,6 +24,9 @@ TOLERANCE = 1e-5
 TOP_STARTS = (0.02, 0.05, 0.1)
 #: Above this many values the fit runs on a histogram of this many bins.
 BINS = 512
+#: No component is narrower than this share of the values' standard deviation: a component seeded
+#: on the top one or two values of plain noise must not shrink onto them and pass for a group.
+SD_FLOOR = 0.1
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,7 @@ def _responsibilities(
 def _points(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
     """The values to fit as (points, their counts, the variance one point's rounding adds)."""
     x = np.asarray(values, np.float64)
+    x = x[np.isfinite(x)]  # a damaged vector must not take the whole fit down
     if len(x) <= BINS:
         return x, np.ones(len(x)), 0.0
     counts, edges = np.histogram(x, bins=BINS)
@@ -83,7 +87,7 @@ def _em(
     """EM from the given start until the log-likelihood stops improving."""
     n = float(count.sum())
     spread = math.sqrt(max(float((count * (x - (count * x).sum() / n) ** 2).sum() / n), 1e-18))
-    floor = 1e-3 * max(spread, 1e-9)  # no component collapses onto one value
+    floor = SD_FLOOR * max(spread, 1e-9)  # no component collapses onto a value or two
     last = -math.inf
     for _ in range(ROUNDS):
         r, log_likelihood = _responsibilities(x, count, weight, mean, sd)
@@ -94,7 +98,7 @@ def _em(
         share = r.sum(0) + 1e-12
         weight = share / n
         mean = (r * x[:, None]).sum(0) / share
-        sd = np.sqrt((r * (x[:, None] - mean) ** 2).sum(0) / share + rounding) + floor
+        sd = np.maximum(np.sqrt((r * (x[:, None] - mean) ** 2).sum(0) / share + rounding), floor)
     _, log_likelihood = _responsibilities(x, count, weight, mean, sd)
     order = np.argsort(mean)
     aic = -2 * log_likelihood + 2 * (3 * len(mean) - 1)

@@ -75,12 +75,15 @@ MIN_SPREAD = 1e-3
 #: A mixture's highest component is a group of its own when its mean lies this many pooled
 #: standard deviations above the next one's (two Gaussians this far apart overlap by about 16%)...
 SEPARATION = 2.0
-#: ...and it holds at most this share of the library (a larger "group" is the library itself).
+#: ...and it holds at most this share of the library (a larger "group" is the library itself)
+#: and at least this many photos of the sample (one or two photos are a tail, not a group).
 GROUP_SHARE = 0.5
-#: In a query of words and images, an image term must stand at least this far above the ordinary
-#: when the library sample holds no photo the words find (else it must reach the median of those;
-#: see QueryRelevance.measure).
+MIN_GROUP = 3
+#: In a query of words and images, an image term must reach the median of its standing among the
+#: sample's photos the words find (see QueryRelevance.measure); with fewer than MIN_FOUND of them
+#: that median says little, and it must stand this far above the ordinary instead.
 IMAGE_FLOOR = 0.5
+MIN_FOUND = 5
 #: When no photo clears the cut-off, the closest few are still shown (marked as such): those
 #: within this many spreads of the best one, at most CLOSEST of them. An empty page says less than
 #: "nothing stands out; here is what comes nearest".
@@ -105,6 +108,7 @@ class Decision:
             mixture.components > 1
             and mixture.top_separation() >= SEPARATION
             and mixture.weight[-1] <= GROUP_SHARE
+            and mixture.weight[-1] * len(sample) >= MIN_GROUP
             and mixture.mean[-1] > 0
         )
         return cls(mixture if apart else None)
@@ -153,7 +157,7 @@ class QueryRelevance:
             found = np.ones(len(standing), bool)
             for j in np.flatnonzero(words):
                 found &= terms[j].relevant(standing[:, j], Strictness.NORMAL)
-            if found.any():
+            if found.sum() >= MIN_FOUND:
                 for j in np.flatnonzero((weights > 0) & ~is_text):
                     image_floor[j] = float(np.median(standing[found, j]))
         return cls(
