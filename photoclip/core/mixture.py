@@ -36,7 +36,7 @@ class Mixture:
     weight: np.ndarray
     mean: np.ndarray
     sd: np.ndarray
-    aic: float  # Akaike's information criterion: lower is a better account of the values
+    bic: float  # the Bayesian information criterion: lower is a better account of the values
 
     @property
     def components(self) -> int:
@@ -101,8 +101,8 @@ def _em(
         sd = np.maximum(np.sqrt((r * (x[:, None] - mean) ** 2).sum(0) / share + rounding), floor)
     _, log_likelihood = _responsibilities(x, count, weight, mean, sd)
     order = np.argsort(mean)
-    aic = -2 * log_likelihood + 2 * (3 * len(mean) - 1)
-    return Mixture(weight[order], mean[order], sd[order], aic)
+    bic = -2 * log_likelihood + math.log(n) * (3 * len(mean) - 1)
+    return Mixture(weight[order], mean[order], sd[order], bic)
 
 
 def _starts(x: np.ndarray, count: np.ndarray, components: int) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
@@ -134,13 +134,12 @@ def _starts(x: np.ndarray, count: np.ndarray, components: int) -> list[tuple[np.
 def fit(values: np.ndarray, components: int) -> Mixture:
     """Fits ``components`` Gaussians to ``values`` by EM from each start; keeps the best fit."""
     x, count, rounding = _points(values)
-    return min((_em(x, count, rounding, *start) for start in _starts(x, count, components)), key=lambda m: m.aic)
+    return min((_em(x, count, rounding, *start) for start in _starts(x, count, components)), key=lambda m: m.bic)
 
 
 def best_fit(values: np.ndarray, most: int = 3) -> Mixture:
-    """The mixture of one to ``most`` components Akaike's information criterion prefers.
+    """The mixture of one to ``most`` components the Bayesian information criterion prefers.
 
-    Not the Bayesian one: its penalty grows with the number of values, and on a library of a few
-    hundred photos it would rather explain a dozen photos standing apart as the tail of a broad
-    component than give them one of their own, which is the very group a search is looking for."""
-    return min((fit(values, k) for k in range(1, most + 1)), key=lambda m: m.aic)
+    Not Akaike's: it finds a dozen photos apart a little more often on a library of a few hundred,
+    but it also finds "groups" in plain noise (a third of a 100-photo library listed for nothing)."""
+    return min((fit(values, k) for k in range(1, most + 1)), key=lambda m: m.bic)
