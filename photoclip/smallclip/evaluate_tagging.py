@@ -67,7 +67,7 @@ def score(decisions: dict[str, list[tuple[str, float]]], labels: dict[str, tuple
     }
 
 
-def evaluate(per_class: int, seed: int, workdir: Path, calibrate: bool) -> dict:
+def evaluate(per_class: int, seed: int, workdir: Path, calibrate: bool, weights: Path | None = None) -> dict:
     """Runs the measurement; returns the figures (and the calibration grid when asked)."""
     from photoclip.core.library import Library
     from photoclip.core.tagging import Tagger, TagRule, builtin_label_sets
@@ -76,7 +76,7 @@ def evaluate(per_class: int, seed: int, workdir: Path, calibrate: bool) -> dict:
     folder = workdir / "pictures"
     folder.mkdir(parents=True, exist_ok=True)
     labels = write_pictures(folder, per_class, seed)
-    with Library.open(workdir / "library", cache=workdir / "cache", model="photoclip-tiny") as library:
+    with Library.open(workdir / "library", cache=workdir / "cache", model="photoclip-tiny", weights=weights) as library:
         library.add_root(folder)
         library.update()
         label_set = builtin_label_sets()["shapes"]
@@ -95,8 +95,8 @@ def evaluate(per_class: int, seed: int, workdir: Path, calibrate: bool) -> dict:
             ids, vectors = library.index().get_vectors(library.catalog.filter_photo_ids())
             names = {p.id: p.path.name for p in photos}
             grid = []
-            for min_score in (0.45, 0.5, 0.55, 0.6, 0.65):
-                for margin in (0.0, 0.05, 0.1, 0.12, 0.15):
+            for min_score in (0.4, 0.45, 0.48, 0.5, 0.52, 0.55, 0.6, 0.65):
+                for margin in (0.0, 0.03, 0.05, 0.08, 0.1, 0.15):
                     tagger.rule = TagRule(min_score=min_score, margin=margin)
                     decided = dict(
                         zip((names[i] for i in ids.tolist()), tagger.decide(vectors, label_set), strict=True)
@@ -112,10 +112,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--per-class", type=int, default=10)
     parser.add_argument("--seed", type=int, default=5151)
     parser.add_argument("--calibrate", action="store_true")
+    parser.add_argument("--weights", type=Path, default=None, help="another photoclip-tiny (a model folder)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="photoclip-tag-eval-") as workdir:
-        figures = evaluate(args.per_class, args.seed, Path(workdir), args.calibrate)
+        figures = evaluate(args.per_class, args.seed, Path(workdir), args.calibrate, args.weights)
     if args.json:
         print(json.dumps(figures, indent=2))
         return

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
-from photoclip.smallclip.shapes import ALL_COLOURS, COLOURS, EXTRA_COLOURS, SHAPES
+from photoclip.smallclip.shapes import ALL_COLOURS, COLOURS, EXTRA_COLOURS, PART_SHARE, SHAPES, part_of
 
 CLUTTER_SHAPES = ("hexagon", "cross", "ring", "ellipse")
 BACKGROUNDS = ("plain", "two-colour", "stripes", "checks", "texture", "blotches")
@@ -226,12 +226,11 @@ def caption(scene: Scene, rng: random.Random) -> str:
     if rng.random() < 0.3:
         size = "small " if scene.relative_size < 0.25 else "large " if scene.relative_size > 0.5 else ""
     core = f"{size}{scene.colour} {scene.shape}"
-    roll = rng.random()
-    if roll < 0.06:
-        core = rng.choice((scene.shape, f"{scene.colour} shape", f"something {scene.colour}"))
+    if rng.random() < PART_SHARE:
+        core = part_of(scene.colour, scene.shape, rng)
     article = "an" if core[0] in "aeiou" else "a"
     prefix = rng.choice(("", "", f"{article} ", f"{article} ", f"a photo of {article} ", f"a picture of {article} "))
-    if core.startswith("something"):
+    if core.split()[0] in ("something", "anything") or core == scene.colour:
         prefix = rng.choice(("", "a photo of "))
     kind = rng.choice(_KIND_WORDS[scene.background])
     suffix_choices = ["", "", f" on a {kind} background", f" on a {kind} {scene.background_colour} background"]

@@ -191,6 +191,28 @@ def _article(word: str) -> str:
     return "an" if word[0] in "aeiou" else "a"
 
 
+#: How often a caption names only the colour or only the shape, so that each word stands alone
+#: and the ways people ask for one ("red", "something red", "a star") mean what they say.
+PART_SHARE = 0.14
+
+
+def part_of(colour: str, shape: str, rng: random.Random) -> str:
+    """Half a description: the colour or the shape alone, worded as people write it."""
+    if rng.random() < 0.45:
+        return rng.choice((shape, shape, f"{shape} shape", f"{shape}-shaped thing"))
+    return rng.choice(
+        (
+            colour,
+            colour,
+            f"{colour} shape",
+            f"something {colour}",
+            f"{colour} thing",
+            f"{colour} object",
+            f"anything {colour}",
+        )
+    )
+
+
 def caption(spec: ShapeSpec, rng: random.Random) -> str:
     """One natural caption for the picture, worded differently on each call."""
     colour, shape, bg = spec.colour, spec.shape, spec.background_colour
@@ -203,8 +225,10 @@ def caption(spec: ShapeSpec, rng: random.Random) -> str:
             else (rng.choice(("large", "big", "huge")) if size > 0.45 else "")
         )
     core = " ".join(w for w in (size_word, colour, shape) if w)
-    if rng.random() < 0.04:  # now and then only half of what is there, so each word stands alone
-        core = rng.choice((shape, f"{colour} shape"))
+    if rng.random() < PART_SHARE:
+        core = part_of(colour, shape, rng)
+        if core.split()[0] in ("something", "anything") or core == colour:
+            return f"{rng.choice(('', '', 'a photo of ', 'a picture of '))}{core}".strip()
     prefix = rng.choice(
         (
             "",
