@@ -258,3 +258,14 @@ def test_random_weights_neither_flood_the_page_nor_leave_it_empty(random_library
         assert 1 <= shown <= len(names) // 3, (query, shown)
     stored = library.catalog.get_meta(f"label_agreement:{library.search_spec.id}")
     assert stored is not None and float(stored.split()[1]) >= AGREEMENT_LIMIT, stored
+
+
+def test_fewer_never_shows_more_than_normal_nor_normal_than_more(shapes_library):
+    """When a level lists nothing, the closest few it shows instead come from the next looser level
+    (a new user once saw 12 for Fewer, 3 for Normal and 9 for More on "wedding")."""
+    library, _, _ = shapes_library
+    for query in ("wedding", "zzzz", "a castle at night"):
+        shown = [
+            len(library.search(query, limit=1000, strictness=level).hits) for level in ("strict", "normal", "loose")
+        ]
+        assert 0 < shown[0] <= shown[1] <= shown[2], (query, shown)

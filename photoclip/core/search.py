@@ -270,7 +270,15 @@ class Searcher:
                 keep = relevance.keep(standing, level) & wanted_ids
                 cut = float(scores[keep].min()) if keep.any() else float("inf")
             if not keep.any() and min_score is None and level != Strictness.ALL:
-                keep = closest(scores, ~relevance.excluded(standing) & wanted_ids)
+                # The closest few come from the first looser level that lists anything, so Fewer
+                # never shows more than Normal, nor Normal more than More.
+                pool = ~relevance.excluded(standing) & wanted_ids
+                for looser in (lv for lv in (Strictness.NORMAL, Strictness.LOOSE) if lv.tail < level.tail):
+                    listed = relevance.keep(standing, looser) & wanted_ids
+                    if listed.any():
+                        pool = listed
+                        break
+                keep = closest(scores, pool)
                 if keep.any():
                     notes.append("No photo stands out clearly for this search; these come closest.")
             counts = {str(lv): int((relevance.keep(standing, lv) & wanted_ids).sum()) for lv in Strictness}
