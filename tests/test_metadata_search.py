@@ -100,6 +100,15 @@ def test_a_word_in_most_of_the_library_lifts_nothing(library):
     assert [(h.photo.id, h.score) for h in with_words.hits] == [(h.photo.id, h.score) for h in without.hits]
 
 
+def test_a_folder_named_with_an_everyday_word_narrows_to_it(library, pictures):
+    """ "folder:pictures" once found nothing: "pictures" is too common a word to count in a search's
+    words, but a folder filter that names only such words means them."""
+    everything = set(paths(library.search("", limit=1000)))
+    assert set(paths(library.search("folder:pictures", limit=1000))) == everything
+    assert set(paths(library.search("folder:Pictures a red circle", limit=1000))) <= everything
+    assert not library.search("folder:photos", limit=1000).hits
+
+
 def test_a_negative_word_leaves_out_the_photos_it_names(library, pictures):
     vellmora = set(pictures[1]["2019 Vellmora trip"])
     everything = library.search("a shape -vellmora", limit=100, strictness="loose")

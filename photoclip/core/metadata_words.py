@@ -86,14 +86,15 @@ def _clean(text: str) -> str:
     return text
 
 
-def words_of(text: str) -> list[str]:
-    """The comparable words of a name or a phrase, in order, repeats kept (see the module docstring)."""
+def words_of(text: str, common: bool = False) -> list[str]:
+    """The comparable words of a name or a phrase, in order, repeats kept (see the module docstring);
+    ``common`` keeps the everyday words ("pictures", "photos") too."""
     words: list[str] = []
     for run in _RUN.findall(_clean(text)):
         pieces = _parts(run)
         for piece in [run, *pieces] if len(pieces) > 1 else [run]:
             word = base_form(fold(piece))
-            if len(word) > 1 and word not in STOPWORDS:
+            if len(word) > 1 and (common or word not in STOPWORDS):
                 words.append(word)
     return words
 
@@ -141,8 +142,9 @@ def photo_words(relpath: str, texts: Iterable[str | None] = ()) -> set[str]:
 def contains_phrase(name: str, phrase: str) -> bool:
     """True when ``phrase``'s words appear one after another among ``name``'s words
     ("paris" and "paris trip" are in "2019 Paris trip"; "pari" is not)."""
-    wanted = words_of(phrase) or [fold(phrase).strip()]
-    have = words_of(name)
+    wanted, have = words_of(phrase), words_of(name)
+    if not wanted:  # a name of everyday words only ("folder:pictures"): those are what it says
+        wanted, have = words_of(phrase, common=True) or [fold(phrase).strip()], words_of(name, common=True)
     return any(have[i : i + len(wanted)] == wanted for i in range(len(have) - len(wanted) + 1))
 
 
