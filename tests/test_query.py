@@ -1,3 +1,6 @@
+import pytest
+
+from photoclip.core.errors import ImageError
 from photoclip.core.query import parse_query
 
 
@@ -31,8 +34,11 @@ def test_image_paths_become_image_terms(tmp_path):
     image.write_bytes(b"not really read here")
     whole = parse_query(str(image))
     assert len(whole.terms) == 1 and whole.terms[0].image == image.resolve()
-    kinds = [(t.weight, t.image is not None, t.text) for t in parse_query(f"{tmp_path}/x.jpg + snow").terms]
-    assert kinds == [(1.0, False, f"{tmp_path}/x.jpg"), (1.0, False, "snow")]  # x.jpg does not exist
+    # A path to an image that is not there is an error, not words to search for (a new user's
+    # "/tmp/nope/x.jpg" listed 16 random squares); a slash in words is still words.
+    with pytest.raises(ImageError, match=r"No image at .*x\.jpg"):
+        parse_query(f"{tmp_path}/x.jpg + snow")
+    assert [t.text for t in parse_query("red/blue things").terms] == ["red/blue things"]
 
 
 def test_image_and_words_together(tmp_path):

@@ -83,6 +83,15 @@ def _default_is_image(text: str) -> Path | None:
     return None
 
 
+def _names_an_image(text: str) -> bool:
+    """True when a term is written as a path to an image file ("~/Pictures/cat.jpg", "C:\\x.png"):
+    searched as words it would find whatever the model makes of a file name, so it is an error."""
+    from photoclip.core.images import is_supported
+
+    candidate = text.strip().strip('"').strip("'")
+    return " " not in candidate and ("/" in candidate or "\\" in candidate) and is_supported(candidate)
+
+
 def _split(raw: str) -> list[tuple[int, str]]:
     """Splits at operators outside quotes; returns (sign, text) parts."""
     parts: list[tuple[int, str]] = []
@@ -196,6 +205,10 @@ def parse_query(
         image = is_image(part)
         if image is not None:
             terms.append(QueryTerm(sign * weight, image=image))
+        elif _names_an_image(part):
+            from photoclip.core.errors import ImageError
+
+            raise ImageError(f"No image at {part}: the file is not there (moved, renamed, or its drive is away).")
         else:
             terms.append(QueryTerm(sign * weight, text=" ".join(part.split())))
     return Query(raw, tuple(terms), tags, dates, folders=folders, cameras=cameras)
