@@ -67,6 +67,22 @@ def test_similar_works_for_a_photo_outside_the_library(library, pictures, tmp_pa
     assert [h.photo.id for h in by_path.hits] == [h.photo.id for h in results.hits]
 
 
+def test_an_image_path_that_is_not_there_says_so_unless_the_library_knows_it(library, pictures, tmp_path):
+    """A new user's "/tmp/nope/x.jpg" was searched as words and listed random photos."""
+    from photoclip.core.errors import ImageError
+
+    with pytest.raises(ImageError, match="No image at"):
+        library.search(f"{tmp_path / 'nope' / 'x.jpg'} + blue")
+    target = next(p for p, label in pictures[1].items() if label == ("blue", "square"))
+    away = tmp_path / "away.jpg"
+    target.rename(away)  # its drive unplugged: the catalog still holds its vector
+    try:
+        found = library.search(str(target), limit=3)
+        assert labels(found.hits, pictures).count(("blue", "square")) >= 2
+    finally:
+        away.rename(target)
+
+
 def test_negative_terms_leave_out_matching_photos(library, pictures):
     with_circles = labels(library.search("a red shape", limit=16).hits, pictures)
     assert ("red", "circle") in with_circles

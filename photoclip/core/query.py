@@ -85,7 +85,7 @@ def _default_is_image(text: str) -> Path | None:
 
 def _names_an_image(text: str) -> bool:
     """True when a term is written as a path to an image file ("~/Pictures/cat.jpg", "C:\\x.png"):
-    searched as words it would find whatever the model makes of a file name, so it is an error."""
+    searched as words it would find whatever the model makes of a file name."""
     from photoclip.core.images import is_supported
 
     candidate = text.strip().strip('"').strip("'")
@@ -205,10 +205,9 @@ def parse_query(
         image = is_image(part)
         if image is not None:
             terms.append(QueryTerm(sign * weight, image=image))
-        elif _names_an_image(part):
-            from photoclip.core.errors import ImageError
-
-            raise ImageError(f"No image at {part}: the file is not there (moved, renamed, or its drive is away).")
+        elif _names_an_image(part):  # not there now: a library photo offline, or an error when searched
+            path = Path(part.strip().strip('"').strip("'")).expanduser().absolute()
+            terms.append(QueryTerm(sign * weight, image=path))
         else:
             terms.append(QueryTerm(sign * weight, text=" ".join(part.split())))
     return Query(raw, tuple(terms), tags, dates, folders=folders, cameras=cameras)

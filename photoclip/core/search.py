@@ -134,6 +134,10 @@ class Searcher:
             stored = self.catalog.vector(photo.id, self.spec.id)
             if stored is not None:
                 return stored
+        if not path.is_file():
+            from photoclip.core.errors import ImageError
+
+            raise ImageError(f"No image at {path}: the file is not there (moved, renamed, or its drive is away).")
         model = self.model_provider()
         return model.encode_pil([open_upright(path, model.min_short_side)])[0]
 
