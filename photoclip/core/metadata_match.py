@@ -162,7 +162,7 @@ class LiftedRelevance(QueryRelevance):
         base = self._base()
         if level == Strictness.ALL:
             return base.keep(standing, level)
-        return (base.keep(standing, level) | (self.named & ~base.excluded(standing))) & ~self.refused
+        return (base.keep(standing, level) | self.named) & ~self.excluded(standing)
 
     def excluded(self, standing: np.ndarray) -> np.ndarray:
         """Left out by a negative term's pixels or named by it ("-vellmora": that folder)."""
@@ -170,8 +170,7 @@ class LiftedRelevance(QueryRelevance):
 
     def keep_above(self, standing: np.ndarray, min_score: float) -> np.ndarray:
         """Candidates whose lifted score reaches ``min_score`` (negative terms still apply)."""
-        base = self._base()
-        return (self.score(standing) >= min_score) & ~base.excluded(standing) & ~self.refused
+        return (self.score(standing) >= min_score) & ~self.excluded(standing)
 
 
 class MetadataMatcher:

@@ -68,26 +68,35 @@ def _responsibilities(
     return p / total, float((count * (top[:, 0] + np.log(total[:, 0]))).sum())
 
 
-def _points(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
-    """The values to fit as (points, their counts, the variance one point's rounding adds)."""
-    x = np.asarray(values, np.float64)
-    x = x[np.isfinite(x)]  # a damaged vector must not take the whole fit down
-    if len(x) <= BINS:
-        return x, np.ones(len(x)), 0.0
-    counts, edges = np.histogram(x, bins=BINS)
-    centres = (edges[:-1] + edges[1:]) / 2
-    used = counts > 0
-    width = float(edges[1] - edges[0])
-    return centres[used], counts[used].astype(np.float64), width * width / 12
+@dataclass(frozen=True)
+class _Points:
+    """The values as fitted: points, their counts, the variance a point's rounding adds, and the
+    narrowest a component may be."""
+
+    x: np.ndarray
+    count: np.ndarray
+    rounding: float
+    floor: float
+
+    @classmethod
+    def of(cls, values: np.ndarray) -> _Points:
+        x = np.asarray(values, np.float64)
+        x = x[np.isfinite(x)]  # a damaged vector must not take the whole fit down
+        spread = float(x.std()) if len(x) else 0.0
+        floor = SD_FLOOR * max(spread, 1e-9)  # no component collapses onto a value or two
+        if len(x) <= BINS:
+            return cls(x, np.ones(len(x)), 0.0, floor)
+        counts, edges = np.histogram(x, bins=BINS)
+        centres = (edges[:-1] + edges[1:]) / 2
+        used = counts > 0
+        width = float(edges[1] - edges[0])
+        return cls(centres[used], counts[used].astype(np.float64), width * width / 12, floor)
 
 
-def _em(
-    x: np.ndarray, count: np.ndarray, rounding: float, weight: np.ndarray, mean: np.ndarray, sd: np.ndarray
-) -> Mixture:
+def _em(points: _Points, weight: np.ndarray, mean: np.ndarray, sd: np.ndarray) -> Mixture:
     """EM from the given start until the log-likelihood stops improving."""
+    x, count, rounding, floor = points.x, points.count, points.rounding, points.floor
     n = float(count.sum())
-    spread = math.sqrt(max(float((count * (x - (count * x).sum() / n) ** 2).sum() / n), 1e-18))
-    floor = SD_FLOOR * max(spread, 1e-9)  # no component collapses onto a value or two
     last = -math.inf
     for _ in range(ROUNDS):
         r, log_likelihood = _responsibilities(x, count, weight, mean, sd)
@@ -105,10 +114,11 @@ def _em(
     return Mixture(weight[order], mean[order], sd[order], bic)
 
 
-def _starts(x: np.ndarray, count: np.ndarray, components: int) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+def _starts(points: _Points, components: int) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """Starting (weight, mean, sd): evenly spread quantiles, and one component on each top share."""
-    order = np.argsort(x)
-    xs, cumulative = x[order], np.cumsum(count[order]) / count.sum()
+    order = np.argsort(points.x)
+    xs, counts = points.x[order], points.count[order]
+    cumulative = np.cumsum(counts) / counts.sum()
 
     def quantile(q: np.ndarray | float) -> np.ndarray:
         return xs[np.minimum(np.searchsorted(cumulative, q), len(xs) - 1)]
@@ -123,7 +133,7 @@ def _starts(x: np.ndarray, count: np.ndarray, components: int) -> list[tuple[np.
             if not high.any() or high.all():
                 continue
             lower = quantile((np.arange(k - 1) + 0.5) / (k - 1) * (1 - top))
-            top_mean = float(np.average(xs[high], weights=count[order][high]))
+            top_mean = float(np.average(xs[high], weights=counts[high]))
             mean = np.append(lower, max(top_mean, cut))
             weight = np.append(np.full(k - 1, (1 - top) / (k - 1)), top)
             sd = np.append(np.full(k - 1, spread / k), max(float(xs[-1] - cut) / 2, spread / 20))
@@ -133,8 +143,11 @@ def _starts(x: np.ndarray, count: np.ndarray, components: int) -> list[tuple[np.
 
 def fit(values: np.ndarray, components: int) -> Mixture:
     """Fits ``components`` Gaussians to ``values`` by EM from each start; keeps the best fit."""
-    x, count, rounding = _points(values)
-    return min((_em(x, count, rounding, *start) for start in _starts(x, count, components)), key=lambda m: m.bic)
+    return _fit(_Points.of(values), components)
+
+
+def _fit(points: _Points, components: int) -> Mixture:
+    return min((_em(points, *start) for start in _starts(points, components)), key=lambda m: m.bic)
 
 
 def best_fit(values: np.ndarray, most: int = 3) -> Mixture:
@@ -142,4 +155,5 @@ def best_fit(values: np.ndarray, most: int = 3) -> Mixture:
 
     Not Akaike's: it finds a dozen photos apart a little more often on a library of a few hundred,
     but it also finds "groups" in plain noise (a third of a 100-photo library listed for nothing)."""
-    return min((fit(values, k) for k in range(1, most + 1)), key=lambda m: m.bic)
+    points = _Points.of(values)  # read and binned once for every number of components
+    return min((_fit(points, k) for k in range(1, most + 1)), key=lambda m: m.bic)

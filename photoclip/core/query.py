@@ -71,10 +71,15 @@ class Query:
         return not self.positive
 
 
+def _typed_path(text: str) -> Path:
+    """A path as typed in the search box: quotes around it and ``~`` understood."""
+    return Path(text.strip().strip('"').strip("'")).expanduser()
+
+
 def _default_is_image(text: str) -> Path | None:
     from photoclip.core.images import is_supported
 
-    candidate = Path(text.strip().strip('"').strip("'")).expanduser()
+    candidate = _typed_path(text)
     try:
         if is_supported(candidate) and candidate.is_file():
             return candidate.resolve()
@@ -88,7 +93,7 @@ def _names_an_image(text: str) -> bool:
     searched as words it would find whatever the model makes of a file name."""
     from photoclip.core.images import is_supported
 
-    candidate = text.strip().strip('"').strip("'")
+    candidate = text.strip().strip('"').strip("'")  # as typed: "~" not expanded, no separator added
     return " " not in candidate and ("/" in candidate or "\\" in candidate) and is_supported(candidate)
 
 
@@ -206,8 +211,7 @@ def parse_query(
         if image is not None:
             terms.append(QueryTerm(sign * weight, image=image))
         elif _names_an_image(part):  # not there now: a library photo offline, or an error when searched
-            path = Path(part.strip().strip('"').strip("'")).expanduser().absolute()
-            terms.append(QueryTerm(sign * weight, image=path))
+            terms.append(QueryTerm(sign * weight, image=_typed_path(part).absolute()))
         else:
             terms.append(QueryTerm(sign * weight, text=" ".join(part.split())))
     return Query(raw, tuple(terms), tags, dates, folders=folders, cameras=cameras)

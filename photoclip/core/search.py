@@ -267,25 +267,22 @@ class Searcher:
             standing = relevance.standing(cosines)
             scores = relevance.score(standing)
             level = Strictness(strictness)
+            listed = {lv: relevance.keep(standing, lv) & wanted_ids for lv in Strictness}
             if min_score is not None:
                 cut = float(min_score)
                 keep = relevance.keep_above(standing, cut) & wanted_ids
             else:
-                keep = relevance.keep(standing, level) & wanted_ids
+                keep = listed[level]
                 cut = float(scores[keep].min()) if keep.any() else float("inf")
             if not keep.any() and min_score is None and level != Strictness.ALL:
                 # The closest few come from the first looser level that lists anything, so Fewer
                 # never shows more than Normal, nor Normal more than More.
-                pool = ~relevance.excluded(standing) & wanted_ids
-                for looser in (lv for lv in (Strictness.NORMAL, Strictness.LOOSE) if lv.tail < level.tail):
-                    listed = relevance.keep(standing, looser) & wanted_ids
-                    if listed.any():
-                        pool = listed
-                        break
+                looser = [listed[lv] for lv in (Strictness.NORMAL, Strictness.LOOSE) if lv.tail < level.tail]
+                pool = next((shown for shown in looser if shown.any()), ~relevance.excluded(standing) & wanted_ids)
                 keep = closest(scores, pool)
                 if keep.any():
                     notes.append("No photo stands out clearly for this search; these come closest.")
-            counts = {str(lv): int((relevance.keep(standing, lv) & wanted_ids).sum()) for lv in Strictness}
+            counts = {str(lv): int(kept.sum()) for lv, kept in listed.items()}
         kept = np.flatnonzero(keep)
         kept = kept[_order(kept, scores, ids, sort, self.catalog)][:limit]
         photos = {p.id: p for p in self.catalog.photos_by_ids(ids[kept].tolist())}
