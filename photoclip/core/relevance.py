@@ -26,10 +26,11 @@ number can be the cut-off. Instead each term of a query is measured against *thi
 
 Query forms: each positive word term of a combined query ("red + circle", "2:red + circle",
 "photo.jpg + blue") must be relevant on its own, and an image term in such a query is judged among
-the photos the words find (more like the image than half of them), so "photo.jpg + blue" finds the
-blue photos most like the image; a photo even loosely relevant to a negative term ("star -yellow")
-is left out; a query of images only is judged by its combined score. The score shown and used for
-the order is the weighted mean standing over the positive terms.
+the photos the words find (the group of them that stands apart as most like the image, else those
+more like it than half of them), so "photo.jpg + blue" finds the blue photos most like the image;
+a photo even loosely relevant to a negative term ("star -yellow") is left out; a query of images
+only is judged by its combined score. The score shown and used for the order is the weighted mean
+standing over the positive terms.
 
 Nothing here was fitted to a model: the standing is a standardisation, the separation and
 posterior are properties of the mixture, and the tail is a Gaussian tail probability. The
@@ -39,11 +40,11 @@ generated pictures with photoclip-tiny (``python -m photoclip.smallclip.evaluate
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from photoclip.core.mixture import Mixture, best_fit
+from photoclip.core.mixture import Mixture, fits
 from photoclip.core.records import TextEnum
 
 
@@ -79,9 +80,14 @@ SEPARATION = 2.0
 #: and at least this many photos of the sample (one or two photos are a tail, not a group).
 GROUP_SHARE = 0.5
 MIN_GROUP = 3
-#: In a query of words and images, an image term must reach the median of its standing among the
-#: sample's photos the words find (see QueryRelevance.measure); with fewer than MIN_FOUND of them
-#: that median says little, and it must stand this far above the ordinary instead.
+#: A member of a group lies within this many of its standard deviations below its mean: a photo
+#: halfway between the group and the rest is closer to the group, but it is not one of them.
+MEMBER_REACH = 3.0
+#: The most layers of likeness an image query's values are fitted with (see Decision.fit).
+LAYERS = 5
+#: In a query of words and images, an image term is judged among the sample's photos the words find
+#: (see QueryRelevance.measure); with fewer than MIN_FOUND of them that says little, and it must
+#: stand this far above the ordinary instead.
 IMAGE_FLOOR = 0.5
 MIN_FOUND = 5
 #: When no photo clears the cut-off, the closest few are still shown (marked as such): those
@@ -96,22 +102,32 @@ class Decision:
     """Whether values of one term (or of the combined score) are relevant, fitted on the sample."""
 
     group: Mixture | None  # the mixture when its highest component is a group of its own
+    wider: Mixture | None = None  # in layers (an image's likeness): the next layer out, for "loose"
 
     @classmethod
-    def fit(cls, sample: np.ndarray, groups: bool = True) -> Decision:
+    def fit(cls, sample: np.ndarray, groups: bool = True, layers: bool = False) -> Decision:
         """Looks for a group of its own among the sample's standings (unless ``groups`` is False:
-        a model whose groups are not the query's, see :mod:`photoclip.core.discernment`)."""
+        a model whose groups are not the query's, see :mod:`photoclip.core.discernment`).
+
+        With ``layers`` (a query of images only) the values are taken to come in layers of likeness:
+        the same thing, things that share a part of it (its colour, its setting, its kind), the
+        rest. The answer is the closest layer that stands apart, the smallest top group of any fit
+        of up to LAYERS components that explains the values better than no group at all. The one
+        the Bayesian criterion prefers, often the layer of partial likeness with the answer in it
+        (a hundred photos of the same colour or shape around a dozen of the same thing), becomes
+        what "loose" adds."""
         if not groups:
             return cls(None)
-        mixture = best_fit(sample)
-        apart = (
-            mixture.components > 1
-            and mixture.top_separation() >= SEPARATION
-            and mixture.weight[-1] <= GROUP_SHARE
-            and mixture.weight[-1] * len(sample) >= MIN_GROUP
-            and mixture.mean[-1] > 0
-        )
-        return cls(mixture if apart else None)
+        candidates = fits(sample, LAYERS if layers else 3)
+        best = min(candidates[:3], key=lambda m: m.bic)
+        chosen = best if _apart(best, len(sample)) else None
+        if not layers:
+            return cls(chosen)
+        apart = [m for m in candidates[1:] if _apart(m, len(sample)) and m.bic < candidates[0].bic]
+        if not apart:
+            return cls(chosen)
+        closest_layer = min(apart, key=lambda m: m.weight[-1])
+        return cls(closest_layer, chosen if chosen is not closest_layer else None)
 
     def relevant(self, values: np.ndarray, level: Strictness) -> np.ndarray:
         """Which values are relevant at ``level``."""
@@ -119,8 +135,45 @@ class Decision:
             return np.ones(len(values), bool)
         if self.group is None:
             return values >= level.tail
-        above_next = values > self.group.mean[-2]
-        return above_next & (self.group.top_posterior(values) >= level.posterior)
+        keep = _in_group(self.group, values, level.posterior)
+        if level == Strictness.LOOSE and self.wider is not None:
+            keep |= _in_group(self.wider, values, Strictness.NORMAL.posterior)
+        return keep
+
+
+def _apart(mixture: Mixture, photos: int) -> bool:
+    """Whether a mixture's highest component is a group of its own (see SEPARATION, GROUP_SHARE)."""
+    return bool(
+        mixture.components > 1
+        and mixture.top_separation() >= SEPARATION
+        and mixture.weight[-1] <= GROUP_SHARE
+        and round(mixture.weight[-1] * photos) >= MIN_GROUP  # its soft count, rounded
+        and mixture.mean[-1] > 0
+    )
+
+
+def _in_group(group: Mixture, values: np.ndarray, posterior: float) -> np.ndarray:
+    """Values above the next component that belong to the highest one with at least ``posterior``,
+    and every value above the highest one's mean: far out, a wider next component's tail outweighs a
+    narrow top one's, and the photo most like the query (the query's own photo) would drop out."""
+    like_a_member = values >= group.mean[-1] - MEMBER_REACH * group.sd[-1]
+    belongs = (values > group.mean[-2]) & like_a_member & (group.top_posterior(values) >= posterior)
+    return belongs | (values >= group.mean[-1])
+
+
+@dataclass(frozen=True)
+class ImageAmongWords:
+    """An image term beside words, judged among the photos the words find: the group of them most
+    like the image when there is one, else those more like it than the median of them."""
+
+    median: float
+    decision: Decision
+
+    def relevant(self, values: np.ndarray, level: Strictness) -> np.ndarray:
+        """Which values are relevant at ``level``."""
+        if self.decision.group is None:
+            return values >= self.median
+        return self.decision.relevant(values, level)
 
 
 @dataclass(frozen=True)
@@ -134,7 +187,7 @@ class QueryRelevance:
     terms: tuple[Decision, ...]
     combined: Decision
     judged_by_names: frozenset[int] = frozenset()  # left-out terms the photos' names decide alone
-    image_floor: np.ndarray | None = None  # per term: the standing an image term needs beside words
+    beside_words: dict[int, ImageAmongWords] = field(default_factory=dict)  # image terms beside words
 
     @classmethod
     def measure(
@@ -146,12 +199,13 @@ class QueryRelevance:
         spread = np.maximum(1.4826 * np.median(np.abs(sample_cosines - median), axis=0), MIN_SPREAD)
         standing = (sample_cosines - median) / spread
         terms = tuple(Decision.fit(standing[:, j], groups) for j in range(standing.shape[1]))
-        combined = Decision.fit(_combine(standing, weights), groups)
+        images_only = not is_text[weights > 0].any()
+        combined = Decision.fit(_combine(standing, weights), groups, layers=images_only)
         # "photo.jpg + blue": the words say what is wanted, the image what it should look like. A
         # blue star is not close to a red one, as the whole library goes, but it is closer to it
         # than most blue photos are; so an image term beside words is judged among the photos the
-        # words find: it must be more like the image than half of them.
-        image_floor = np.full(len(weights), IMAGE_FLOOR, np.float32)
+        # words find: the group of them most like the image, or else those more like it than half.
+        beside_words: dict[int, ImageAmongWords] = {}
         words = (weights > 0) & is_text
         if words.any():
             found = np.ones(len(standing), bool)
@@ -159,7 +213,8 @@ class QueryRelevance:
                 found &= terms[j].relevant(standing[:, j], Strictness.NORMAL)
             if found.sum() >= MIN_FOUND:
                 for j in np.flatnonzero((weights > 0) & ~is_text):
-                    image_floor[j] = float(np.median(standing[found, j]))
+                    among = standing[found, j]
+                    beside_words[int(j)] = ImageAmongWords(float(np.median(among)), Decision.fit(among, groups))
         return cls(
             weights,
             is_text,
@@ -167,7 +222,7 @@ class QueryRelevance:
             spread.astype(np.float32),
             terms,
             combined,
-            image_floor=image_floor,
+            beside_words=beside_words,
         )
 
     def standing(self, cosines: np.ndarray) -> np.ndarray:
@@ -191,9 +246,10 @@ class QueryRelevance:
             for j in positive:
                 if self.is_text[j]:
                     keep &= self.terms[j].relevant(standing[:, j], level)
+                elif int(j) in self.beside_words:
+                    keep &= self.beside_words[int(j)].relevant(standing[:, j], level)
                 else:
-                    floor = IMAGE_FLOOR if self.image_floor is None else float(self.image_floor[j])
-                    keep &= standing[:, j] >= floor
+                    keep &= standing[:, j] >= IMAGE_FLOOR
         return keep & ~self.excluded(standing)
 
     def excluded(self, standing: np.ndarray) -> np.ndarray:

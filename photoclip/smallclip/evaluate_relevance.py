@@ -13,7 +13,8 @@ separates what the rule loses from what the model's order allows.
 
 Query forms: a phrase ("a red circle"), one word ("red", "star"), a colour or shape alone in a
 phrase ("something red", "a star"), an exclusion ("star -yellow"), a combination ("red + circle"),
-weights ("2:red + circle"), an image (a library photo), an image with words ("photo.jpg + blue"),
+weights ("2:red + circle"), an image (a library photo; the photo itself and the others of its colour
+and shape are the answer), an image with words ("photo.jpg + blue"),
 and a tag filter ("tag:holiday a red circle"). The same library is then tagged with the "shapes"
 label set by tagging's default rule, scored the same way.
 """
@@ -102,7 +103,8 @@ def cases(scenes: dict[str, Scene], folder: Path, tagged: set[str], rng: random.
         by_class.setdefault((scene.colour, scene.shape), []).append(name)
     for c, s in rng.sample([(c, s) for c in COLOURS for s in SHAPES], 12):
         example = folder / rng.choice(by_class[(c, s)])
-        out.append(("image", str(example), lambda x, c=c, s=s, e=example.name: main_is(c, s)(x) and x.name != e))
+        # The photo itself is a right answer: it is exactly what the query shows.
+        out.append(("image", str(example), main_is(c, s)))
         other = rng.choice([k for k in COLOURS if k != c])
         out.append(("image + words", f"{example} + {other}", lambda x, o=other, s=s: x.colour == o and x.shape == s))
         out.append(("tag filter", f"tag:holiday a {c} {s}", lambda x, c=c, s=s: main_is(c, s)(x) and x.name in tagged))
