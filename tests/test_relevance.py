@@ -212,6 +212,16 @@ def test_an_image_query_lists_the_closest_layer_and_more_adds_the_next():
         noise = np.random.default_rng(seed).normal(size=100)
         listed.append(Decision.fit(noise, layers=True).relevant(noise, Strictness.NORMAL).mean())
     assert np.mean(listed) <= 0.06 and max(listed) <= 0.15
+    # A bulk that is not one Gaussian (left-skewed) has no layers to find: no more than the plain rule.
+    skewed = -np.random.default_rng(1000).lognormal(0, 0.7, 1000)
+    skewed = (skewed - np.median(skewed)) / (1.4826 * np.median(np.abs(skewed - np.median(skewed))))
+    plain = Decision.fit(skewed).relevant(skewed, Strictness.NORMAL).sum()
+    assert Decision.fit(skewed, layers=True).relevant(skewed, Strictness.NORMAL).sum() <= plain
+    # A burst of 29 shots, two of them a little closer to the photo asked about: one layer, all 29.
+    shots, rest = [1.0, *rng.normal(0.985, 0.003, 2), *rng.normal(0.95, 0.01, 27)], rng.normal(0.55, 0.08, 470)
+    burst = np.concatenate([shots, rest])
+    burst = (burst - np.median(burst)) / (1.4826 * np.median(np.abs(burst - np.median(burst))))
+    assert Decision.fit(burst, layers=True).relevant(burst, Strictness.NORMAL)[:30].all()
 
 
 def test_a_small_tight_answer_above_partial_matches_is_the_group_not_the_partial_matches():

@@ -22,9 +22,10 @@ ROUNDS = 100
 TOLERANCE = 1e-5
 #: The top shares of the values that seed a component of their own (besides the quantile start).
 TOP_STARTS = (0.02, 0.05, 0.1)
-#: With three components or more, one start also lays them in layers from the top: the top one on
-#: the top 2%, the next on a share this many times wider, and so on (an image's likeness comes so).
-LAYER_GROWTH = 4.0
+#: With three components or more, one start also lays them in layers from the top (an image's
+#: likeness comes so): the top one on the top 2%, the next ones on bands whose tops are spaced evenly
+#: on a log scale up to this share, the lowest on the rest.
+LAYERS_REACH = 0.5
 #: Above this many values the fit runs on a histogram of this many bins.
 BINS = 512
 #: No component is narrower than this share of the values' standard deviation: a component seeded
@@ -141,14 +142,10 @@ def _starts(points: _Points, components: int) -> list[tuple[np.ndarray, np.ndarr
             weight = np.append(np.full(k - 1, (1 - top) / (k - 1)), top)
             sd = np.append(np.full(k - 1, spread / k), max(float(xs[-1] - cut) / 2, spread / 20))
             starts.append((weight, mean, sd))
-    if k >= 3:  # layers: the top component on the top share, each next one on a share LAYER_GROWTH times wider
-        shares = TOP_STARTS[0] * LAYER_GROWTH ** np.arange(k - 1)
-        if shares[-1] < 1:
-            bounds = np.concatenate([[0.0], 1 - shares[::-1], [1.0]])  # ascending quantile bounds
-            mean = quantile((bounds[:-1] + bounds[1:]) / 2)
-            weight = np.diff(bounds)
-            sd = np.full(k, spread / k)
-            starts.append((weight, mean, sd))
+    if k >= 3:  # layers: the top one on the top share, the others cut evenly (on a log scale) up to half
+        tops = TOP_STARTS[0] * (LAYERS_REACH / TOP_STARTS[0]) ** (np.arange(k - 1) / (k - 2))
+        bounds = np.concatenate([[0.0], 1 - tops[::-1], [1.0]])  # ascending quantile bounds
+        starts.append((np.diff(bounds), quantile((bounds[:-1] + bounds[1:]) / 2), np.full(k, spread / k)))
     return starts
 
 

@@ -13,7 +13,8 @@ number can be the cut-off. Instead each term of a query is measured against *thi
 * **A group of its own.** When a query matches a good share of the library ("a circle" in a
   library where a quarter of the photos are circles) those photos widen the spread themselves,
   so "how far out" alone would miss them. So the sample's standings are also fitted with a
-  mixture of one to three Gaussians: when the highest component stands well apart from the
+  mixture of one to three Gaussians (up to five for an image's layers of likeness, see
+  Decision.fit): when the highest component stands well apart from the
   next (``SEPARATION`` pooled deviations) and is not the bulk of the library (``GROUP_SHARE``),
   it is the query's answer, and a photo belongs to it when its probability of coming from that
   component is high enough (the strictness's ``posterior``).
@@ -111,23 +112,35 @@ class Decision:
 
         With ``layers`` (a query of images only) the values are taken to come in layers of likeness:
         the same thing, things that share a part of it (its colour, its setting, its kind), the
-        rest. The answer is the closest layer that stands apart, the smallest top group of any fit
-        of up to LAYERS components that explains the values better than no group at all. The one
-        the Bayesian criterion prefers, often the layer of partial likeness with the answer in it
-        (a hundred photos of the same colour or shape around a dozen of the same thing), becomes
-        what "loose" adds."""
-        if not groups:
+        rest. Of up to three components the Bayesian criterion often prefers the layer of partial
+        likeness with the answer in it (a hundred photos of the same colour or shape around a dozen
+        of the same thing), so fits of up to LAYERS components are looked at too, and the answer is
+        the closest layer that stands apart: the smallest top group among the criterion's own and
+        those of fits that explain the values better than any fit without a group, lie twice
+        SEPARATION apart from the next layer (a burst of shots that fade in likeness is one layer)
+        and stand the normal tail out. The criterion's group, when wider, is what "loose" adds."""
+        photos = int(np.isfinite(sample).sum())
+        if not groups or photos == 0:
             return cls(None)
         candidates = fits(sample, LAYERS if layers else 3)
         best = min(candidates[:3], key=lambda m: m.bic)
-        chosen = best if _apart(best, len(sample)) else None
+        chosen = best if _apart(best, photos) else None
         if not layers:
             return cls(chosen)
-        apart = [m for m in candidates[1:] if _apart(m, len(sample)) and m.bic < candidates[0].bic]
-        if not apart:
-            return cls(chosen)
-        closest_layer = min(apart, key=lambda m: m.weight[-1])
-        return cls(closest_layer, chosen if chosen is not closest_layer else None)
+        no_group = min((m for m in candidates if not _apart(m, photos)), key=lambda m: m.bic)
+        closer = [
+            m
+            for m in candidates[1:]
+            if _apart(m, photos)
+            and m.bic < no_group.bic
+            and m.top_separation() >= 2 * SEPARATION
+            and m.mean[-1] >= Strictness.NORMAL.tail
+        ]
+        layered = closer + ([chosen] if chosen is not None else [])
+        if not layered:
+            return cls(None)
+        closest_layer = min(layered, key=lambda m: m.weight[-1])
+        return cls(closest_layer, chosen if chosen is not None and chosen is not closest_layer else None)
 
     def relevant(self, values: np.ndarray, level: Strictness) -> np.ndarray:
         """Which values are relevant at ``level``."""
@@ -198,7 +211,12 @@ class QueryRelevance:
         median = np.median(sample_cosines, axis=0)
         spread = np.maximum(1.4826 * np.median(np.abs(sample_cosines - median), axis=0), MIN_SPREAD)
         standing = (sample_cosines - median) / spread
-        terms = tuple(Decision.fit(standing[:, j], groups) for j in range(standing.shape[1]))
+        # A positive image term is judged by the combined score or among the words' photos, never
+        # on its own; only word terms and left-out terms need their own decision.
+        terms = tuple(
+            Decision.fit(standing[:, j], groups) if is_text[j] or weights[j] < 0 else Decision(None)
+            for j in range(standing.shape[1])
+        )
         images_only = not is_text[weights > 0].any()
         combined = Decision.fit(_combine(standing, weights), groups, layers=images_only)
         # "photo.jpg + blue": the words say what is wanted, the image what it should look like. A

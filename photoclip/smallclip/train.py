@@ -120,7 +120,9 @@ def describe(picture: Described, rng: random.Random) -> str:
 def similar_pictures_loss(features, colours: list[str | None], kinds: list[str | None]):  # noqa: ANN001, ANN201
     """Cross-entropy of each picture's softmax over the other pictures of the batch against how much
     they have in common: full credit for the same colour and shape, ``IMAGE_PARTIAL`` for one of the
-    two, none otherwise. Pictures without a main object have nothing in common and anchor nothing."""
+    two, none otherwise; each picture's credits are shared out to sum to one, so a picture whose only
+    partner shares just its colour is pulled to it as to a true match (about 2% of a batch of 128).
+    Pictures without a main object have nothing in common and anchor nothing."""
     import torch
 
     n = len(colours)
