@@ -122,6 +122,35 @@ def test_a_model_that_fails_to_load_at_start_leaves_no_busy_bar_and_says_what_to
     win.close()
 
 
+def test_the_model_page_stays_when_a_listing_refreshes_behind_it_and_gives_way_to_the_persons_choice(
+    qtbot, tmp_path, open_library
+):
+    """A listing refreshed as indexing starts came back after the model's page went up and put the
+    photos over it: the page's text was there, its buttons out of sight (seen in CI under load)."""
+    from photoclip.core.library import Library
+    from photoclip.gui.main_window import MainWindow
+
+    write_set(tmp_path / "photos", CLASSES, 1)
+    bad = tmp_path / "mine" / "visual.onnx"
+    bad.parent.mkdir()
+    bad.write_bytes(b"not a graph" * 50)
+    (bad.parent / "textual.onnx").write_bytes(b"not a graph" * 50)
+    with Library.open(tmp_path / "library", model="photoclip-tiny") as first:
+        first.add_root(tmp_path / "photos")
+    win = MainWindow(open_library(weights=bad, loaded_model=None))
+    qtbot.addWidget(win)
+    win.show()
+    win.start()
+    qtbot.waitUntil(lambda: "did not use" in win.empty.text.text(), timeout=60_000)
+    wait_idle(qtbot, win)
+    win.refresh()  # what indexing's first progress does: the photos found so far, in the background
+    wait_idle(qtbot, win)
+    assert win.results.currentWidget() is win.empty and "Choose model files…" in win.empty.button_widgets
+    win.browser.show_all()  # the person picks "All photos" in the sidebar
+    qtbot.waitUntil(lambda: win.results.currentWidget() is win.results.grid, timeout=30_000)
+    win.close()
+
+
 def test_switching_model_offline_keeps_the_old_model_answering_and_offers_retry(qtbot, window, tmp_path, monkeypatch):
     win, _folder, _classes = indexed_window(qtbot, window, tmp_path, per_class=2)
     monkeypatch.setenv("PHOTOCLIP_HF_ENDPOINT", f"http://127.0.0.1:{closed_port()}")  # no network

@@ -83,12 +83,14 @@ class Browser(QObject):
 
     def search(self, text: str) -> None:
         """Searches for ``text`` as if typed and entered."""
+        self.results.held = False  # the person's own choice
         self.similar_to = None
         self.search_bar.query.setText(text)
         self.search_bar.search_now()
 
     def find_similar(self, target: int | Path) -> None:
         """Shows the photos most like a library photo (by id) or an image file."""
+        self.results.held = False  # the person's own choice
         self.similar_to = target
         if isinstance(target, Path):
             label = target.name
@@ -105,6 +107,7 @@ class Browser(QObject):
 
     def clear_search(self) -> None:
         """Esc: back to browsing the current folder or tag."""
+        self.results.held = False  # the person's own choice
         self.similar_to = None
         self.search_bar.query.clear()
         self.search_bar.search_now()
@@ -112,6 +115,7 @@ class Browser(QObject):
     # -- the sidebar's filter ----------------------------------------------------------------
     def set_filters(self, filters: SearchFilters, collection: str | None = None) -> None:
         """Narrows the grid to ``filters`` and runs the search again within them."""
+        self.results.held = False  # the person's own choice
         self.filters, self.collection = filters, collection
         self.filters_changed.emit(self.chips() + self.query_chips)
         self.refresh()

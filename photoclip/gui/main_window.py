@@ -111,7 +111,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.status_line, 1)
         self.statusBar().addPermanentWidget(self.indexing_panel)
         self.setup = ModelSetup(self.ctx, self.empty)
-        self.setup.page_shown.connect(self.results.show_empty)
+        self.setup.page_shown.connect(self._page_shown)
         self.setup.add_folder.connect(self.add_folder)
         self.demo = DemoOpener(self.ctx)
         self.setup.demo_wanted.connect(self.demo.open)
@@ -191,8 +191,14 @@ class MainWindow(QMainWindow):
         if self.library.roots():
             self.model.start()
 
+    def _page_shown(self) -> None:
+        """A set-up page went up: it stays until the person acts (see ResultsArea.held)."""
+        self.results.held = self.setup.on_page
+        self.results.show_empty()
+
     def _model_usable(self) -> None:
         """The model's files are here: rescan and watch (the run loads the model as it needs it)."""
+        self.results.held = False
         if self.results.currentWidget() is self.empty and self.library.roots():
             self.refresh()  # the set-up page gives way to the photos
         self.scan_all()

@@ -54,6 +54,9 @@ class ResultsArea(QStackedWidget):
         self.addWidget(self.empty)
         self.preview: PreviewDialog | None = None
         self._keep_place = False
+        #: A page that waits for the person (the model's set-up) stays up when results come in that
+        #: they did not ask for (a listing refreshed while indexing started); their own choice ends it.
+        self.held = False
         # The ranked search the grid shows (None for a listing): the preview says why a photo matched.
         self.shown_search: SearchResults | None = None
         self.looks_like: Callable[[int], list[tuple[str, float]]] | None = None  # Library.looks_like, set by the window
@@ -82,7 +85,7 @@ class ResultsArea(QStackedWidget):
         self.grid.set_sections(sections_from_timeline(timeline or []))
         self.photos.set_photos(ids, scores, rows=[h.photo for h in results.hits[:PREFETCH_ROWS]])
         self.thumbnails.set_visible(set(ids[:FIRST_THUMBNAILS].tolist()))
-        if len(ids):
+        if len(ids) and not self.held:
             self.setCurrentWidget(self.grid)
             row = self.photos.row_of(current.id) if current is not None else None
             if row is not None:
