@@ -94,7 +94,9 @@ def test_a_model_file_that_does_not_load_changes_nothing_and_is_explained_in_the
     assert win.photos.rowCount() > 0
 
 
-def test_a_model_that_fails_to_load_at_start_leaves_no_busy_bar_and_says_what_to_do(qtbot, tmp_path, open_library):
+def window_with_broken_model_files(qtbot, tmp_path, open_library):
+    """A library of a few photos opened with model files that are not graphs, as
+    'photoclip-gui --weights FILE' would, in a started window."""
     from photoclip.core.library import Library
     from photoclip.gui.main_window import MainWindow
 
@@ -105,11 +107,15 @@ def test_a_model_that_fails_to_load_at_start_leaves_no_busy_bar_and_says_what_to
     (bad.parent / "textual.onnx").write_bytes(b"not a graph" * 50)
     with Library.open(tmp_path / "library", model="photoclip-tiny") as first:
         first.add_root(tmp_path / "photos")
-    library = open_library(weights=bad, loaded_model=None)  # as 'photoclip-gui --weights FILE' would
-    win = MainWindow(library)
+    win = MainWindow(open_library(weights=bad, loaded_model=None))
     qtbot.addWidget(win)
     win.show()
     win.start()
+    return win
+
+
+def test_a_model_that_fails_to_load_at_start_leaves_no_busy_bar_and_says_what_to_do(qtbot, tmp_path, open_library):
+    win = window_with_broken_model_files(qtbot, tmp_path, open_library)
     qtbot.waitUntil(
         lambda: win.results.currentWidget() is win.empty and "did not use" in win.empty.text.text(), timeout=60_000
     )
@@ -127,20 +133,7 @@ def test_the_model_page_stays_when_a_listing_refreshes_behind_it_and_gives_way_t
 ):
     """A listing refreshed as indexing starts came back after the model's page went up and put the
     photos over it: the page's text was there, its buttons out of sight (seen in CI under load)."""
-    from photoclip.core.library import Library
-    from photoclip.gui.main_window import MainWindow
-
-    write_set(tmp_path / "photos", CLASSES, 1)
-    bad = tmp_path / "mine" / "visual.onnx"
-    bad.parent.mkdir()
-    bad.write_bytes(b"not a graph" * 50)
-    (bad.parent / "textual.onnx").write_bytes(b"not a graph" * 50)
-    with Library.open(tmp_path / "library", model="photoclip-tiny") as first:
-        first.add_root(tmp_path / "photos")
-    win = MainWindow(open_library(weights=bad, loaded_model=None))
-    qtbot.addWidget(win)
-    win.show()
-    win.start()
+    win = window_with_broken_model_files(qtbot, tmp_path, open_library)
     qtbot.waitUntil(lambda: "did not use" in win.empty.text.text(), timeout=60_000)
     wait_idle(qtbot, win)
     win.refresh()  # what indexing's first progress does: the photos found so far, in the background
