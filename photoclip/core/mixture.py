@@ -41,6 +41,7 @@ class Mixture:
     mean: np.ndarray
     sd: np.ndarray
     bic: float  # the Bayesian information criterion: lower is a better account of the values
+    aic: float  # Akaike's: the same with a lighter price per parameter
 
     @property
     def components(self) -> int:
@@ -114,8 +115,9 @@ def _em(points: _Points, weight: np.ndarray, mean: np.ndarray, sd: np.ndarray) -
         sd = np.maximum(np.sqrt((r * (x[:, None] - mean) ** 2).sum(0) / share + rounding), floor)
     _, log_likelihood = _responsibilities(x, count, weight, mean, sd)
     order = np.argsort(mean)
-    bic = -2 * log_likelihood + math.log(n) * (3 * len(mean) - 1)
-    return Mixture(weight[order], mean[order], sd[order], bic)
+    parameters = 3 * len(mean) - 1
+    bic = -2 * log_likelihood + math.log(n) * parameters
+    return Mixture(weight[order], mean[order], sd[order], bic, -2 * log_likelihood + 2 * parameters)
 
 
 def _starts(points: _Points, components: int) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:

@@ -118,7 +118,10 @@ class Decision:
         the closest layer that stands apart: the smallest top group among the criterion's own and
         those of fits that explain the values better than any fit without a group, lie twice
         SEPARATION apart from the next layer (a burst of shots that fade in likeness is one layer)
-        and stand the normal tail out. The criterion's group, when wider, is what "loose" adds."""
+        and stand the normal tail out. "Better" is Akaike's criterion here: three photos of the same
+        thing among 150 barely move the Bayesian one, and the other conditions keep plain noise out
+        (it lists no more than without layers). The criterion's group, when wider, is what "loose"
+        adds."""
         photos = int(np.isfinite(sample).sum())
         if not groups or photos == 0:
             return cls(None)
@@ -127,12 +130,12 @@ class Decision:
         chosen = best if _apart(best, photos) else None
         if not layers:
             return cls(chosen)
-        no_group = min((m for m in candidates if not _apart(m, photos)), key=lambda m: m.bic)
+        no_group = min(m.aic for m in candidates if not _apart(m, photos))
         closer = [
             m
             for m in candidates[1:]
             if _apart(m, photos)
-            and m.bic < no_group.bic
+            and m.aic < no_group
             and m.top_separation() >= 2 * SEPARATION
             and m.mean[-1] >= Strictness.NORMAL.tail
         ]
