@@ -141,3 +141,16 @@ def test_the_tag_list_keeps_its_order_while_the_pointer_is_on_it(qtbot):
     point_at(qtbot, elsewhere)
     sidebar.populate(contents([("city", 6), ("beach", 4), ("forest", 2)]))
     assert tag_rows(sidebar) == [("city", "6"), ("beach", "4"), ("forest", "2")]  # most used first again
+
+
+def test_the_window_says_when_no_photo_stands_out_and_the_closest_are_shown(qtbot, window, tmp_path):
+    """The command line said "No photo stands out clearly…; these come closest" and the window
+    showed the same few photos without a word (a new user's Fewer on a busy scene)."""
+    win, _folder, _classes = indexed_window(qtbot, window, tmp_path, per_class=8)  # enough to tell
+    win.search("a dog on a beach")  # nothing like it in a library of coloured shapes
+    wait_idle(qtbot, win)
+    assert win.photos.rowCount() > 0
+    assert not win.chips.isHidden() and "come closest" in win.chips.note.text()
+    win.search("a red circle")  # a clear answer: no such note
+    wait_idle(qtbot, win)
+    assert "come closest" not in win.chips.note.text()

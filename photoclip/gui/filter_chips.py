@@ -157,5 +157,7 @@ class FilterChips(QWidget):
 
     def show_note(self, text: str) -> None:
         """Says beside the chips what they hide ("This search matches 12 photos in the library, 2 of
-        them in beach."), or nothing."""
+        them in beach.") or what the search says of its results ("…these come closest."), or
+        nothing; the row shows for a note even without chips."""
         self.note.setText(text)
+        self.setVisible(bool(self.chips) or bool(text))
