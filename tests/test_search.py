@@ -67,6 +67,22 @@ def test_similar_works_for_a_photo_outside_the_library(library, pictures, tmp_pa
     assert [h.photo.id for h in by_path.hits] == [h.photo.id for h in results.hits]
 
 
+def test_a_path_to_a_file_that_is_not_a_photo_says_so_and_names_it(library, tmp_path):
+    """A new user's `search notes/today.txt` listed a photo for the words of the file name, and a
+    text file named .jpg was refused without saying which."""
+    from photoclip.core.errors import ImageError
+
+    notes = tmp_path / "notes" / "today.txt"
+    notes.parent.mkdir()
+    notes.write_text("not a photo")
+    with pytest.raises(ImageError, match=r"today\.txt: not an image"):
+        library.search(str(notes))
+    fake = tmp_path / "notes" / "fake.jpg"
+    fake.write_text("not a photo either")
+    with pytest.raises(ImageError, match=r"fake\.jpg: not an image"):
+        library.search(f"{fake} + blue")
+
+
 def test_an_image_path_that_is_not_there_says_so_unless_the_library_knows_it(library, pictures, tmp_path):
     """A new user's "/tmp/nope/x.jpg" was searched as words and listed random photos."""
     from photoclip.core.errors import ImageError

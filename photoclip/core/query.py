@@ -89,12 +89,18 @@ def _default_is_image(text: str) -> Path | None:
 
 
 def _names_an_image(text: str) -> bool:
-    """True when a term is written as a path to an image file ("~/Pictures/cat.jpg", "C:\\x.png"):
-    searched as words it would find whatever the model makes of a file name."""
+    """True when a term is written as a path to an image file ("~/Pictures/cat.jpg", "C:\\x.png"),
+    or to a file that is there whatever its name ("notes/today.txt"): searched as words it would
+    find whatever the model makes of a file name; as an image it says what is wrong with it."""
     from photoclip.core.images import is_supported
 
     candidate = text.strip().strip('"').strip("'")  # as typed: "~" not expanded, no separator added
-    return " " not in candidate and ("/" in candidate or "\\" in candidate) and is_supported(candidate)
+    if " " in candidate or not ("/" in candidate or "\\" in candidate):
+        return False
+    try:
+        return is_supported(candidate) or _typed_path(candidate).is_file()
+    except OSError:
+        return False
 
 
 def _split(raw: str) -> list[tuple[int, str]]:

@@ -21,7 +21,7 @@ import numpy as np
 
 from photoclip.core.catalog import Catalog, PhotoRow
 from photoclip.core.discernment import AGREEMENT_LIMIT, Discernment, spread_labels
-from photoclip.core.errors import PhotoclipError
+from photoclip.core.errors import ImageError, PhotoclipError
 from photoclip.core.images import open_upright
 from photoclip.core.metadata_match import MetadataMatcher
 from photoclip.core.models.registry import ModelSpec
@@ -135,11 +135,13 @@ class Searcher:
             if stored is not None:
                 return stored
         if not path.is_file():
-            from photoclip.core.errors import ImageError
-
             raise ImageError(f"No image at {path}: the file is not there (moved, renamed, or its drive is away).")
         model = self.model_provider()
-        return model.encode_pil([open_upright(path, model.min_short_side)])[0]
+        try:
+            picture = open_upright(path, model.min_short_side)
+        except ImageError as exc:
+            raise ImageError(f"{path}: {exc}") from exc
+        return model.encode_pil([picture])[0]
 
     def _term_vectors(self, query: Query) -> tuple[np.ndarray, np.ndarray]:
         """(vectors, weights) of the query's terms."""
