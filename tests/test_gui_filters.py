@@ -154,3 +154,22 @@ def test_the_window_says_when_no_photo_stands_out_and_the_closest_are_shown(qtbo
     win.search("a red circle")  # a clear answer: no such note
     wait_idle(qtbot, win)
     assert "come closest" not in win.chips.note.text()
+
+
+def test_words_typed_after_find_similar_keep_the_photo(qtbot, window, tmp_path):
+    """A new user typed " + blue" after Find similar's "similar to picture.jpg": the words were
+    searched alone (one result), the photo dropped."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    win, _folder, classes = indexed_window(qtbot, window, tmp_path, per_class=6)
+    red_circle = next(path for path, label in sorted(classes.items()) if label == ("red", "circle"))
+    win.find_similar(win.library.photo_at(red_circle).id)
+    wait_idle(qtbot, win)
+    assert win.search_box.text() == f"similar to {red_circle.name}"
+    QTest.keyClicks(win.search_box, " + blue")
+    assert win.search_box.text() == f"{red_circle} + blue"
+    QTest.keyClick(win.search_box, Qt.Key.Key_Return)
+    wait_idle(qtbot, win)
+    shown = [win.photos.photo_at(row).path for row in range(win.photos.rowCount())]
+    assert shown and all(classes[path] == ("blue", "square") for path in shown)

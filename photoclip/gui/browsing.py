@@ -73,8 +73,8 @@ class Browser(QObject):
         self.similar_to: int | Path | None = None
         self.query_chips: list[Chip] = []  # the dates the words of the search shown name ("beach 2019")
         search_bar.changed.connect(self.refresh)
-        # Typing starts a new search: a "similar to ..." one gives way to the text.
-        search_bar.query.textEdited.connect(lambda _t: setattr(self, "similar_to", None))
+        self.similar_path: Path | None = None  # the file of the photo "similar to ..." is about
+        search_bar.query.textEdited.connect(self._edited)
 
     # -- what to search ----------------------------------------------------------------------
     def text_query(self) -> str:
@@ -93,12 +93,26 @@ class Browser(QObject):
         self.results.held = False  # the person's own choice
         self.similar_to = target
         if isinstance(target, Path):
-            label = target.name
+            self.similar_path = target
         else:
             photo = self.ctx.library.photo(target)
-            label = photo.path.name if photo else str(target)
+            self.similar_path = photo.path if photo else None
+        label = self.similar_path.name if self.similar_path else str(target)
         self.search_bar.query.setText(f"similar to {label}")
         self.search_bar.search_now()
+
+    def _edited(self, text: str) -> None:
+        """Typing starts a new search: a "similar to ..." one gives way to the text. Words added
+        after it keep the photo: "similar to cat.jpg + snow" becomes "/…/cat.jpg + snow" in the box,
+        a search by the photo and the words (typed after it, they were searched alone)."""
+        path, self.similar_path = self.similar_path, None
+        if self.similar_to is None:
+            return
+        self.similar_to = None
+        shown = f"similar to {path.name}" if path else ""
+        if path is not None and text.startswith(shown) and text != shown:
+            written = f'"{path}"' if " " in str(path) else str(path)
+            self.search_bar.query.setText(written + text[len(shown) :])
 
     def find_similar_to_file(self, image: Path) -> None:
         """A dropped image: searches by the library's own photo when it is one, else by the file."""
