@@ -72,8 +72,7 @@ class Browser(QObject):
         self.collection: str | None = None  # the name of the collection ``filters`` holds the photos of
         self.similar_to: int | Path | None = None
         self.query_chips: list[Chip] = []  # the dates the words of the search shown name ("beach 2019")
-        search_bar.changed.connect(self.refresh)
-        self.similar_path: Path | None = None  # the file of the photo "similar to ..." is about
+        search_bar.changed.connect(self._asked)
         search_bar.query.textEdited.connect(self._edited)
 
     # -- what to search ----------------------------------------------------------------------
@@ -83,34 +82,34 @@ class Browser(QObject):
 
     def search(self, text: str) -> None:
         """Searches for ``text`` as if typed and entered."""
-        self.results.held = False  # the person's own choice
         self.similar_to = None
         self.search_bar.query.setText(text)
         self.search_bar.search_now()
 
     def find_similar(self, target: int | Path) -> None:
         """Shows the photos most like a library photo (by id) or an image file."""
-        self.results.held = False  # the person's own choice
         self.similar_to = target
-        if isinstance(target, Path):
-            self.similar_path = target
-        else:
-            photo = self.ctx.library.photo(target)
-            self.similar_path = photo.path if photo else None
-        label = self.similar_path.name if self.similar_path else str(target)
-        self.search_bar.query.setText(f"similar to {label}")
+        path = self._file_of(target)
+        self.search_bar.query.setText(f"similar to {path.name if path else target}")
         self.search_bar.search_now()
+
+    def _file_of(self, target: int | Path) -> Path | None:
+        """The file of the photo a "similar to ..." search is about."""
+        if isinstance(target, Path):
+            return target
+        photo = self.ctx.library.photo(target)
+        return photo.path if photo else None
 
     def _edited(self, text: str) -> None:
         """Typing starts a new search: a "similar to ..." one gives way to the text. Words added
         after it keep the photo: "similar to cat.jpg + snow" becomes "/…/cat.jpg + snow" in the box,
         a search by the photo and the words (typed after it, they were searched alone)."""
-        path, self.similar_path = self.similar_path, None
-        if self.similar_to is None:
+        target, self.similar_to = self.similar_to, None
+        path = self._file_of(target) if target is not None else None
+        if path is None:
             return
-        self.similar_to = None
-        shown = f"similar to {path.name}" if path else ""
-        if path is not None and text.startswith(shown) and text != shown:
+        shown = f"similar to {path.name}"
+        if text.startswith(shown) and text != shown:
             written = f'"{path}"' if " " in str(path) else str(path)
             self.search_bar.query.setText(written + text[len(shown) :])
 
@@ -121,7 +120,6 @@ class Browser(QObject):
 
     def clear_search(self) -> None:
         """Esc: back to browsing the current folder or tag."""
-        self.results.held = False  # the person's own choice
         self.similar_to = None
         self.search_bar.query.clear()
         self.search_bar.search_now()
@@ -129,10 +127,9 @@ class Browser(QObject):
     # -- the sidebar's filter ----------------------------------------------------------------
     def set_filters(self, filters: SearchFilters, collection: str | None = None) -> None:
         """Narrows the grid to ``filters`` and runs the search again within them."""
-        self.results.held = False  # the person's own choice
         self.filters, self.collection = filters, collection
         self.filters_changed.emit(self.chips() + self.query_chips)
-        self.refresh()
+        self._asked()
 
     def chips(self) -> list[Chip]:
         """The active filters, as the chips above the photos show them."""
@@ -200,6 +197,12 @@ class Browser(QObject):
         return bool(self.filters.tags) or "tag:" in self.search_bar.query.text()
 
     # -- running it --------------------------------------------------------------------------
+    def _asked(self) -> None:
+        """The person asked for this search or view (typed, chose a level or a folder, Find
+        similar): a page that waited for them gives way to its results (see ResultsArea.held)."""
+        self.results.held = False
+        self.refresh()
+
     def refresh(self) -> None:
         """Runs the current search (or listing) in the background and shows its results."""
         text = self.search_bar.query.text().strip()
