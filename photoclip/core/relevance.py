@@ -131,15 +131,17 @@ class Decision:
         if not layers:
             return cls(chosen)
         no_group = min(m.aic for m in candidates if not _apart(m, photos))
-        closer = [
+        layered = [
             m
             for m in candidates[1:]
-            if _apart(m, photos)
-            and m.aic < no_group
-            and m.top_separation() >= 2 * SEPARATION
-            and m.mean[-1] >= Strictness.NORMAL.tail
+            if m is chosen
+            or (
+                _apart(m, photos)
+                and m.aic < no_group
+                and m.top_separation() >= 2 * SEPARATION
+                and m.mean[-1] >= Strictness.NORMAL.tail
+            )
         ]
-        layered = closer + ([chosen] if chosen is not None else [])
         if not layered:
             return cls(None)
         closest_layer = min(layered, key=lambda m: m.weight[-1])
