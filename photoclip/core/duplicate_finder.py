@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -74,7 +74,7 @@ class DuplicateFinder:
             if self.index is None:
                 raise PhotoclipError("Near copies are found by the photos' vectors: index the library first.")
             self._join_near(sets, photos, signatures, progress)
-        groups = sets.sets()
+        groups = [_one_per_file(members, photos) for members in sets.sets()]
         return groups_from_sets(groups, photos, _by_photo(signatures, photos))
 
     # -- near copies -------------------------------------------------------------------------
@@ -158,6 +158,27 @@ def _join_identical(sets: UnionFind, photos: Iterable[PhotoRow]) -> None:
     for photo in photos:
         if photo.fingerprint:
             sets.join(first.setdefault(photo.fingerprint, photo.id), photo.id)
+
+
+def _one_per_file(members: Sequence[int], photos: dict[int, PhotoRow]) -> list[int]:
+    """The members less those that are another member's file reached by another path (a linked
+    folder, a hard link): one file is not a copy of itself, and trashing the "copy" would remove it."""
+    if len(members) < 2:
+        return list(members)
+    seen: set[tuple[int, int]] = set()
+    kept = []
+    for photo_id in members:
+        photo = photos.get(photo_id)
+        try:
+            info = os.stat(photo.path) if photo is not None else None
+        except OSError:
+            info = None
+        if info is not None:
+            if (info.st_dev, info.st_ino) in seen:
+                continue
+            seen.add((info.st_dev, info.st_ino))
+        kept.append(photo_id)
+    return kept
 
 
 def _by_photo(signatures: dict[int, Signature], photos: dict[int, PhotoRow]) -> dict[int, Signature]:

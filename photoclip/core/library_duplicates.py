@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from photoclip.core.duplicate_finder import DuplicateFinder, Progress
@@ -120,6 +121,8 @@ class DuplicatesMixin:
             )
         if not _as_compared(photo, shown.photo):
             return "it changed since it was compared (find the duplicates again)"
+        if _same_file(photo.path, kept.path):
+            return "it is the kept copy's own file reached by another path (a link): trashing it would remove the photo"
         if shown.kind == CopyKind.IDENTICAL:
             try:
                 same = fingerprint(read_bytes(photo.path)) == fingerprint(read_bytes(kept.path)) == kept.fingerprint
@@ -138,6 +141,14 @@ class DuplicatesMixin:
                 index.save()
             except OSError as exc:  # the index is rebuilt from the catalog when it is next opened
                 log.warning("could not save the %s index: %s", index.model, exc)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """True when two paths are one file on disk (a link, a linked folder, a hard link)."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 def _as_compared(now: PhotoRow, then: PhotoRow) -> bool:

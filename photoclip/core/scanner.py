@@ -47,13 +47,18 @@ def walk(
     under: str = "",
     errors: list[str] | None = None,
     unreachable: dict[str, str] | None = None,
+    other_roots: tuple[Path, ...] = (),
 ) -> Iterator[FileStat]:
     """Yields every photo file below ``root`` (or below its sub-folder ``under``).
 
-    Hidden folders, other programs' cache folders and excluded sub-folders are skipped; folder
-    symlinks are followed once (a loop is cut where it comes back to a folder already seen).
-    What cannot be reached (a folder that cannot be listed, a link whose target is gone) is put
-    in ``unreachable`` (relpath -> reason) and described in ``errors``.
+    Hidden folders, other programs' cache folders and excluded sub-folders are skipped. A link (to
+    a folder or a file) is followed when it leads out of the library: not when its target lies in
+    ``root`` itself or in one of ``other_roots`` (the photo is there already, under its own path;
+    following it would list it twice, file it under the link's name and walk round an excluded
+    folder), nor when it leads to a folder that holds ``root`` (the walk would come back in); a
+    loop is cut where it comes back to a folder already seen. What cannot be reached (a folder that
+    cannot be listed, a link whose target is gone) is put in ``unreachable`` (relpath -> reason)
+    and described in ``errors``.
     """
     excluded_set = {e.strip("/") for e in excluded}
     under = under.strip("/")
@@ -62,6 +67,11 @@ def walk(
     start = root / under if under else root
     seen: set[tuple[int, int]] = set()
     stack = [start]
+    inside = (Path(os.path.realpath(root)), *(Path(os.path.realpath(r)) for r in other_roots))
+
+    def leads_inside(link: str) -> bool:
+        target = Path(os.path.realpath(link))
+        return any(_within(target, r) for r in inside) or _within(inside[0], target)
 
     def cannot_reach(path: Path, reason: str) -> None:
         if errors is not None:
@@ -89,6 +99,8 @@ def walk(
         for entry in entries:
             name = entry.name
             try:
+                if entry.is_symlink() and os.path.exists(entry.path) and leads_inside(entry.path):
+                    continue
                 if entry.is_dir(follow_symlinks=True):
                     if name.startswith(".") or name in SKIPPED_FOLDERS:
                         continue
@@ -130,14 +142,16 @@ def offline_reason(root: Root, known_photos: int) -> str | None:
 
 
 def diff_root(catalog: Catalog, root: Root, under: str = "") -> ScanDiff:
-    """Compares a root (or its sub-folder ``under``) on disk with the catalog."""
+    """Compares a root (or its sub-folder ``under``) on disk with the catalog; links into the
+    library's other folders are not followed (see :func:`walk`)."""
     diff = ScanDiff(root)
     known = catalog.photo_stats(root.id)
     prefix = under.strip("/") + "/" if under.strip("/") else ""
     if prefix:
         known = {rel: v for rel, v in known.items() if rel.startswith(prefix)}
     seen: set[str] = set()
-    for item in walk(root.path, root.excluded, under.strip("/"), diff.walk_errors, diff.unreachable):
+    others = tuple(r.path for r in catalog.roots() if r.id != root.id)
+    for item in walk(root.path, root.excluded, under.strip("/"), diff.walk_errors, diff.unreachable, others):
         seen.add(item.relpath)
         entry = known.get(item.relpath)
         if entry is None:
@@ -153,6 +167,10 @@ def diff_root(catalog: Catalog, root: Root, under: str = "") -> ScanDiff:
         v[0] for rel, v in known.items() if rel not in seen and not any(_under(rel, path) for path in blocked)
     ]
     return diff
+
+
+def _within(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
 
 
 def _under(relpath: str, path: str) -> bool:
