@@ -116,6 +116,8 @@ def test_an_interrupted_run_resumes_without_embedding_anything_twice(tmp_path, o
     library, counter2 = open_counting(open_library, tiny_model)
     second = library.update()
     assert first.embedded + second.embedded == 40
+    # The summary adds up: what the first run read is unchanged, the rest indexed now ("40 unchanged").
+    assert second.unchanged == first.embedded and second.embedded + second.unchanged == 40
     assert counter.images + counter2.images <= 40 + 4  # at most the one batch in flight is redone
     ids, _vectors = library.catalog.vectors("photoclip-tiny")
     assert len(ids) == len(set(ids.tolist())) == 40

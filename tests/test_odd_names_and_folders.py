@@ -9,6 +9,7 @@ import sys
 import pytest
 from pictures import spec_for, write
 
+from photoclip.core.errors import PhotoclipError
 from photoclip.core.tag_store import TagStore
 
 BAD_NAME = os.fsdecode(b"caf\xe9 \xff-red.png")  # Latin-1 bytes: not valid UTF-8
@@ -154,3 +155,44 @@ def test_names_round_trip_through_the_catalog_unchanged(tmp_path, open_library):
     library.catalog.add_pending(root.id, [(n, 1, 1) for n in names])
     assert sorted(library.catalog.photo_stats(root.id)) == sorted(names)
     assert library.catalog.folder_counts(root.id) == {"": 2, BAD_FOLDER: 1, "ünïcødé": 1}
+
+
+def test_a_photo_refused_for_its_permissions_is_read_once_it_may_be(tmp_path, open_library, monkeypatch):
+    from photoclip.core import images
+
+    folder = tmp_path / "photos"
+    locked = write(folder, "locked", spec_for("red", "circle", 1))
+    write(folder, "open", spec_for("blue", "square", 2))
+    real_open = open
+
+    def refusing_open(path, *args, **kwargs):  # injected fault, as chmod 000 gives a user (root reads anyway)
+        if os.fspath(path) == os.fspath(locked):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(images, "open", refusing_open, raising=False)
+    library = open_library()
+    library.add_root(folder)
+    assert library.update().errors == 1
+    assert [(p.path, p.error) for p in library.catalog.errors()] == [(locked, "permission denied")]
+    monkeypatch.undo()  # the user fixes the permissions; the file itself is unchanged
+    report = library.update()
+    assert report.embedded == 1 and report.errors == 0  # "0 indexed" and still listed as unreadable before
+    assert library.catalog.errors() == []
+    assert library.search("a red circle", limit=1).hits[0].photo.path == locked
+
+
+def test_a_file_that_is_not_an_image_is_not_read_again_until_it_changes(tmp_path, open_library):
+    folder = tmp_path / "photos"
+    write(folder, "open", spec_for("blue", "square", 2))
+    (folder / "notes.jpg").write_text("not a picture")
+    library = open_library()
+    library.add_root(folder)
+    assert library.update().errors == 1
+    again = library.update()
+    assert again.errors == 0 and again.embedded == 0 and len(library.catalog.errors()) == 1
+    # "Find similar" on it says why, not "not indexed yet" (which indexing again would not change).
+    reason = library.catalog.errors()[0].error
+    with pytest.raises(PhotoclipError, match="could not be read when it was indexed") as raised:
+        library.similar(folder / "notes.jpg")
+    assert reason in str(raised.value)

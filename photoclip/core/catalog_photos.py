@@ -145,6 +145,23 @@ class PhotosMixin(CatalogBase):
         with self.transaction() as conn:
             conn.execute("UPDATE photos SET status = 'error', error = ? WHERE id = ?", (reason, photo_id))
 
+    def retry_errors(self, root_id: int, reasons: Sequence[str]) -> int:
+        """Puts a root's photos whose error begins with one of ``reasons`` back to be read; returns
+        how many."""
+        if not reasons:
+            return 0
+        match = " OR ".join("substr(error, 1, ?) = ?" for _ in reasons)
+        params: list = [root_id]
+        for reason in reasons:
+            params += [len(reason), reason]
+        with self.transaction() as conn:
+            cursor = conn.execute(
+                "UPDATE photos SET status = 'pending', error = NULL "
+                f"WHERE root_id = ? AND status = 'error' AND ({match})",
+                params,
+            )
+            return cursor.rowcount
+
     def photo(self, photo_id: int) -> PhotoRow | None:
         """One photo by id."""
         rows = self.photos_by_ids([photo_id])

@@ -89,6 +89,12 @@ class DecodedPhoto:
     text: ExifText = field(default_factory=ExifText)  # the camera, lens and place its metadata names
 
 
+#: Reasons a file could not be read that lie with the system, not with the file's bytes (its
+#: permissions, a disk or network error): such files are tried again at every scan, while a file
+#: whose bytes are broken is tried again only when it changes.
+PASSING_REASONS = ("permission denied", "could not read the file")
+
+
 def read_bytes(path: Path) -> bytes:
     """Reads a whole file, turning OS errors into reasons a user understands."""
     try:

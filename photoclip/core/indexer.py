@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 from photoclip.core.atomic import remove_stale_temporaries
 from photoclip.core.catalog import Catalog
 from photoclip.core.embed_batcher import EmbedBatcher
+from photoclip.core.images import PASSING_REASONS
 from photoclip.core.index_progress import IndexProgress, IndexReport, Phase, ProgressCallback, Rate
 from photoclip.core.index_writer import IndexWriter
 from photoclip.core.photo_reader import PhotoReader, ReadKind
@@ -86,6 +87,8 @@ class Indexer:
                 self.catalog.set_root_online(root.id, False)
                 report.offline.append(f"{root.path}: {reason}")
                 continue
+            if not under:  # a file refused for its permissions or a read error may be readable now, unchanged
+                self.catalog.retry_errors(root.id, PASSING_REASONS)
             unreadable = False
             for part in (under or {}).get(root.id, [""]):
                 diff = diff_root(self.catalog, root, part)

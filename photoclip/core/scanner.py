@@ -10,6 +10,7 @@ from pathlib import Path
 
 from photoclip.core.catalog import Catalog, Root
 from photoclip.core.images import SUPPORTED_EXTENSIONS
+from photoclip.core.records import PhotoStatus
 
 #: Folders that hold caches, trash or other programs' data, never a user's photos.
 SKIPPED_FOLDERS = frozenset(
@@ -158,7 +159,7 @@ def diff_root(catalog: Catalog, root: Root, under: str = "") -> ScanDiff:
             diff.new.append(item)
         elif entry[1] != item.size or entry[2] != item.mtime_ns:
             diff.changed.append((entry[0], item))
-        else:
+        elif entry[3] != PhotoStatus.PENDING:  # one found by a run that stopped before reading it is still to do
             diff.unchanged += 1
     # Files gone from disk, and those in a sub-folder the user has just excluded (never walked);
     # not those under a path the walk could not reach, which may well still be there.

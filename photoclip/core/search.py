@@ -26,7 +26,7 @@ from photoclip.core.images import open_upright
 from photoclip.core.metadata_match import MetadataMatcher
 from photoclip.core.models.registry import ModelSpec
 from photoclip.core.query import Query, QueryTerm, parse_query
-from photoclip.core.records import IndexMode, SortOrder
+from photoclip.core.records import IndexMode, PhotoStatus, SortOrder
 from photoclip.core.relevance import MIN_LIBRARY, SAMPLE, QueryRelevance, Strictness, closest
 from photoclip.core.vectors import EF_IMAGE, VectorIndex, text_ef
 
@@ -348,6 +348,8 @@ class Searcher:
             elif not path.is_file():
                 raise PhotoclipError(f"{path} is neither a photo in the library nor an image file.")
         if photo is not None and self.catalog.vector(photo.id, self.spec.id) is None:
+            if photo.status == PhotoStatus.ERROR:  # indexing again would not help
+                raise PhotoclipError(f"{path} could not be read when it was indexed: {photo.error}.")
             raise PhotoclipError(f"{path} is in the library but not indexed yet with {self.spec.id}.")
         query = Query(str(path), (QueryTerm(1.0, image=path),))
         return self.search(
