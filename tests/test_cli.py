@@ -63,9 +63,13 @@ def test_index_search_similar_status_from_the_command_line(tmp_path, capsys):
 def test_clear_messages_instead_of_tracebacks(tmp_path, capsys):
     library = ["--library", str(tmp_path / "lib"), "--model", "photoclip-tiny"]
     assert cli([*library, "search", "anything"]) == 1
-    assert "No photos are indexed yet" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "No library at" in err and "photoclip index FOLDER" in err
+    assert not (tmp_path / "lib").exists()  # a search, a status or a typo never leaves an empty library
     assert cli([*library, "index"]) == 1
     assert "no folders yet" in capsys.readouterr().err
+    assert cli([*library, "search", "anything"]) == 1
+    assert "No photos are indexed yet" in capsys.readouterr().err
     assert cli([*library, "index", str(tmp_path / "missing")]) == 1
     assert "is not a folder" in capsys.readouterr().err
     assert cli(["--library", str(tmp_path / "lib"), "--model", "no-such-model", "status"]) == 1

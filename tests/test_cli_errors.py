@@ -36,8 +36,10 @@ def test_a_library_path_that_is_a_file_or_cannot_be_made(tmp_path, capsys, monke
     monkeypatch.setenv("PHOTOCLIP_LIBRARY", str(a_file))
     code, err = run(capsys, "status")
     assert code == 1 and "is a file" in err and str(a_file) in err
-    code, err = run(capsys, "--library", "/proc/nope", "status")
+    code, err = run(capsys, "--library", "/proc/nope", "index")
     assert code == 1 and "/proc/nope" in err and "cannot be made" in err
+    code, err = run(capsys, "--library", "/proc/nope", "status")  # reading makes nothing
+    assert code == 1 and "No library at /proc/nope" in err
 
 
 def test_numbers_out_of_range_are_refused(tmp_path, capsys, demo_library):

@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
 # -- index -------------------------------------------------------------------------------------
 def cmd_index(args: argparse.Namespace) -> int:
     """``photoclip index [DIR...]``."""
-    with open_library(args, download=not args.no_download) as library:
+    with open_library(args, create=True, download=not args.no_download) as library:
         library.check_writable()
         if args.model:
             library.use_model(args.model)

@@ -20,8 +20,18 @@ from photoclip.core.library import Library
 from photoclip.core.search import SearchFilters, SearchResults
 
 
-def open_library(args: argparse.Namespace, **options: Any) -> Library:
-    """Opens the library the options name, reporting model downloads on the terminal."""
+def open_library(args: argparse.Namespace, *, create: bool = False, **options: Any) -> Library:
+    """Opens the library the options name, reporting model downloads on the terminal. Only a
+    command that fills a library (``create``) makes one: a mistyped ``--library`` given to
+    ``status`` or ``search`` says so instead of leaving an empty library behind."""
+    from photoclip.core.paths import LibraryPaths
+
+    catalog = LibraryPaths.resolve(args.library).catalog
+    if not create and not catalog.exists() and not catalog.parent.is_file():  # a file: Library.open says so
+        raise PhotoclipError(
+            f"No library at {display_path(catalog.parent)} yet: 'photoclip index FOLDER' makes one "
+            "(or --library names another)."
+        )
     bar = ProgressBar()
     return Library.open(
         args.library,

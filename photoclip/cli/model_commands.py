@@ -16,7 +16,7 @@ def cmd_models(args: argparse.Namespace) -> int:
     """``photoclip models [--download ID] [--export ID] [--use ID]``."""
     from photoclip.core.models.registry import MODELS, get_model
 
-    with open_library(args) as library:
+    with open_library(args, create=True) as library:
         if args.use:
             spec = library.use_model(args.use)
             print(f"The library now uses {spec.id}; run 'photoclip index' to index its photos with it.")
