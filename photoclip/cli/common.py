@@ -24,12 +24,10 @@ def open_library(args: argparse.Namespace, *, create: bool = False, **options: A
     """Opens the library the options name, reporting model downloads on the terminal. Only a
     command that fills a library (``create``) makes one: a mistyped ``--library`` given to
     ``status`` or ``search`` says so instead of leaving an empty library behind."""
-    from photoclip.core.paths import LibraryPaths
-
-    catalog = LibraryPaths.resolve(args.library).catalog
-    if not create and not catalog.exists() and not catalog.parent.is_file():  # a file: Library.open says so
+    folder, made = Library.made_at(args.library)
+    if not create and not made:
         raise PhotoclipError(
-            f"No library at {display_path(catalog.parent)} yet: 'photoclip index FOLDER' makes one "
+            f"No library at {display_path(folder)} yet: 'photoclip index FOLDER' makes one "
             "(or --library names another)."
         )
     bar = ProgressBar()

@@ -90,6 +90,13 @@ class Library(FoldersMixin, TagsMixin, DuplicatesMixin, TimelineMixin, HistoryMi
         """Opens (creating if needed) the library at ``library`` (default: the user's library)."""
         return cls(LibraryPaths.resolve(library, cache), **options)
 
+    @staticmethod
+    def made_at(library: Path | str | None = None) -> tuple[Path, bool]:
+        """The folder ``library`` names (as :meth:`open` reads it) and whether a library has been
+        made there; a path that is a file counts as made, so that :meth:`open` says what is wrong."""
+        paths = LibraryPaths.resolve(library)
+        return paths.root, paths.catalog.exists() or paths.root.is_file()
+
     # -- the model ---------------------------------------------------------------------------
     def model(
         self,
