@@ -157,6 +157,18 @@ def test_names_round_trip_through_the_catalog_unchanged(tmp_path, open_library):
     assert library.catalog.folder_counts(root.id) == {"": 2, BAD_FOLDER: 1, "ünïcødé": 1}
 
 
+def test_null_ended_paths_keep_a_name_with_a_newline_whole(tmp_path):
+    folder = tmp_path / "photos"
+    odd = write(folder, "x", spec_for("red", "circle", 1)).rename(folder / "beach\nday.png")
+    write(folder, "y", spec_for("blue", "square", 2))
+    library = tmp_path / "lib"
+    assert photoclip("index", str(folder), library=library).returncode == 0
+    result = photoclip("search", "a red circle", "--null", library=library)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split(b"\0")[0] == os.fsencode(odd)  # --paths splits it in two lines
+    assert result.stdout.endswith(b"\0")
+
+
 def test_a_photo_refused_for_its_permissions_is_read_once_it_may_be(tmp_path, open_library, monkeypatch):
     from photoclip.core import images
 

@@ -143,8 +143,8 @@ def print_results(results: SearchResults, args: argparse.Namespace, library: Lib
                 ]
         print(json.dumps(rows, indent=2))
         return
-    if args.paths:
-        print_paths(hit.photo.path for hit in results.hits)
+    if args.paths or args.null:  # a file name may hold a newline; NULs never
+        print_paths((hit.photo.path for hit in results.hits), end=b"\0" if args.null else b"\n")
         return
     for hit in results.hits:
         offline = "  [offline]" if not hit.photo.online else ""

@@ -97,6 +97,8 @@ def _search_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--to", dest="date_to", metavar="DATE", help="taken up to the end of YYYY[-MM[-DD]]")
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.add_argument("--paths", action="store_true", help="print only the paths, one per line")
+    # No "-0": an option that looks like a number would make argparse read "--min-score -0.5" as options.
+    parser.add_argument("--null", action="store_true", help="print only the paths, each ended by a NUL byte (xargs -0)")
     parser.add_argument(
         "--explain", action="store_true", help="say why each photo matched: each term's score, and what it looks like"
     )

@@ -33,11 +33,11 @@ def display_path(path: Path | str) -> str:
     return os.fsencode(os.fspath(path)).decode("utf-8", "replace")
 
 
-def print_paths(paths: Iterable[Path | str]) -> None:
-    """Prints paths one per line as their own bytes, so scripts and ``xargs`` find the files
-    whatever their names are."""
+def print_paths(paths: Iterable[Path | str], end: bytes = b"\n") -> None:
+    """Prints paths as their own bytes, each followed by ``end`` (a NUL for names that hold a
+    newline), so scripts and ``xargs`` find the files whatever their names are."""
     out = sys.stdout
     out.flush()
     for path in paths:
-        out.buffer.write(os.fsencode(os.fspath(path)) + b"\n")
+        out.buffer.write(os.fsencode(os.fspath(path)) + end)
     out.buffer.flush()
