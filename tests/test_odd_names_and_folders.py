@@ -157,6 +157,16 @@ def test_names_round_trip_through_the_catalog_unchanged(tmp_path, open_library):
     assert library.catalog.folder_counts(root.id) == {"": 2, BAD_FOLDER: 1, "ünïcødé": 1}
 
 
+def test_index_says_which_sub_folder_it_could_not_reach(tmp_path):
+    folder = tmp_path / "photos"
+    write(folder, "home", spec_for("green", "star", 1))
+    os.symlink(tmp_path / "usb-drive" / "trip", folder / "trip")  # the drive is not plugged in
+    result = photoclip("index", str(folder), library=tmp_path / "lib")
+    assert result.returncode == 0, result.stderr
+    said = result.stdout.decode() + result.stderr.decode()
+    assert "not reached:" in said and str(folder / "trip") in said and "1 indexed" in said
+
+
 def test_null_ended_paths_keep_a_name_with_a_newline_whole(tmp_path):
     folder = tmp_path / "photos"
     odd = write(folder, "x", spec_for("red", "circle", 1)).rename(folder / "beach\nday.png")

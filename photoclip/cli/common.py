@@ -67,6 +67,10 @@ def summarise(report: Any, model_id: str) -> str:
     lines = []
     for offline in report.offline:
         lines.append(f"offline: {offline} — its photos are kept")
+    for error in report.walk_errors[:5]:
+        lines.append(f"not reached: {error} — the photos known there are kept")
+    if len(report.walk_errors) > 5:
+        lines.append(f"… and {len(report.walk_errors) - 5} more not reached: photoclip status lists them")
     parts = [
         f"{report.embedded} indexed",
         f"{report.moved} moved",
