@@ -82,10 +82,13 @@ def test_a_catalog_that_listed_photos_through_a_link_forgets_those_paths_and_kee
     library.add_root(b)  # alone, b's link leads out of the library and is followed
     library.update()
     assert _paths(library) == [str(b / "link-to-a" / red.name)]
+    linked = library.catalog.photo_by_path(b / "link-to-a" / red.name)
+    library.tags.add(linked.id, "favourite")
     library.add_root(a)  # now the photo's own folder is in the library
-    library.update()
+    library.update()  # (listed under both paths, then the link's forgotten, before the fix)
     assert _paths(library) == [str(red)]
     assert red.exists()
+    assert library.tags.labels(library.catalog.photo_by_path(red).id) == ["favourite"]  # said of the picture
 
 
 def test_one_file_under_two_names_is_not_a_copy_and_is_never_trashed(tmp_path, open_library, trash_dir):
@@ -108,3 +111,43 @@ def test_one_file_under_two_names_is_not_a_copy_and_is_never_trashed(tmp_path, o
     assert report.trashed == () and "own file" in report.refused[0][1]
     assert original.exists() and copy.exists() and not trash_dir.exists()
     assert library.duplicates() == []  # found afresh, one file under two names is no group
+
+
+def test_links_into_a_hidden_folder_of_the_library_are_followed(tmp_path, open_library):
+    # git-annex and DataLad keep every photo in .git/annex and put a link where the photo belongs.
+    folder = tmp_path / "archive"
+    stored = write(folder / ".git" / "annex" / "objects" / "ab", "SHA256E-s1--beach", spec_for("blue", "circle", 7))
+    (folder / "2019").mkdir(parents=True)
+    os.symlink(stored, folder / "2019" / f"beach{stored.suffix}")
+    library = open_library()
+    library.add_root(folder)
+    library.update()
+    assert _paths(library) == [str(folder / "2019" / f"beach{stored.suffix}")]
+
+
+def test_a_link_to_a_folder_that_holds_another_library_folder_skips_that_one(tmp_path, open_library):
+    pictures, phone = tmp_path / "Pictures", tmp_path / "Pictures" / "phone"
+    beach = write(pictures / "2019", "beach", spec_for("yellow", "circle", 3))
+    selfie = write(phone, "selfie", spec_for("red", "square", 4))
+    best = tmp_path / "best"
+    best.mkdir()
+    os.symlink(pictures, best / "everything")
+    library = open_library()
+    library.add_root(phone)
+    library.add_root(best)
+    library.update()
+    assert _paths(library) == sorted([str(selfie), str(best / "everything" / "2019" / beach.name)])
+
+
+def test_the_tags_of_a_forgotten_copy_stay_with_the_picture(tmp_path, open_library, trash_dir):
+    folder = tmp_path / "photos"
+    original = write(folder, "original", spec_for("green", "circle", 8))
+    shutil.copyfile(original, folder / f"copy{original.suffix}")
+    library = open_library()
+    library.add_root(folder)
+    library.update()
+    [group] = library.duplicates()
+    copy_id = group.others[0].photo.id
+    library.tags.add(copy_id, "favourite")  # said of the copy the person happened to open
+    assert library.move_to_trash([copy_id], [group]).trashed
+    assert library.tags.labels(group.keep.id) == ["favourite"]

@@ -90,10 +90,17 @@ class PhotosMixin(CatalogBase):
 
     def delete_photos(self, photo_ids: Iterable[int]) -> int:
         """Forgets photos whose files are gone (never touches files). Their tags and collection
-        places are kept by fingerprint, and come back if the same bytes are found again."""
+        places are kept by fingerprint, and come back if the same bytes are found again; a photo
+        of the same bytes still in the library has them at once (a copy trashed, a path that was
+        a link forgotten: what was said of the picture stays with it)."""
         ids = [(pid,) for pid in photo_ids]
         now = time.time()
         with self.transaction() as conn:
+            fingerprints = {
+                row[0]
+                for (pid,) in ids
+                for row in conn.execute("SELECT fingerprint FROM photos WHERE id = ? AND fingerprint NOT NULL", (pid,))
+            }
             conn.executemany(
                 "INSERT OR REPLACE INTO kept_tags (fingerprint, label, source, score, state, model, label_set, "
                 "added_at, removed_at) SELECT p.fingerprint, t.label, t.source, t.score, t.state, t.model, "
@@ -108,12 +115,17 @@ class PhotosMixin(CatalogBase):
                 [(now, pid) for (pid,) in ids],
             )
             conn.executemany("DELETE FROM photos WHERE id = ?", ids)
+            for fingerprint in fingerprints:
+                twins = [r[0] for r in conn.execute("SELECT id FROM photos WHERE fingerprint = ?", (fingerprint,))]
+                for twin in twins:
+                    self._restore_kept(conn, twin, fingerprint, forget=twin == twins[-1])
             self._bump_all_models(conn)
         return len(ids)
 
     @staticmethod
-    def _restore_kept(conn: sqlite3.Connection, photo_id: int, fingerprint: str) -> None:
-        """Gives a photo the tags and collection places kept from a deleted photo with its bytes."""
+    def _restore_kept(conn: sqlite3.Connection, photo_id: int, fingerprint: str, forget: bool = True) -> None:
+        """Gives a photo the tags and collection places kept from a deleted photo with its bytes
+        (and, with ``forget``, lets go of them: no later photo of those bytes has them again)."""
         conn.execute(
             "INSERT OR IGNORE INTO tags (photo_id, label, source, score, state, model, label_set, added_at) "
             "SELECT ?, label, source, score, state, model, label_set, added_at FROM kept_tags WHERE fingerprint = ?",
@@ -124,8 +136,9 @@ class PhotosMixin(CatalogBase):
             "SELECT collection_id, ? FROM kept_collection_photos WHERE fingerprint = ?",
             (photo_id, fingerprint),
         )
-        conn.execute("DELETE FROM kept_tags WHERE fingerprint = ?", (fingerprint,))
-        conn.execute("DELETE FROM kept_collection_photos WHERE fingerprint = ?", (fingerprint,))
+        if forget:
+            conn.execute("DELETE FROM kept_tags WHERE fingerprint = ?", (fingerprint,))
+            conn.execute("DELETE FROM kept_collection_photos WHERE fingerprint = ?", (fingerprint,))
 
     def move_photo(self, photo_id: int, root_id: int, relpath: str, size: int, mtime_ns: int) -> None:
         """Gives a photo a new path, keeping its id, embeddings and tags."""
@@ -141,26 +154,25 @@ class PhotosMixin(CatalogBase):
             refresh_words(conn, [photo_id])
 
     def set_error(self, photo_id: int, reason: str) -> None:
-        """Records why a file could not be read; it is retried when it changes."""
+        """Records why a file could not be read; it is read again when it changes (or, refused for
+        its permissions, once they let it be read: see the indexer's scan)."""
         with self.transaction() as conn:
             conn.execute("UPDATE photos SET status = 'error', error = ? WHERE id = ?", (reason, photo_id))
 
-    def retry_errors(self, root_id: int, reasons: Sequence[str]) -> int:
-        """Puts a root's photos whose error begins with one of ``reasons`` back to be read; returns
-        how many."""
-        if not reasons:
-            return 0
-        match = " OR ".join("substr(error, 1, ?) = ?" for _ in reasons)
-        params: list = [root_id]
-        for reason in reasons:
-            params += [len(reason), reason]
+    def refused(self, root_id: int, reason: str) -> list[tuple[int, str]]:
+        """(id, relpath) of a root's photos recorded as unreadable for exactly ``reason``."""
+        rows = self.query(
+            "SELECT id, relpath FROM photos WHERE root_id = ? AND status = 'error' AND error = ?", (root_id, reason)
+        )
+        return [(r[0], from_db(r[1])) for r in rows]
+
+    def retry(self, photo_ids: Sequence[int]) -> None:
+        """Puts unreadable photos back to be read at the next indexing."""
         with self.transaction() as conn:
-            cursor = conn.execute(
-                "UPDATE photos SET status = 'pending', error = NULL "
-                f"WHERE root_id = ? AND status = 'error' AND ({match})",
-                params,
+            conn.executemany(
+                "UPDATE photos SET status = 'pending', error = NULL WHERE id = ? AND status = 'error'",
+                [(int(i),) for i in photo_ids],
             )
-            return cursor.rowcount
 
     def photo(self, photo_id: int) -> PhotoRow | None:
         """One photo by id."""

@@ -173,7 +173,7 @@ def _one_per_file(members: Sequence[int], photos: dict[int, PhotoRow]) -> list[i
             info = os.stat(photo.path) if photo is not None else None
         except OSError:
             info = None
-        if info is not None:
+        if info is not None and info.st_ino:  # 0: a file system that gives files no number
             if (info.st_dev, info.st_ino) in seen:
                 continue
             seen.add((info.st_dev, info.st_ino))

@@ -89,10 +89,9 @@ class DecodedPhoto:
     text: ExifText = field(default_factory=ExifText)  # the camera, lens and place its metadata names
 
 
-#: Reasons a file could not be read that lie with the system, not with the file's bytes (its
-#: permissions, a disk or network error): such files are tried again at every scan, while a file
-#: whose bytes are broken is tried again only when it changes.
-PASSING_REASONS = ("permission denied", "could not read the file")
+#: Why a file was not read when its permissions refused it: such a file is read again once they
+#: allow it (a chmod leaves its date alone, so "read again when it changes" would never come).
+PERMISSION_DENIED = "permission denied"
 
 
 def read_bytes(path: Path) -> bytes:
@@ -103,7 +102,7 @@ def read_bytes(path: Path) -> bytes:
     except FileNotFoundError as exc:
         raise FileVanished("the file vanished before it could be read") from exc
     except PermissionError as exc:
-        raise ImageError("permission denied") from exc
+        raise ImageError(PERMISSION_DENIED) from exc
     except IsADirectoryError as exc:
         raise ImageError("a folder, not a file") from exc
     except OSError as exc:

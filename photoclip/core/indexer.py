@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 from photoclip.core.atomic import remove_stale_temporaries
 from photoclip.core.catalog import Catalog
 from photoclip.core.embed_batcher import EmbedBatcher
-from photoclip.core.images import PASSING_REASONS
+from photoclip.core.images import PERMISSION_DENIED
 from photoclip.core.index_progress import IndexProgress, IndexReport, Phase, ProgressCallback, Rate
 from photoclip.core.index_writer import IndexWriter
 from photoclip.core.photo_reader import PhotoReader, ReadKind
@@ -87,10 +87,9 @@ class Indexer:
                 self.catalog.set_root_online(root.id, False)
                 report.offline.append(f"{root.path}: {reason}")
                 continue
-            if not under:  # a file refused for its permissions or a read error may be readable now, unchanged
-                self.catalog.retry_errors(root.id, PASSING_REASONS)
             unreadable = False
             for part in (under or {}).get(root.id, [""]):
+                self._retry_allowed(root, part)
                 diff = diff_root(self.catalog, root, part)
                 report.walk_errors += diff.walk_errors
                 if "" in diff.unreachable:  # the watched folder itself cannot be listed
@@ -114,6 +113,18 @@ class Indexer:
             if not under:
                 self.catalog.set_root_scanned(root.id)
         return {p.id: p for p in self.catalog.photos_by_ids(vanished)}
+
+    def _retry_allowed(self, root: Root, part: str) -> None:
+        """Puts back to be read the photos of a root (or its sub-folder ``part``) that their
+        permissions refused and now allow: a chmod leaves a file's date alone."""
+        prefix = part.strip("/") + "/" if part.strip("/") else ""
+        allowed = [
+            photo_id
+            for photo_id, relpath in self.catalog.refused(root.id, PERMISSION_DENIED)
+            if relpath.startswith(prefix) and os.access(root.path / relpath, os.R_OK)
+        ]
+        if allowed:
+            self.catalog.retry(allowed)
 
     # -- a whole run -------------------------------------------------------------------------
     def run(

@@ -146,9 +146,11 @@ class DuplicatesMixin:
 def _same_file(a: Path, b: Path) -> bool:
     """True when two paths are one file on disk (a link, a linked folder, a hard link)."""
     try:
-        return os.path.samefile(a, b)
+        first, second = os.stat(a), os.stat(b)
     except OSError:
         return False
+    # A file system that gives files no number (0) cannot tell two names of one file apart this way.
+    return first.st_ino != 0 and (first.st_dev, first.st_ino) == (second.st_dev, second.st_ino)
 
 
 def _as_compared(now: PhotoRow, then: PhotoRow) -> bool:

@@ -52,27 +52,20 @@ def walk(
 ) -> Iterator[FileStat]:
     """Yields every photo file below ``root`` (or below its sub-folder ``under``).
 
-    Hidden folders, other programs' cache folders and excluded sub-folders are skipped. A link (to
-    a folder or a file) is followed when it leads out of the library: not when its target lies in
-    ``root`` itself or in one of ``other_roots`` (the photo is there already, under its own path;
-    following it would list it twice, file it under the link's name and walk round an excluded
-    folder), nor when it leads to a folder that holds ``root`` (the walk would come back in); a
-    loop is cut where it comes back to a folder already seen. What cannot be reached (a folder that
-    cannot be listed, a link whose target is gone) is put in ``unreachable`` (relpath -> reason)
-    and described in ``errors``.
+    Hidden folders, other programs' cache folders and excluded sub-folders are skipped. Links are
+    followed, but not into what the library reaches anyway or leaves out (see :class:`_Links`), and
+    a loop is cut where it comes back to a folder already seen. What cannot be reached (a folder
+    that cannot be listed, a link whose target is gone) is put in ``unreachable`` (relpath ->
+    reason) and described in ``errors``.
     """
     excluded_set = {e.strip("/") for e in excluded}
     under = under.strip("/")
-    if under and any(under == e or under.startswith(e + "/") for e in excluded_set):
+    if under and any(_under(under, e) for e in excluded_set):
         return  # the folder asked for is itself left out: nothing in it belongs to the library
     start = root / under if under else root
     seen: set[tuple[int, int]] = set()
-    stack = [start]
-    inside = (Path(os.path.realpath(root)), *(Path(os.path.realpath(r)) for r in other_roots))
-
-    def leads_inside(link: str) -> bool:
-        target = Path(os.path.realpath(link))
-        return any(_within(target, r) for r in inside) or _within(inside[0], target)
+    stack = [(start, False)]  # a folder, and whether the walk came to it through a link
+    links = _Links(root, excluded_set, other_roots)
 
     def cannot_reach(path: Path, reason: str) -> None:
         if errors is not None:
@@ -81,7 +74,7 @@ def walk(
             unreachable[Path(path).relative_to(root).as_posix() if path != root else ""] = reason
 
     while stack:
-        folder = stack.pop()
+        folder, linked = stack.pop()
         try:
             info = folder.stat()
         except OSError as exc:
@@ -92,6 +85,8 @@ def walk(
         if key in seen:
             continue  # a symlink loop, or two links to one folder
         seen.add(key)
+        if linked and links.elsewhere(key):
+            continue
         try:
             entries = list(os.scandir(folder))
         except OSError as exc:
@@ -100,7 +95,8 @@ def walk(
         for entry in entries:
             name = entry.name
             try:
-                if entry.is_symlink() and os.path.exists(entry.path) and leads_inside(entry.path):
+                is_link = entry.is_symlink()
+                if is_link and os.path.exists(entry.path) and links.reached_anyway(entry.path):
                     continue
                 if entry.is_dir(follow_symlinks=True):
                     if name.startswith(".") or name in SKIPPED_FOLDERS:
@@ -108,9 +104,9 @@ def walk(
                     rel = Path(entry.path).relative_to(root).as_posix()
                     if rel in excluded_set:
                         continue
-                    stack.append(Path(entry.path))
+                    stack.append((Path(entry.path), linked or is_link))
                     continue
-                if entry.is_symlink() and not os.path.exists(entry.path):
+                if is_link and not os.path.exists(entry.path):
                     # A link to a folder or photo on a drive that is not there now: what it held stays.
                     if not name.startswith("."):
                         cannot_reach(Path(entry.path), "link target missing (drive unplugged?)")
@@ -123,6 +119,53 @@ def walk(
             except OSError:
                 continue  # vanished between listing and stat
             yield FileStat(Path(entry.path).relative_to(root).as_posix(), st.st_size, st.st_mtime_ns)
+
+
+class _Links:
+    """Where the walk's links lead, worked out only when it meets one (most folders hold none).
+
+    A link is not followed into what the library reaches anyway or leaves out: another library
+    folder, a folder of this one the walk enters under its own name, an excluded folder. Following
+    it listed a photo twice, filed it under the link's name (``best/`` for ``2019/``, so
+    ``folder:2019`` missed it) and brought excluded photos in. A link into a hidden folder of this
+    one (git-annex keeps every photo in ``.git/annex``) is followed: the walk never goes there.
+    """
+
+    def __init__(self, root: Path, excluded: set[str], other_roots: tuple[Path, ...]) -> None:
+        self.root = root
+        self.excluded = excluded
+        self.other_roots = other_roots  # as stored: resolved when added, never touched unless needed
+        self._bases: tuple[Path, ...] | None = None
+        self._stops: set[tuple[int, int]] | None = None
+
+    def reached_anyway(self, link: str) -> bool:
+        """Whether following ``link`` would list what the library lists elsewhere or leaves out."""
+        target = Path(os.path.realpath(link))
+        if any(_within(target, other) for other in self.other_roots):
+            return True
+        if self._bases is None:
+            self._bases = (self.root, Path(os.path.realpath(self.root)))
+        for base in self._bases:
+            if _within(target, base):
+                rel = target.relative_to(base).as_posix()
+                if any(_under(rel, e) for e in self.excluded):
+                    return True
+                folders = Path(rel).parts if target.is_dir() else Path(rel).parts[:-1]
+                return not any(part.startswith(".") or part in SKIPPED_FOLDERS for part in folders)
+        return False
+
+    def elsewhere(self, key: tuple[int, int]) -> bool:
+        """Whether a folder the walk came to through a link (say one that holds another library
+        folder) is another library folder or an excluded one: its photos are listed there, or not."""
+        if self._stops is None:
+            self._stops = set()
+            for folder in (*self.other_roots, *(self.root / e for e in self.excluded)):
+                try:
+                    info = folder.stat()
+                except OSError:
+                    continue  # an offline library folder: nothing of it can be reached this way either
+                self._stops.add((info.st_dev, info.st_ino))
+        return key in self._stops
 
 
 def offline_reason(root: Root, known_photos: int) -> str | None:
@@ -175,4 +218,5 @@ def _within(path: Path, folder: Path) -> bool:
 
 
 def _under(relpath: str, path: str) -> bool:
+    """Whether ``relpath`` is ``path`` or lies below it ('' holds everything)."""
     return not path or relpath == path or relpath.startswith(path + "/")

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 class UnreadableDialog(QDialog):
     """Lists unreadable files (path and reason); they can be shown in their folder or their paths copied.
-    photoclip tries each again when the file changes."""
+    photoclip tries each again when the file changes, or its permissions come to allow it."""
 
     def __init__(self, photos: list[PhotoRow], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -35,7 +35,8 @@ class UnreadableDialog(QDialog):
         self.photos = photos
         intro = QLabel(
             f"{plural(len(photos), 'file')} could not be read as a photo. They stay out of searches; "
-            "photoclip tries each again when it changes. Nothing was changed in them."
+            "photoclip tries each again when it changes (or, refused for its permissions, once they allow it). "
+            "Nothing was changed in them."
         )
         intro.setWordWrap(True)
         self.list = QTreeWidget()
