@@ -192,11 +192,19 @@ def test_a_photo_refused_for_its_permissions_is_read_once_it_may_be(tmp_path, op
             raise PermissionError(13, "Permission denied", os.fspath(path))
         return real_open(path, *args, **kwargs)
 
+    real_access = os.access
+
+    def access(path, mode, *args, **kwargs):  # what os.access says of such a file to its user
+        return False if os.fspath(path) == os.fspath(locked) else real_access(path, mode, *args, **kwargs)
+
     monkeypatch.setattr(images, "open", refusing_open, raising=False)
+    monkeypatch.setattr(os, "access", access)
     library = open_library()
     library.add_root(folder)
     assert library.update().errors == 1
     assert [(p.path, p.error) for p in library.catalog.errors()] == [(locked, "permission denied")]
+    still = library.update()  # still refused: not read again, so no error again and no model loaded
+    assert still.errors == 0 and still.embedded == 0 and len(library.catalog.errors()) == 1
     monkeypatch.undo()  # the user fixes the permissions; the file itself is unchanged
     report = library.update()
     assert report.embedded == 1 and report.errors == 0  # "0 indexed" and still listed as unreadable before
