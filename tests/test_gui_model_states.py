@@ -195,3 +195,19 @@ def test_the_demo_opens_its_own_library_and_leaves_the_users_model_alone(qtbot, 
     assert win.library.roots() == []  # the user's library gained no demo folder
     demo.close()
     assert not win.demo.windows
+
+
+def test_adding_a_folder_before_the_model_is_here_keeps_the_models_page(qtbot, window, tmp_path, open_library):
+    """A new user's first act: the page saying the model is missing went up, then the folder's
+    (empty) listing put "Indexing your photos…" over it, and nothing was indexing."""
+    library = open_library(tmp_path / "fresh", model=OTHER_MODEL, loaded_model=None)  # its files are not here
+    folder = tmp_path / "photos"
+    write_set(folder, CLASSES, 1)
+    win = window(library)
+    win.add_folder(folder)
+    wait_idle(qtbot, win)
+    qtbot.wait(200)  # any listing still on its way back from the worker thread
+    wait_idle(qtbot, win)
+    assert win.results.currentWidget() is win.empty
+    assert win.empty.title.text() == "One more step: the model"
+    assert any(label.startswith("Download the model") for label in win.empty.button_widgets)
