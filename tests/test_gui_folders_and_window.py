@@ -117,3 +117,31 @@ def test_the_window_title_leaves_the_app_name_to_the_desktop(qtbot, window):
         assert win.windowTitle().endswith("library")
     finally:
         QApplication.setApplicationDisplayName("")
+
+
+def test_a_folder_another_ones_link_reaches_is_listed_once_as_it_is_added_and_removed(
+    qtbot, window, tmp_path, monkeypatch
+):
+    from pictures import spec_for, write
+
+    main, other = tmp_path / "main", tmp_path / "other"
+    home = write(main, "home", spec_for("green", "star", 1))
+    trip = write(other, "trip", spec_for("red", "circle", 2))
+    (main / "link-to-other").symlink_to(other)
+    through_link = main / "link-to-other" / trip.name
+    win = window()
+
+    def listed() -> list:
+        return sorted(p.path for p in win.library.photos(win.library.catalog.filter_photo_ids().tolist()))
+
+    win.add_folder(main)
+    qtbot.waitUntil(lambda: listed() == sorted([home, through_link]), timeout=60_000)
+    win.add_folder(other)  # the link now leads into the library: its photo is listed once, at its own path
+    qtbot.waitUntil(lambda: listed() == sorted([home, trip]), timeout=30_000)  # both trips until Rescan all
+    wait_idle(qtbot, win)
+    root = next(r for r in win.library.roots() if r.path == other.resolve())
+    monkeypatch.setattr(QMessageBox, "question", lambda *args, **kwargs: QMessageBox.StandardButton.Yes)  # "Remove?"
+    menu = folder_menu(win.ctx, root.id, "", win.indexing)
+    next(a for a in menu.actions() if a.text().startswith("Remove")).trigger()
+    qtbot.waitUntil(lambda: listed() == sorted([home, through_link]), timeout=30_000)  # no trip until Rescan all
+    wait_idle(qtbot, win)

@@ -1,6 +1,7 @@
 """Links inside the library's folders: a photo is listed once, under its own path; a link never
 walks round an excluded folder; and one file reached by two paths is never a copy to trash."""
 
+import json
 import os
 import shutil
 
@@ -151,3 +152,19 @@ def test_the_tags_of_a_forgotten_copy_stay_with_the_picture(tmp_path, open_libra
     library.tags.add(copy_id, "favourite")  # said of the copy the person happened to open
     assert library.move_to_trash([copy_id], [group]).trashed
     assert library.tags.labels(group.keep.id) == ["favourite"]
+
+
+def test_indexing_a_new_folder_that_another_ones_link_reached_lists_its_photos_once(tmp_path, capsys):
+    from photoclip.cli.main import main as cli
+
+    main, other = tmp_path / "main", tmp_path / "other"
+    home = write(main, "home", spec_for("green", "star", 1))
+    trip = write(other, "trip", spec_for("red", "circle", 2))
+    os.symlink(other, main / "link-to-other")
+    library = ["--library", str(tmp_path / "lib"), "--model", "photoclip-tiny"]
+    assert cli([*library, "index", str(main)]) == 0  # the link leads out of the library: followed
+    assert cli([*library, "index", str(other)]) == 0  # now it leads into it
+    capsys.readouterr()
+    assert cli([*library, "search", "a red circle", "--json", "--relevance", "all"]) == 0
+    paths = sorted(row["path"] for row in json.loads(capsys.readouterr().out))
+    assert paths == sorted([str(home), str(trip)])  # main/link-to-other/trip too before

@@ -58,12 +58,15 @@ def cmd_index(args: argparse.Namespace) -> int:
             library.use_model(args.model)
         roots = None
         if args.folders:
+            known = {root.id for root in library.roots()}
             roots = [_add_or_relocate(library, folder) for folder in args.folders]
             if args.exclude:
                 for root in roots:
                     for folder in args.exclude:
                         library.exclude_folder(root.id, folder)
                 roots = [library.find_root(r.id) for r in roots]
+            if any(root.id not in known for root in roots):
+                roots = None  # every folder: another one's link into a new one no longer lists its photos
         elif not library.roots():
             raise PhotoclipError("The library has no folders yet. Add one: photoclip index ~/Pictures")
         stop = threading.Event()

@@ -322,6 +322,7 @@ class MainWindow(QMainWindow):
         self.sidebar.select_all_photos()
         self._folders_changed()
         self.refresh()
+        self.scan_all()  # another folder's link may reach the photos that left with it
 
     # -- actions -----------------------------------------------------------------------------
     def add_folder(self, folder: str | Path | None = None) -> None:
@@ -343,8 +344,7 @@ class MainWindow(QMainWindow):
             return
         if not self.model.started:
             self.model.load()
-        if self.indexing is not None:
-            self.indexing.rescan({root.id: [""]})
+        self.scan_all()  # every folder: another one's link into this one no longer lists its photos
         self.refresh()
 
     def open_settings(self) -> None:
