@@ -160,6 +160,16 @@ def _join_identical(sets: UnionFind, photos: Iterable[PhotoRow]) -> None:
             sets.join(first.setdefault(photo.fingerprint, photo.id), photo.id)
 
 
+def file_identity(path: Path) -> tuple[int, int] | None:
+    """The (device, file number) that every name of one file shares (a link, a linked folder, a
+    hard link); None when it cannot be told: the file is gone, or its file system numbers no files."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (info.st_dev, info.st_ino) if info.st_ino else None
+
+
 def _one_per_file(members: Sequence[int], photos: dict[int, PhotoRow]) -> list[int]:
     """The members less those that are another member's file reached by another path (a linked
     folder, a hard link): one file is not a copy of itself, and trashing the "copy" would remove it."""
@@ -169,14 +179,11 @@ def _one_per_file(members: Sequence[int], photos: dict[int, PhotoRow]) -> list[i
     kept = []
     for photo_id in members:
         photo = photos.get(photo_id)
-        try:
-            info = os.stat(photo.path) if photo is not None else None
-        except OSError:
-            info = None
-        if info is not None and info.st_ino:  # 0: a file system that gives files no number
-            if (info.st_dev, info.st_ino) in seen:
+        identity = file_identity(photo.path) if photo is not None else None
+        if identity is not None:
+            if identity in seen:
                 continue
-            seen.add((info.st_dev, info.st_ino))
+            seen.add(identity)
         kept.append(photo_id)
     return kept
 

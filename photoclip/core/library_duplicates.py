@@ -13,10 +13,9 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from photoclip.core.duplicate_finder import DuplicateFinder, Progress
+from photoclip.core.duplicate_finder import DuplicateFinder, Progress, file_identity
 from photoclip.core.duplicates import CopyKind, DuplicateGroup, TrashReport
 from photoclip.core.errors import PhotoclipError
 from photoclip.core.images import fingerprint, read_bytes
@@ -121,7 +120,7 @@ class DuplicatesMixin:
             )
         if not _as_compared(photo, shown.photo):
             return "it changed since it was compared (find the duplicates again)"
-        if _same_file(photo.path, kept.path):
+        if (identity := file_identity(photo.path)) is not None and identity == file_identity(kept.path):
             return "it is the kept copy's own file reached by another path (a link): trashing it would remove the photo"
         if shown.kind == CopyKind.IDENTICAL:
             try:
@@ -141,16 +140,6 @@ class DuplicatesMixin:
                 index.save()
             except OSError as exc:  # the index is rebuilt from the catalog when it is next opened
                 log.warning("could not save the %s index: %s", index.model, exc)
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    """True when two paths are one file on disk (a link, a linked folder, a hard link)."""
-    try:
-        first, second = os.stat(a), os.stat(b)
-    except OSError:
-        return False
-    # A file system that gives files no number (0) cannot tell two names of one file apart this way.
-    return first.st_ino != 0 and (first.st_dev, first.st_ino) == (second.st_dev, second.st_ino)
 
 
 def _as_compared(now: PhotoRow, then: PhotoRow) -> bool:
