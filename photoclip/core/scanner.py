@@ -96,7 +96,12 @@ def walk(
             name = entry.name
             try:
                 is_link = entry.is_symlink()
-                if is_link and os.path.exists(entry.path) and links.reached_anyway(entry.path):
+                if is_link and not os.path.exists(entry.path):
+                    # A link to a folder or photo on a drive that is not there now: what it held stays.
+                    if not name.startswith("."):
+                        cannot_reach(Path(entry.path), "link target missing (drive unplugged?)")
+                    continue
+                if is_link and links.reached_anyway(entry.path):
                     continue
                 if entry.is_dir(follow_symlinks=True):
                     if name.startswith(".") or name in SKIPPED_FOLDERS:
@@ -105,11 +110,6 @@ def walk(
                     if rel in excluded_set:
                         continue
                     stack.append((Path(entry.path), linked or is_link))
-                    continue
-                if is_link and not os.path.exists(entry.path):
-                    # A link to a folder or photo on a drive that is not there now: what it held stays.
-                    if not name.startswith("."):
-                        cannot_reach(Path(entry.path), "link target missing (drive unplugged?)")
                     continue
                 if name.startswith("._") or os.path.splitext(name)[1].lower() not in SUPPORTED_EXTENSIONS:
                     continue
