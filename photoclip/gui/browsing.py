@@ -255,15 +255,12 @@ class Browser(QObject):
             self.hidden_note.emit(" ".join(filter(None, (hidden_text(shown, hidden, chips), said))))
             return
         self.hidden_note.emit("")  # the empty page says it, with the button that shows them
-        if self.results.held:
-            return
         where = " and ".join(chip.name for chip in chips)
-        self.results.empty.show_message(
+        self.results.show_message(
             f"No matching photos in {where}",
             hidden_text(shown, hidden, chips),
             [("Search all photos", self.search_everywhere)],
         )
-        self.results.show_empty()
 
     def _show(self, results: SearchResults, timeline: list[TimelineBucket] | None = None) -> None:
         count = self.results.show_results(results, timeline, dates=timeline is not None)
@@ -271,7 +268,7 @@ class Browser(QObject):
         self.filters_changed.emit(self.chips() + self.query_chips)
         ranked = bool(results.query.positive)
         self.search_bar.show_level_counts(results.level_counts if ranked else None)
-        if not count and not self.results.held:  # a set-up page waiting for the person stays up
+        if not count:
             self._show_nothing(results)
         noun = "result" if ranked else "photo"
         self.search_bar.count.setText(f"{count:,} {noun}{'s' if count != 1 else ''}")

@@ -94,9 +94,12 @@ class ResultsArea(QStackedWidget):
             self.visible_changed()
         return len(ids)
 
-    def show_message(self, title: str, text: str) -> None:
-        """Shows a message instead of the grid."""
-        self.empty.show_message(title, text)
+    def show_message(self, title: str, text: str, buttons: list[tuple[str, Callable[[], None]]] | None = None) -> None:
+        """Shows a search's or listing's message instead of the grid; like its photos, it leaves a
+        page that waits for the person alone (see ``held``)."""
+        if self.held:
+            return
+        self.empty.show_message(title, text, buttons or [])
         self.show_empty()
 
     def show_empty(self) -> None:
