@@ -56,4 +56,21 @@ def test_the_shipped_model_is_what_the_training_scripts_defaults_make():
     defaults = vars(train.argument_parser().parse_args([]))
     for key in ("steps", "seed", "pool", "batch", "lr", "init", "image_weight"):
         assert summary[key] == defaults[key], key
-    assert summary["val_zero_shot_accuracy"] >= 0.9
+    assert (summary["scene_share"], summary["image_partial"]) == (train.SCENE_SHARE, train.IMAGE_PARTIAL)
+    second = summary["finetune"]
+    assert second["steps"] == defaults["finetune_steps"] and second["seed"] == defaults["seed"] + 1
+    assert (second["pool"], second["lr"]) == (train.FINETUNE_POOL, train.FINETUNE_LR)
+    assert (second["scene_share"], second["image_partial"]) == (train.FINETUNE_SCENE_SHARE, 0.0)
+    assert second["val_zero_shot_accuracy"] >= 0.9
+
+
+def test_the_second_stage_counts_only_pictures_of_the_same_thing_alike():
+    """The fine-tuning stage gives no credit for a shared shape alone: a blue star near a red one
+    costs what a green circle there does."""
+    colours, kinds = ["red", "red", "blue", "green"], ["star", "star", "star", "circle"]
+    base = [[1.0, 0.0, 0.0], [1.0, 0.0, 0.0]]
+    blue_star_near = _features([*base, [0.8, 0.6, 0], [0, 0, 1]])
+    circle_near = _features([*base, [0, 0, 1], [0.8, 0.6, 0]])
+    assert float(train.similar_pictures_loss(blue_star_near, colours, kinds, partial=0.0)) == pytest.approx(
+        float(train.similar_pictures_loss(circle_near, colours, kinds, partial=0.0))
+    )

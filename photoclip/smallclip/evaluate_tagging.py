@@ -95,8 +95,8 @@ def evaluate(per_class: int, seed: int, workdir: Path, calibrate: bool, weights:
             ids, vectors = library.index().get_vectors(library.catalog.filter_photo_ids())
             names = {p.id: p.path.name for p in photos}
             grid = []
-            for min_score in (0.25, 0.3, 0.33, 0.36, 0.38, 0.39, 0.4, 0.42, 0.45, 0.48, 0.5, 0.55, 0.6):
-                for margin in (0.0, 0.01, 0.02, 0.03, 0.05, 0.08, 0.1):
+            for min_score in (0.1, 0.12, 0.13, 0.14, 0.15, 0.16, 0.17, 0.18, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5):
+                for margin in (0.0, 0.01, 0.02, 0.03, 0.04, 0.05, 0.08):
                     tagger.rule = TagRule(min_score=min_score, margin=margin)
                     decided = dict(
                         zip((names[i] for i in ids.tolist()), tagger.decide(vectors, label_set), strict=True)
