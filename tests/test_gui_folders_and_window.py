@@ -145,3 +145,26 @@ def test_a_folder_another_ones_link_reaches_is_listed_once_as_it_is_added_and_re
     next(a for a in menu.actions() if a.text().startswith("Remove")).trigger()
     qtbot.waitUntil(lambda: listed() == sorted([home, through_link]), timeout=30_000)  # no trip until Rescan all
     wait_idle(qtbot, win)
+
+
+def test_the_add_a_folder_dialog_opens_where_there_is_a_folder(qtbot, window, tmp_path, monkeypatch):
+    """A new user without a Pictures folder was shown a dialog opened on that missing folder."""
+    import platformdirs
+
+    opened_at = []
+
+    def dialog(parent, title, start, *args, **kwargs):
+        opened_at.append(start)
+        return ""  # cancelled
+
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", dialog)
+    monkeypatch.setattr(platformdirs, "user_pictures_dir", lambda: str(tmp_path / "no Pictures here"))
+    monkeypatch.setenv("HOME", str(tmp_path))
+    win = window()
+    win.add_folder()
+    pictures = tmp_path / "Pictures"
+    pictures.mkdir()
+    monkeypatch.setattr(platformdirs, "user_pictures_dir", lambda: str(pictures))
+    win.add_folder()
+    assert opened_at == [str(tmp_path), str(pictures)]
+    assert win.library.roots() == []  # cancelling adds nothing

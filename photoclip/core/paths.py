@@ -35,6 +35,13 @@ def default_pictures_dir() -> Path:
     return Path(platformdirs.user_pictures_dir())
 
 
+def folder_dialog_start() -> Path:
+    """Where a dialog asking for a folder of photos opens: the Pictures folder, or the home folder
+    where there is none (a dialog opened on a missing folder starts somewhere arbitrary)."""
+    pictures = default_pictures_dir()
+    return pictures if pictures.is_dir() else Path.home()
+
+
 def resources_dir() -> Path:
     """photoclip's ``resources/`` folder: label sets, the bundled small model, the tokenizer vocabulary, icons.
 

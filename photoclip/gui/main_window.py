@@ -328,9 +328,9 @@ class MainWindow(QMainWindow):
     def add_folder(self, folder: str | Path | None = None) -> None:
         """Asks for a folder (unless given), adds it and starts indexing it."""
         if folder is None:
-            from photoclip.core.paths import default_pictures_dir
+            from photoclip.core.paths import folder_dialog_start
 
-            folder = QFileDialog.getExistingDirectory(self, "Add a folder of photos", str(default_pictures_dir()))
+            folder = QFileDialog.getExistingDirectory(self, "Add a folder of photos", str(folder_dialog_start()))
             if not folder:
                 return
         from photoclip.gui.folders import add_or_relocate
