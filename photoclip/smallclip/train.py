@@ -23,6 +23,7 @@ scenes, rewarding only pictures of the same colour *and* shape as alike.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import functools
 import io
 import json
@@ -30,7 +31,6 @@ import math
 import multiprocessing
 import random
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -96,6 +96,7 @@ FINETUNE_STEPS = 4000
 FINETUNE_POOL = 60_000
 FINETUNE_LR = 5e-4
 FINETUNE_SCENE_SHARE = 0.7
+FINETUNE_IMAGE_PARTIAL = 0.0
 
 Described = shapes.ShapeSpec | scenes.Scene
 
@@ -202,7 +203,7 @@ def zero_shot_accuracy(model, tokenizer, pixels, specs, normalise) -> float:  # 
     return correct / len(specs)
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class Stage:
     """One stage of training: how long, on which pictures, how fast, and what it rewards."""
 
@@ -215,14 +216,7 @@ class Stage:
 
     def settings(self) -> dict:
         """The stage as written to ``training.json``."""
-        return {
-            "steps": self.steps,
-            "pool": self.pool,
-            "seed": self.seed,
-            "lr": self.lr,
-            "scene_share": self.scene_share,
-            "image_partial": self.image_partial,
-        }
+        return dataclasses.asdict(self)
 
 
 def train(args: argparse.Namespace) -> dict:
@@ -261,7 +255,9 @@ def train(args: argparse.Namespace) -> dict:
     if args.finetune_steps > 0:
         # Go on from the weights as they are shipped (fp16), as the shipped model's second stage did.
         model.load_state_dict({k: v.half().float() for k, v in model.state_dict().items()})
-        second = Stage(args.finetune_steps, FINETUNE_POOL, args.seed + 1, FINETUNE_LR, FINETUNE_SCENE_SHARE, 0.0)
+        second = Stage(
+            args.finetune_steps, FINETUNE_POOL, args.seed + 1, FINETUNE_LR, FINETUNE_SCENE_SHARE, FINETUNE_IMAGE_PARTIAL
+        )
         stage_started = time.time()
         history, accuracy = _run_stage(model, tokenizer, second, args)
         summary["finetune"] = {
@@ -385,11 +381,11 @@ def argument_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> None:
     """Command-line entry point of the training script."""
     summary = train(argument_parser().parse_args(argv))
-    last = summary.get("finetune", summary)
+    stages = [summary, *([summary["finetune"]] if "finetune" in summary else [])]
     print(
-        f"trained {summary['steps']} + {last['steps'] if last is not summary else 0} steps in "
-        f"{summary['minutes'] + (last['minutes'] if last is not summary else 0):.1f} min; "
-        f"held-out zero-shot accuracy {last['val_zero_shot_accuracy']:.3f}"
+        f"trained {' + '.join(str(stage['steps']) for stage in stages)} steps in "
+        f"{sum(stage['minutes'] for stage in stages):.1f} min; "
+        f"held-out zero-shot accuracy {stages[-1]['val_zero_shot_accuracy']:.3f}"
     )
 
 
