@@ -95,8 +95,7 @@ def cases(scenes: dict[str, Scene], folder: Path, tagged: set[str], rng: random.
     for s in SHAPES:
         out.append(("shape word", s, main_is(s=s)))
         out.append(("shape phrase", f"a {s}", main_is(s=s)))
-    # Every colour+shape class once per form: twelve drawn at random put the scenes' image form at
-    # 0.840 where all 32 give 0.878 (one small star on a busy background weighed a twelfth).
+    # Every colour+shape class once per form of words, not a dozen drawn at random.
     classes = [(c, s) for c in COLOURS for s in SHAPES]
     for c, s in classes:
         out.append(("exclusion", f"{s} -{c}", lambda x, c=c, s=s: x.shape == s and x.colour != c))
