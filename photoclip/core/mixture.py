@@ -59,18 +59,28 @@ class Mixture:
     def top_posterior(self, values: np.ndarray) -> np.ndarray:
         """For each value, the probability that it belongs to the highest component."""
         x = np.asarray(values, np.float64)
-        return _responsibilities(x, np.ones(len(x)), self.weight, self.mean, self.sd)[0][:, -1]
+        return _responsibilities(x, np.ones(len(x)), self.weight, self.mean, self.sd)[0][-1]
 
 
 def _responsibilities(
     x: np.ndarray, count: np.ndarray, weight: np.ndarray, mean: np.ndarray, sd: np.ndarray
-) -> tuple[np.ndarray, float]:
-    """(responsibility of each component for each value, log-likelihood of the counted values)."""
-    log_p = -0.5 * ((x[:, None] - mean) / sd) ** 2 - np.log(sd) + np.log(weight) - 0.5 * math.log(2 * math.pi)
-    top = log_p.max(1, keepdims=True)
-    p = np.exp(log_p - top)
-    total = p.sum(1, keepdims=True)
-    return p / total, float((count * (top[:, 0] + np.log(total[:, 0]))).sum())
+) -> tuple[np.ndarray, np.ndarray]:
+    """(responsibility of each component for each value, components x values; log-likelihood of the
+    counted values). The parameters may carry a leading axis (one fit per start), which the results
+    keep. Components run along the rows so that the sums over them are row by row, not along a short
+    last axis, which numpy does slowly."""
+    level = (np.log(weight) - np.log(sd) - 0.5 * math.log(2 * math.pi))[..., None]
+    log_p = x - mean[..., None]
+    log_p /= sd[..., None]
+    log_p *= log_p
+    log_p *= -0.5
+    log_p += level
+    top = log_p.max(-2, keepdims=True)
+    log_p -= top
+    p = np.exp(log_p, out=log_p)
+    total = p.sum(-2, keepdims=True)
+    p /= total
+    return p, (top[..., 0, :] + np.log(total[..., 0, :])) @ count
 
 
 @dataclass(frozen=True)
@@ -98,26 +108,35 @@ class _Points:
         return cls(centres[used], counts[used].astype(np.float64), width * width / 12, floor)
 
 
-def _em(points: _Points, weight: np.ndarray, mean: np.ndarray, sd: np.ndarray) -> Mixture:
-    """EM from the given start until the log-likelihood stops improving."""
+def _em(points: _Points, weight: np.ndarray, mean: np.ndarray, sd: np.ndarray) -> list[Mixture]:
+    """EM from each start (one per row of the parameters) until its log-likelihood stops improving.
+    The starts run side by side, each stopping on its own: a search fits some twenty starts, and one
+    round for all of them costs about what one round for one does."""
     x, count, rounding, floor = points.x, points.count, points.rounding, points.floor
     n = float(count.sum())
-    last = -math.inf
+    last = np.full(len(mean), -math.inf)
+    running = np.ones(len(mean), bool)
     for _ in range(ROUNDS):
-        r, log_likelihood = _responsibilities(x, count, weight, mean, sd)
-        if log_likelihood - last < TOLERANCE * n:
+        r, log_likelihood = _responsibilities(x, count, weight[running], mean[running], sd[running])
+        improving = log_likelihood - last[running] >= TOLERANCE * n
+        running[running] = improving
+        if not running.any():
             break
-        last = log_likelihood
-        r = r * count[:, None]
-        share = r.sum(0) + 1e-12
-        weight = share / n
-        mean = (r * x[:, None]).sum(0) / share
-        sd = np.maximum(np.sqrt((r * (x[:, None] - mean) ** 2).sum(0) / share + rounding), floor)
+        last[running] = log_likelihood[improving]
+        r = r[improving]
+        share = r @ count + 1e-12
+        weight[running] = share / n
+        mean[running] = r @ (count * x) / share
+        centred = (x - mean[running][..., None]) ** 2
+        sd[running] = np.maximum(np.sqrt(np.einsum("n,skn,skn->sk", count, r, centred) / share + rounding), floor)
     _, log_likelihood = _responsibilities(x, count, weight, mean, sd)
-    order = np.argsort(mean)
-    parameters = 3 * len(mean) - 1
-    bic = -2 * log_likelihood + math.log(n) * parameters
-    return Mixture(weight[order], mean[order], sd[order], bic, -2 * log_likelihood + 2 * parameters)
+    parameters = 3 * mean.shape[1] - 1
+    mixtures = []
+    for w, m, s, ll in zip(weight, mean, sd, log_likelihood, strict=True):
+        order = np.argsort(m)
+        bic = -2 * ll + math.log(n) * parameters
+        mixtures.append(Mixture(w[order], m[order], s[order], float(bic), float(-2 * ll + 2 * parameters)))
+    return mixtures
 
 
 def _starts(points: _Points, components: int) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
@@ -157,7 +176,9 @@ def fit(values: np.ndarray, components: int) -> Mixture:
 
 
 def _fit(points: _Points, components: int) -> Mixture:
-    return min((_em(points, *start) for start in _starts(points, components)), key=lambda m: m.bic)
+    starts = _starts(points, components)
+    weight, mean, sd = (np.array([start[i] for start in starts], np.float64) for i in range(3))
+    return min(_em(points, weight, mean, sd), key=lambda m: m.bic)
 
 
 def fits(values: np.ndarray, most: int = 3) -> list[Mixture]:
