@@ -13,7 +13,7 @@ number can be the cut-off. Instead each term of a query is measured against *thi
 * **A group of its own.** When a query matches a good share of the library ("a circle" in a
   library where a quarter of the photos are circles) those photos widen the spread themselves,
   so "how far out" alone would miss them. So the sample's standings are also fitted with a
-  mixture of one to three Gaussians (up to five for an image's layers of likeness, see
+  mixture of one to five Gaussians, for the layers of likeness a query's photos come in (see
   Decision.fit): when the highest component stands well apart from the
   next (``SEPARATION`` pooled deviations) and is not the bulk of the library (``GROUP_SHARE``),
   it is the query's answer, and a photo belongs to it when its probability of coming from that
@@ -84,7 +84,7 @@ MIN_GROUP = 3
 #: A member of a group lies within this many of its standard deviations below its mean: a photo
 #: halfway between the group and the rest is closer to the group, but it is not one of them.
 MEMBER_REACH = 3.0
-#: The most layers of likeness an image query's values are fitted with (see Decision.fit).
+#: The most layers of likeness a search's values are fitted with (see Decision.fit).
 LAYERS = 5
 #: In a query of words and images, an image term is judged among the sample's photos the words find
 #: (see QueryRelevance.measure); with fewer than MIN_FOUND of them that says little, and it must
@@ -110,9 +110,10 @@ class Decision:
         """Looks for a group of its own among the sample's standings (unless ``groups`` is False:
         a model whose groups are not the query's, see :mod:`photoclip.core.discernment`).
 
-        With ``layers`` (a query of images only) the values are taken to come in layers of likeness:
-        the same thing, things that share a part of it (its colour, its setting, its kind), the
-        rest. Of up to three components the Bayesian criterion often prefers the layer of partial
+        With ``layers`` (as every search fits them) the values are taken to come in layers of
+        likeness: the same thing, things that share a part of it (its colour, its setting, its kind;
+        for words, "a red circle" above the red things and the circles), the rest. Of up to three
+        components the Bayesian criterion often prefers the layer of partial
         likeness with the answer in it (a hundred photos of the same colour or shape around a dozen
         of the same thing), so fits of up to LAYERS components are looked at too, and the answer is
         the closest layer that stands apart: the smallest top group among the criterion's own and
@@ -218,12 +219,13 @@ class QueryRelevance:
         standing = (sample_cosines - median) / spread
         # A positive image term is judged by the combined score or among the words' photos, never
         # on its own; only word terms and left-out terms need their own decision.
+        # Every decision looks for layers (see Decision.fit): words come in them too, "a red circle"
+        # above the red things and the circles (plain pictures, seed 8080: phrases 0.943 -> 0.995).
         terms = tuple(
-            Decision.fit(standing[:, j], groups) if is_text[j] or weights[j] < 0 else Decision(None)
+            Decision.fit(standing[:, j], groups, layers=True) if is_text[j] or weights[j] < 0 else Decision(None)
             for j in range(standing.shape[1])
         )
-        images_only = not is_text[weights > 0].any()
-        combined = Decision.fit(_combine(standing, weights), groups, layers=images_only)
+        combined = Decision.fit(_combine(standing, weights), groups, layers=True)
         # "photo.jpg + blue": the words say what is wanted, the image what it should look like. A
         # blue star is not close to a red one, as the whole library goes, but it is closer to it
         # than most blue photos are; so an image term beside words is judged among the photos the
