@@ -171,6 +171,42 @@ def test_right_click_find_similar_shows_neighbours(qtbot, window, tmp_path):
     assert shown.count(("yellow", "star")) >= 1 and shown[0] == ("yellow", "star")
 
 
+def _menu_opened_by(qtbot, win, *keys):
+    """(entries, top-left) of the popup menu a key press on the grid opens, None when none opens."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    seen = []
+
+    def look():
+        menu = QApplication.activePopupWidget()
+        seen.append(None if menu is None else ([a.text() for a in menu.actions()], menu.pos()))
+        if menu is not None:
+            menu.close()
+
+    QTimer.singleShot(500, look)
+    qtbot.keyClick(win.grid, *keys)
+    qtbot.waitUntil(lambda: bool(seen), timeout=5_000)
+    return seen[0]
+
+
+def test_shift_f10_and_the_menu_key_open_the_photos_menu_on_the_current_photo(qtbot, window, tmp_path):
+    """The keyboard's right-click: the menu of the current photo opens over it, wherever the pointer is."""
+    from PySide6.QtCore import Qt
+
+    win, _folder, _classes = indexed_window(qtbot, window, tmp_path)
+    for keys in ((Qt.Key.Key_F10, Qt.KeyboardModifier.ShiftModifier), (Qt.Key.Key_Menu,)):
+        current = win.photos.index(1, 0)
+        win.grid.setFocus()
+        win.grid.setCurrentIndex(current)
+        opened = _menu_opened_by(qtbot, win, *keys)
+        assert opened is not None, keys
+        entries, where = opened
+        assert "Find similar" in entries
+        assert where == win.grid.viewport().mapToGlobal(win.grid.visualRect(current).center())
+        assert [p.path for p in win.results.selected_photos()] == [win.photos.photo_at(1).path]
+
+
 def test_watched_folder_picks_up_new_deleted_and_moved_photos(qtbot, window, tmp_path):
     win, folder, classes = indexed_window(qtbot, window, tmp_path)
     catalog = win.library.catalog

@@ -1,7 +1,8 @@
 """The window's keys on the search box and the grid.
 
 Esc clears the search; Down goes from the search box to the first photo; on the grid Enter opens
-the preview, Space toggles it (a quick look, as in file managers), Ctrl+C copies the paths.
+the preview, Space toggles it (a quick look, as in file managers), Shift+F10 or the Menu key opens
+the photos' menu, Ctrl+C copies the paths.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ GRID_KEYS: tuple[tuple[str | QKeySequence.StandardKey, str], ...] = (
     ("Enter", "open the preview of the current photo"),
     ("Space", "quick look: open or close the preview"),
     ("Esc", "clear the search"),
+    ("Shift+F10, Menu", "open the menu of the selected photos, as a right-click does"),
     # Whatever the platform copies with (Ctrl+C and Ctrl+Ins here, ⌘C on a Mac): what the filter matches.
     (QKeySequence.StandardKey.Copy, "copy the paths of the selected photos"),
 )
@@ -80,6 +82,12 @@ class Keyboard(QObject):
             return True
         if key == Qt.Key.Key_Escape:
             self.actions.clear_search()
+            return True
+        shift_f10 = key == Qt.Key.Key_F10 and event.modifiers() == Qt.KeyboardModifier.ShiftModifier
+        if (shift_f10 or key == Qt.Key.Key_Menu) and current.isValid():
+            # The keyboard's right-click: the menu opens on the current photo, wherever the pointer is.
+            self.grid.scrollTo(current)
+            self.grid.customContextMenuRequested.emit(self.grid.visualRect(current).center())
             return True
         if event.matches(QKeySequence.StandardKey.Copy):
             from photoclip.gui.file_actions import copy_paths
