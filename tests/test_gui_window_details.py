@@ -1,6 +1,7 @@
 """Details a new user met in the window: the sidebar's right-click menu acts on the row clicked, the
 empty page says why it is empty, what a filter hides is said once, the sort box shows the order in
-effect, an offline photo's preview says "offline" once, and the search box keeps its width.
+effect, an offline photo's preview says "offline" once, the search box keeps its width, and Tab
+goes along the search row.
 Real widgets, a real library of real pictures, the real small model."""
 
 import pytest
@@ -161,3 +162,18 @@ def test_what_a_date_filter_hides_from_a_search_is_said_once_in_one_sentence(qtb
     assert said == "This search matches 2 photos in the library, but none of them in 2019."
     assert win.empty.title.text() == "No matching photos in 2019"
     assert win.chips.note.text() == ""  # not said a second time beside the chips
+
+
+def test_tab_goes_along_the_search_row_as_it_is_seen(tagged_window):
+    """Tab from the search box: the sort order, Dates, the relevance, in the row's order (Dates,
+    made after the rest, once came after the sidebar)."""
+    win = tagged_window
+    bar = win.search_bar
+    row = [bar.query, bar.sort, win.dates, bar.relevance]
+    reached, widget = [], bar.query
+    for _ in range(50):
+        if widget in row and widget not in reached:
+            reached.append(widget)
+        widget = widget.nextInFocusChain()
+    assert reached == row
+    assert bar.query.focusPolicy() & Qt.FocusPolicy.TabFocus and win.dates.focusPolicy() & Qt.FocusPolicy.TabFocus

@@ -3,6 +3,8 @@ the model banner, and the sidebar beside the results, with the filter chips abov
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from PySide6.QtWidgets import QComboBox, QSplitter, QVBoxLayout, QWidget
 
 from photoclip.gui.search_bar import SearchBar
@@ -17,6 +19,10 @@ def arrange(
     rows must stay where they were under the pointer."""
     row = search_bar.layout()
     row.insertWidget(row.indexOf(search_bar.sort) + 1, dates)
+    # Tab follows the row as it is seen; made last, the Dates button would come after the sidebar.
+    in_row = [row.itemAt(i).widget() for i in range(row.count()) if row.itemAt(i).widget() is not None]
+    for before, after in pairwise(in_row):
+        QWidget.setTabOrder(before, after)
     # With the Dates button the row is fuller: the relevance box keeps the width its counts need
     # ("Normal (27)"), rather than the one it had before the first search.
     search_bar.relevance.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
