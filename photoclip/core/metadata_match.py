@@ -109,9 +109,11 @@ class WordMatch:
         return LiftedRelevance(**fields, base=base, lift=lift, named=named, refused=refused)
 
     def judge_by_names(self, relevance: QueryRelevance | None) -> QueryRelevance | None:
-        """``relevance`` with the left-out terms that name photos judged by those names alone: "-paris"
-        where a folder is called Paris means that folder, not whatever the model's pixels make of
-        the word (a small model that never learnt it would leave out a random cluster)."""
+        """``relevance`` with the left-out terms that name photos judged by those names, and by the
+        pixels only where they find a group of their own for the word: "-paris" where a folder is
+        called Paris means that folder, not the few photos nearest to a word a small model never
+        learnt; "-blue" where one photo is tagged "blue sky" still means the blue photos too
+        (see :meth:`QueryRelevance.excluded`)."""
         if relevance is None or not self.naming_negatives:
             return relevance
         return dataclasses.replace(relevance, judged_by_names=relevance.judged_by_names | self.naming_negatives)

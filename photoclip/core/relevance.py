@@ -205,7 +205,7 @@ class QueryRelevance:
     spread: np.ndarray
     terms: tuple[Decision, ...]
     combined: Decision
-    judged_by_names: frozenset[int] = frozenset()  # left-out terms the photos' names decide alone
+    judged_by_names: frozenset[int] = frozenset()  # left-out terms that name photos (see excluded)
     beside_words: dict[int, ImageAmongWords] = field(default_factory=dict)  # image terms beside words
 
     @classmethod
@@ -279,11 +279,16 @@ class QueryRelevance:
 
     def excluded(self, standing: np.ndarray) -> np.ndarray:
         """Candidates relevant to a negative term. Judged loosely whatever the strictness: someone
-        who writes "-people" would rather lose a borderline photo than see people."""
+        who writes "-people" would rather lose a borderline photo than see people. A term that
+        names photos (see ``judged_by_names``) is left to the names unless its photos form a group
+        of their own: then the model knows the word ("-blue" where one photo is tagged "blue
+        sky"), and what it sees is left out too; otherwise it would leave out whatever few photos
+        happen to lie nearest to a word it never learnt ("-vellmora" for a folder of that name)."""
         excluded = np.zeros(len(standing), bool)
         for j in np.flatnonzero(self.weights < 0):
-            if int(j) not in self.judged_by_names:
-                excluded |= self.terms[j].relevant(standing[:, j], Strictness.LOOSE)
+            decision = self.terms[j]
+            if int(j) not in self.judged_by_names or decision.group is not None:
+                excluded |= decision.relevant(standing[:, j], Strictness.LOOSE)
         return excluded
 
     def keep_above(self, standing: np.ndarray, min_score: float) -> np.ndarray:
