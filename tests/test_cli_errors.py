@@ -105,3 +105,18 @@ def test_a_failed_migration_is_rolled_back_and_explained(tmp_path, capsys):
     assert code == 1 and "could not be upgraded" in err and "rolled back" in err and "Traceback" not in err
     assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION - 1
     assert list((path.parent / "backups").glob("catalog-v*.sqlite3"))
+
+
+def test_a_search_for_nothing_says_so_instead_of_listing_every_photo(capsys, demo_library):
+    for query in ("", "   ", "+", "-", "0:red"):
+        code = cli([*demo_library, "search", query])
+        printed = capsys.readouterr()
+        assert code == 1 and "nothing to search for" in printed.err and printed.out == "", (query, printed)
+    # Narrowed by an option (or a tag:, folder: or date word), an empty query lists those photos by date.
+    assert run(capsys, *demo_library, "search", "", "--from", "2000")[0] == 0
+
+
+def test_no_photo_above_an_explicit_min_score_suggests_lowering_it(capsys, demo_library):
+    code, err = run(capsys, *demo_library, "search", "red", "--min-score", "100")
+    assert code == 0 and "No photos match with a score of 100 or more (try a lower --min-score)" in err
+    assert "--relevance" not in err  # --min-score wins over it: that hint would not help

@@ -158,7 +158,10 @@ def print_results(results: SearchResults, args: argparse.Namespace, library: Lib
     for note in results.notes:
         print(note, file=sys.stderr)
     if not results.hits:
-        hint = " (try --relevance loose, or all to list every photo ranked)" if results.cut else ""
+        if getattr(args, "min_score", None) is not None:
+            hint = f" with a score of {args.min_score:g} or more (try a lower --min-score)"
+        else:
+            hint = " (try --relevance loose, or all to list every photo ranked)" if results.cut else ""
         print(f"No photos match{hint}.", file=sys.stderr)
     elif any(h.photo.date_source == "file" for h in results.hits):
         print("~ before a date: the file's date (the photo has no date taken in it).", file=sys.stderr)

@@ -34,8 +34,20 @@ def _ranked(args: argparse.Namespace, run: object) -> int:
             sort=args.sort,
             filters=search_filters(args, library),
         )
+        query = results.query
+        if not (query.terms or query.tags or query.folders or query.cameras or query.dates or _filtered(args)):
+            # The window shows every photo for an empty box; asked for nothing here, say so.
+            raise PhotoclipError(
+                f"nothing to search for in {query.raw!r}: give words, an image or a filter"
+                " (see 'photoclip search --help')."
+            )
         print_results(results, args, library)
     return 0
+
+
+def _filtered(args: argparse.Namespace) -> bool:
+    """Whether the command line narrows the photos (then an empty query lists them by date)."""
+    return any(getattr(args, name, None) for name in ("root", "folder", "date_from", "date_to"))
 
 
 def cmd_history(args: argparse.Namespace) -> int:
