@@ -310,3 +310,22 @@ def test_painting_and_sidebar_refreshes_do_not_drain_references_to_none(qtbot, w
         win.grid.viewport().repaint()
         win.refresh_sidebar()
     assert sys.getrefcount(None) - before > -50
+
+
+def test_a_search_that_cannot_run_clears_the_last_results_and_its_message_goes_with_the_next(qtbot, window, tmp_path):
+    """A missing image typed in the box: the grid said "3 results" of the search before, and the
+    status bar kept the error after the next search had run."""
+    win, folder, _classes = indexed_window(qtbot, window, tmp_path)
+    with qtbot.waitSignal(win.results_shown, timeout=30_000):
+        win.search("a red circle")
+    assert win.results.currentWidget() is not win.results.empty and win.search_bar.count.text()
+    win.search(str(folder / "nope.jpg"))
+    qtbot.waitUntil(lambda: win.results.currentWidget() is win.results.empty, timeout=30_000)
+    assert win.results.empty.title.text() == "This search could not run"
+    assert "nope.jpg" in win.results.empty.text.text() and win.search_bar.count.text() == ""
+    win.grab().save(str(tmp_path / "cannot-run.png"))
+    assert "nope.jpg" in win.statusBar().currentMessage()
+    with qtbot.waitSignal(win.results_shown, timeout=30_000):
+        win.search("a blue square")
+    assert win.results.currentWidget() is not win.results.empty and win.photos.rowCount()
+    assert win.statusBar().currentMessage() == ""

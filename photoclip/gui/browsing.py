@@ -72,6 +72,7 @@ class Browser(QObject):
         self.collection: str | None = None  # the name of the collection ``filters`` holds the photos of
         self.similar_to: int | Path | None = None
         self.query_chips: list[Chip] = []  # the dates the words of the search shown name ("beach 2019")
+        self.failure_said = False  # the status bar still says why the last search could not run
         search_bar.changed.connect(self._asked)
         search_bar.query.textEdited.connect(self._edited)
 
@@ -263,6 +264,9 @@ class Browser(QObject):
         )
 
     def _show(self, results: SearchResults, timeline: list[TimelineBucket] | None = None) -> None:
+        if self.failure_said:  # a search that ran is no longer the one that failed
+            self.ctx.say("")
+            self.failure_said = False
         count = self.results.show_results(results, timeline, dates=timeline is not None)
         self.query_chips = query_date_chips(results)
         self.filters_changed.emit(self.chips() + self.query_chips)
@@ -294,6 +298,13 @@ class Browser(QObject):
         from photoclip.core.errors import ModelError
         from photoclip.gui.wording import without_terminal_advice
 
-        self.ctx.say(without_terminal_advice(str(exc)), 15000)
+        said = without_terminal_advice(str(exc))
+        self.ctx.say(said, 15000)
+        self.failure_said = True
         if isinstance(exc, ModelError):
             self.model_missing.emit(str(exc))
+            return
+        # The last search's photos must not stay on screen as if they answered this one.
+        self.results.show_message("This search could not run", said)
+        self.search_bar.count.setText("")
+        self.search_bar.show_level_counts(None)

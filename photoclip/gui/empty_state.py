@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
+
+#: The widest the message's text runs; a narrower page narrows it (a long path would be cut off).
+TEXT_WIDTH = 560
 
 
 class EmptyState(QWidget):
@@ -23,7 +26,7 @@ class EmptyState(QWidget):
         self.text = QLabel()
         self.text.setWordWrap(True)
         self.text.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.text.setFixedWidth(560)  # a fixed width lets the label work out its wrapped height
+        self.text.setFixedWidth(TEXT_WIDTH)  # a fixed width lets the label work out its wrapped height
         self.text.setTextFormat(Qt.TextFormat.PlainText)
         self.progress = QProgressBar()
         self.progress.setMaximumWidth(420)
@@ -47,8 +50,7 @@ class EmptyState(QWidget):
         """Replaces the message and the buttons (the first button is the default one)."""
         self.title.setText(title)
         self.text.setText(text)
-        # A wrapped label inside an aligned layout item is given one line's height unless told.
-        self.text.setMinimumHeight(self.text.heightForWidth(self.text.width()))
+        self._fit_text()
         self.progress.hide()
         while self.buttons.count():
             widget = self.buttons.takeAt(0).widget()
@@ -74,3 +76,14 @@ class EmptyState(QWidget):
             self.progress.setRange(0, 0)
         self.progress.setFormat(text)
         self.progress.setTextVisible(True)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Keeps the text within the page when the window is narrower than the text's width."""
+        super().resizeEvent(event)
+        self._fit_text()
+
+    def _fit_text(self) -> None:
+        margin = 2 * 24
+        self.text.setFixedWidth(max(160, min(TEXT_WIDTH, self.width() - margin)))
+        # A wrapped label inside an aligned layout item is given one line's height unless told.
+        self.text.setMinimumHeight(self.text.heightForWidth(self.text.width()))
