@@ -193,6 +193,16 @@ class PhotosMixin(CatalogBase):
                 found[row[0]] = _photo(row)
         return [found[i] for i in ids if i in found]
 
+    def photos_named(self, name: str) -> list[PhotoRow]:
+        """The catalogued photos whose file name is ``name`` (in any folder of any root), or whose
+        path ends with it ("trip/cat.jpg")."""
+        rows = self.query(
+            f"SELECT {_PHOTO_COLUMNS} FROM photos p JOIN roots r ON r.id = p.root_id "
+            "WHERE p.relpath = ?1 OR substr(p.relpath, -length(?1) - 1) = '/' || ?1 ORDER BY p.id",
+            (db_text(name),),
+        )
+        return [_photo(row) for row in rows]
+
     def photo_by_path(self, path: Path) -> PhotoRow | None:
         """The catalogued photo at ``path``, if any."""
         path = Path(path).expanduser().absolute()

@@ -21,6 +21,7 @@ from photoclip.core.lockfile import WriterLock
 from photoclip.core.models.download import DownloadProgress
 from photoclip.core.models.loaded import LoadedModels
 from photoclip.core.models.registry import ModelSpec, get_model
+from photoclip.core.named_photo import image_or_named_photo, mentions_similar_to
 from photoclip.core.paths import LibraryPaths
 from photoclip.core.query import Query, parse_query
 from photoclip.core.scanner import offline_reason
@@ -255,10 +256,13 @@ class Library(FoldersMixin, TagsMixin, DuplicatesMixin, TimelineMixin, HistoryMi
             words = self.searcher().words
             query = parse_query(
                 query,
+                is_image=lambda text: image_or_named_photo(text, self.catalog),
                 known_tags=[label for label, _ in self.tags.counts()] if "tag:" in query else (),
                 known_folders=words.known_folders() if "folder:" in query else (),
                 known_cameras=words.known_cameras() if "camera:" in query else (),
             )
+        elif isinstance(query, str) and mentions_similar_to(query):
+            query = parse_query(query, is_image=lambda text: image_or_named_photo(text, self.catalog))
         return self.searcher().search(query, **options)
 
     def similar(self, target: int | Path, **options: Any) -> SearchResults:

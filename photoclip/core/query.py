@@ -76,7 +76,8 @@ def _typed_path(text: str) -> Path:
     return Path(text.strip().strip('"').strip("'")).expanduser()
 
 
-def _default_is_image(text: str) -> Path | None:
+def image_file(text: str) -> Path | None:
+    """The image file a term is a path to (quotes and ``~`` understood), else None."""
     from photoclip.core.images import is_supported
 
     candidate = _typed_path(text)
@@ -187,7 +188,7 @@ def _take_metadata(
 
 def parse_query(
     raw: str,
-    is_image: Callable[[str], Path | None] = _default_is_image,
+    is_image: Callable[[str], Path | None] = image_file,
     known_tags: Sequence[str] = (),
     now: dt.date | dt.datetime | None = None,
     known_folders: Sequence[str] = (),

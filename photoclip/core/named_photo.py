@@ -1,0 +1,55 @@
+"""``similar to cat.jpg``: a search by a library photo named by its file name alone.
+
+The window writes "similar to NAME" in the search box for Find similar, and the README shows words
+typed after it; typed by hand (or kept from an earlier session) it must mean the same photo. A
+term "similar to NAME" whose NAME is an image file's name is that file when it is a path, else the
+one library photo of that name; none or several is a clear error, not a search for the words. Any
+other "similar to ..." ("similar to a lion") stays words.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from photoclip.core.errors import PhotoclipError
+from photoclip.core.query import image_file
+
+if TYPE_CHECKING:
+    from photoclip.core.catalog import Catalog
+
+SIMILAR_TO = re.compile(r"^\s*similar to\s+(?P<name>.+?)\s*$", re.IGNORECASE)
+
+
+def mentions_similar_to(text: str) -> bool:
+    """Whether a query may hold a "similar to NAME" term (worth looking the name up)."""
+    return "similar to" in text.lower()
+
+
+def image_or_named_photo(text: str, catalog: Catalog) -> Path | None:
+    """The image a term means: a path to an image file, or "similar to NAME" (see the module)."""
+    found = image_file(text)
+    if found is not None:
+        return found
+    match = SIMILAR_TO.match(text)
+    if match is None:
+        return None
+    from photoclip.core.images import is_supported
+
+    name = match.group("name").strip("\"'")
+    if not is_supported(name):
+        return None
+    found = image_file(name)
+    if found is not None:
+        return found
+    # "trip/cat.jpg" narrows a name to a folder
+    named = sorted(catalog.photos_named(name.replace("\\", "/")), key=lambda photo: str(photo.path))
+    if len(named) == 1:
+        return named[0].path
+    if not named:
+        raise PhotoclipError(
+            f"No photo called {name} in the library: type its path, or right-click it and choose Find similar."
+        )
+    some = ", ".join(str(photo.path) for photo in named[:2]) + (", ..." if len(named) > 2 else "")
+    raise PhotoclipError(f"{len(named)} photos are called {name} ({some}): type the path of the one you mean.")
