@@ -111,6 +111,23 @@ def test_typing_a_query_fills_the_grid_with_the_right_photos_first(qtbot, window
     assert win.photos.rowCount() == 12 and win.photos.scores is None
 
 
+def test_the_grid_shows_where_the_keyboard_is(qtbot, window, tmp_path):
+    """Tabbed or arrowed into, the grid rings its current photo (it showed nothing, so the first
+    Right seemed to skip a photo)."""
+    win, _folder, _classes = indexed_window(qtbot, window, tmp_path, per_class=2)
+    win.grid.setCurrentIndex(win.photos.index(1, 0))
+    win.grid.selectionModel().clearSelection()  # Tab moves the keyboard there, selecting nothing
+    win.grid.setFocus()
+    qtbot.waitUntil(win.grid.hasFocus, timeout=5_000)
+    current, other = (win.grid.visualRect(win.photos.index(row, 0)) for row in (1, 2))
+    focused = [win.grid.viewport().grab(cell).toImage() for cell in (current, other)]
+    win.search_box.setFocus()
+    qtbot.waitUntil(lambda: not win.grid.hasFocus(), timeout=5_000)
+    unfocused = [win.grid.viewport().grab(cell).toImage() for cell in (current, other)]
+    assert focused[0] != unfocused[0]  # the current photo is ringed while the grid has the keyboard
+    assert focused[1] == unfocused[1]  # and no other
+
+
 def test_keyboard_moves_from_the_search_box_to_the_grid_and_opens_the_preview(qtbot, window, tmp_path):
     from PySide6.QtWidgets import QApplication
 

@@ -38,6 +38,12 @@ class PhotoDelegate(QStyledItemDelegate):
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(palette.color(QPalette.ColorRole.Highlight))
             painter.drawRoundedRect(QRectF(option.rect.adjusted(1, 1, -1, -1)), 6, 6)
+        if option.state & QStyle.StateFlag.State_HasFocus:
+            # The keyboard's place in the grid (Tab into it, arrows), selected or not.
+            ring = palette.color(QPalette.ColorRole.Highlight)
+            painter.setPen(QPen(ring.darker(140) if selected else ring, 2))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(QRectF(option.rect.adjusted(2, 2, -2, -2)), 6, 6)
         # Ask our model directly rather than through index.data(): no QVariant round trips per cell
         # (PySide6 6.12.0 lost a reference to None on each empty one, see pyproject.toml).
         model = index.model()

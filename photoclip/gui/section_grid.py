@@ -319,7 +319,7 @@ class SectionGrid(QAbstractItemView):
         model, delegate, chosen = self.model(), self.itemDelegate(), self.selectionModel()
         option = QStyleOptionViewItem()
         self.initViewItemOption(option)
-        plain = option.state
+        plain = option.state & ~QStyle.StateFlag.State_HasFocus  # the current cell alone has it
         current = self.currentIndex().row() if self.currentIndex().isValid() else -1
         focused = self.hasFocus()
         width, height = self.cells.cell_width, self.cells.cell
