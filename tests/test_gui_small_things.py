@@ -151,3 +151,28 @@ def test_after_cancel_the_rest_can_be_resumed(qtbot, window, tmp_path):
     win.indexing_panel.resume.click()
     qtbot.waitUntil(lambda: win.library.status().embedded == len(classes), timeout=60_000)
     wait_idle(qtbot, win)
+
+
+def test_the_sidebar_counts_the_photos_its_rows_list(qtbot, tmp_path, open_library):
+    """An unreadable file is no photo of the grid: "All photos 3" listed 2 photos."""
+    from photoclip.gui.sidebar import Sidebar, SidebarContents
+
+    folder = tmp_path / "photos"
+    write_set(folder, CLASSES[:1], 2)
+    write_set(folder / "trip", CLASSES[1:2], 1)
+    (folder / "trip" / "half.jpg").write_bytes(b"\xff\xd8\xff\xe0 a jpeg that stops here")
+    library = open_library()
+    library.add_root(folder)
+    library.update()
+    sidebar = Sidebar()
+    qtbot.addWidget(sidebar)
+    sidebar.populate(SidebarContents.read(library))
+    counts = {}
+    stack = [sidebar.topLevelItem(i) for i in range(sidebar.topLevelItemCount())]
+    while stack:
+        item = stack.pop()
+        counts[item.text(0)] = item.text(1)
+        stack.extend(item.child(i) for i in range(item.childCount()))
+    listed = len(library.search("", limit=1000).ids)
+    assert listed == 3 and counts["All photos"] == "3" and counts["photos"] == "3"
+    assert counts["trip"] == "1"

@@ -275,13 +275,18 @@ class PhotosMixin(CatalogBase):
         embedded = self.embedding_count(model) if model else 0
         return {"photos": photos, "errors": errors, "pending": pending, "embedded": embedded}
 
-    def root_counts(self) -> dict[int, int]:
-        """Photo count per root id."""
-        return {r[0]: r[1] for r in self.query("SELECT root_id, COUNT(*) FROM photos GROUP BY root_id")}
+    def root_counts(self, listed_only: bool = False) -> dict[int, int]:
+        """Photo count per root id; ``listed_only``: without the unreadable files, which no view lists."""
+        readable = " WHERE status != 'error'" if listed_only else ""
+        return {r[0]: r[1] for r in self.query(f"SELECT root_id, COUNT(*) FROM photos{readable} GROUP BY root_id")}
 
-    def folder_counts(self, root_id: int) -> dict[str, int]:
-        """Photo count per folder (relative) of a root, each folder counted on its own."""
-        rows = self.query("SELECT folder, COUNT(*) FROM photos WHERE root_id = ? GROUP BY folder", (root_id,))
+    def folder_counts(self, root_id: int, listed_only: bool = False) -> dict[str, int]:
+        """Photo count per folder (relative) of a root, each folder counted on its own; ``listed_only``
+        as for :meth:`root_counts`."""
+        readable = " AND status != 'error'" if listed_only else ""
+        rows = self.query(
+            f"SELECT folder, COUNT(*) FROM photos WHERE root_id = ?{readable} GROUP BY folder", (root_id,)
+        )
         return {from_db(folder): count for folder, count in rows}
 
     def store_indexed(

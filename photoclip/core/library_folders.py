@@ -134,12 +134,12 @@ class FoldersMixin:
         self.catalog.set_root_excluded(root.id, [f for f in root.excluded if f.strip("/") != folder.strip("/")])
 
     def root_counts(self) -> dict[int, int]:
-        """Photos per watched folder."""
-        return self.catalog.root_counts()
+        """Photos per watched folder, as its photos are listed (an unreadable file is not one)."""
+        return self.catalog.root_counts(listed_only=True)
 
     def folder_counts(self, root_id: int) -> dict[str, int]:
-        """Photos per sub-folder (relative) of a watched folder, each counted on its own."""
-        return self.catalog.folder_counts(root_id)
+        """Photos per sub-folder (relative) of a watched folder, each counted on its own, as listed."""
+        return self.catalog.folder_counts(root_id, listed_only=True)
 
     # -- photos ------------------------------------------------------------------------------
     def photo(self, photo_id: int) -> PhotoRow | None:

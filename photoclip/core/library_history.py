@@ -65,7 +65,7 @@ class HistoryMixin:
         (a folder's name counts the photos under every folder of that name, sub-folders too)."""
         folders: Counter[str] = Counter()
         for root in self.catalog.roots():
-            counts = self.catalog.folder_counts(root.id)
+            counts = self.catalog.folder_counts(root.id, listed_only=True)
             folders[root.path.name] += sum(counts.values())
             for folder, count in counts.items():
                 for part in {p for p in folder.split("/") if p}:
