@@ -120,3 +120,17 @@ def test_no_photo_above_an_explicit_min_score_suggests_lowering_it(capsys, demo_
     code, err = run(capsys, *demo_library, "search", "red", "--min-score", "100")
     assert code == 0 and "No photos match with a score of 100 or more (try a lower --min-score)" in err
     assert "--relevance" not in err  # --min-score wins over it: that hint would not help
+
+
+def test_a_second_index_run_still_says_a_file_could_not_be_read(tmp_path, capsys):
+    """The second run said "0 unreadable" of a file still unreadable (it is not read again)."""
+    folder = tmp_path / "photos"
+    write_set(folder, [("red", "circle")], 2)
+    (folder / "bad.png").write_text("not a picture")
+    args = ["--library", str(tmp_path / "lib"), "--model", "photoclip-tiny", "index", str(folder)]
+    assert cli(args) == 0
+    first = capsys.readouterr().out
+    assert "1 unreadable" in first and "before" not in first
+    assert cli(args) == 0
+    second = capsys.readouterr().out
+    assert "0 unreadable" in second and "1 file could not be read before" in second and "status --errors" in second

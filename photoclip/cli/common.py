@@ -62,8 +62,9 @@ def graceful_interrupt(stop: threading.Event) -> Iterator[None]:
             signal.signal(signal.SIGINT, previous)
 
 
-def summarise(report: Any, model_id: str) -> str:
-    """A few lines saying what an index run did."""
+def summarise(report: Any, model_id: str, unreadable: int = 0) -> str:
+    """A few lines saying what an index run did; ``unreadable``: how many files the library holds
+    that could not be read, this run or before (an unchanged one is not read again)."""
     lines = []
     for offline in report.offline:
         lines.append(f"offline: {offline} — its photos are kept")
@@ -81,7 +82,13 @@ def summarise(report: Any, model_id: str) -> str:
     ]
     speed = f" ({report.rate:.1f} photos/s)" if report.embedded else ""
     lines.append(f"{', '.join(parts)} in {format_duration(report.seconds)}{speed} with {model_id}.")
-    if report.errors:
+    if unreadable > report.errors:
+        earlier = unreadable - report.errors
+        lines.append(
+            f"{earlier} file{'s' if earlier != 1 else ''} could not be read before and"
+            f" {'are' if earlier != 1 else 'is'} not read again until changed."
+        )
+    if report.errors or unreadable:
         lines.append("See which files could not be read, and why: photoclip status --errors")
     if report.cancelled:
         lines.append("Stopped. Run 'photoclip index' again to carry on where it stopped.")
