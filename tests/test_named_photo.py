@@ -1,6 +1,8 @@
 """``similar to NAME`` typed in a search: the library photo of that file name, as Find similar writes
 it in the window's search box; a real library of real pictures and the real small model."""
 
+import os
+
 import pytest
 from pictures import write_set
 
@@ -35,13 +37,32 @@ def test_a_photo_named_by_its_file_name_is_searched_like_its_path(library):
     # Its own folder narrows a name that two photos share; so does any case of "similar to".
     found = opened.search("Similar to 2020/red-circle-0.png", limit=3, strictness="all")
     assert found.query.terms[0].image is not None and found.query.terms[0].image.parent.name == "2020"
+    # The name as Windows and macOS match it, whatever its case.
+    upper = opened.search(f"similar to {name.upper()}", limit=3, strictness="all").query.terms[0]
+    assert upper.image is not None and upper.image.name == name
+
+
+def test_a_named_photo_beside_another_image_or_an_unreadable_namesake(library):
+    opened, folder, pictures = library
+    first, second = sorted(pictures)[:2]
+    query = opened.search(f"similar to {first} + {folder / second}", limit=3, strictness="all").query
+    assert [t.image.name for t in query.terms] == [first, second]
+    (folder / "2021").mkdir()
+    (folder / "2021" / first).write_bytes(b"not a picture")
+    opened.update()
+    assert opened.unreadable() and opened.search(f"similar to {first}", limit=3).query.terms[0].image.name == first
 
 
 def test_a_name_no_photo_or_several_photos_have_is_a_clear_error(library):
-    opened, _folder, _pictures = library
+    opened, folder, _pictures = library
     with pytest.raises(PhotoclipError, match=r"No photo called nope\.jpg in the library"):
         opened.search("similar to nope.jpg + blue")
     with pytest.raises(PhotoclipError, match=r"2 photos are called red-circle-0\.png .*2019.*2020"):
+        opened.search("similar to red-circle-0.png")
+    # A folder whose name is not UTF-8 (kept as bytes in the catalog) holds a namesake too.
+    write_set(folder / os.fsdecode(b"\xe9t\xe9"), [("red", "circle")], 1)
+    opened.update()
+    with pytest.raises(PhotoclipError, match=r"3 photos are called red-circle-0\.png"):
         opened.search("similar to red-circle-0.png")
 
 

@@ -194,14 +194,22 @@ class PhotosMixin(CatalogBase):
         return [found[i] for i in ids if i in found]
 
     def photos_named(self, name: str) -> list[PhotoRow]:
-        """The catalogued photos whose file name is ``name`` (in any folder of any root), or whose
-        path ends with it ("trip/cat.jpg")."""
-        rows = self.query(
-            f"SELECT {_PHOTO_COLUMNS} FROM photos p JOIN roots r ON r.id = p.root_id "
-            "WHERE p.relpath = ?1 OR substr(p.relpath, -length(?1) - 1) = '/' || ?1 ORDER BY p.id",
-            (db_text(name),),
+        """The readable photos whose file name is ``name`` (in any folder of any root), or whose
+        path ends with it ("trip/cat.jpg"); failing that, the same with ASCII case ignored
+        ("IMG_0001.JPG" for IMG_0001.jpg, the same file on Windows and macOS)."""
+        # As bytes on both sides: a path that is not UTF-8 is stored as bytes, never equal to text.
+        ends_with = (
+            "(CAST({path} AS BLOB) = CAST({name} AS BLOB) OR substr(CAST({path} AS BLOB), "
+            "-length(CAST({name} AS BLOB)) - 1) = CAST('/' || {name} AS BLOB))"
         )
-        return [_photo(row) for row in rows]
+        select = (
+            f"SELECT {_PHOTO_COLUMNS} FROM photos p JOIN roots r ON r.id = p.root_id WHERE p.status != 'error' AND "
+        )
+        for path, typed in (("p.relpath", "?1"), ("lower(p.relpath)", "lower(?1)")):
+            rows = self.query(select + ends_with.format(path=path, name=typed) + " ORDER BY p.id", (db_text(name),))
+            if rows:
+                return [_photo(row) for row in rows]
+        return []
 
     def photo_by_path(self, path: Path) -> PhotoRow | None:
         """The catalogued photo at ``path``, if any."""
@@ -277,16 +285,15 @@ class PhotosMixin(CatalogBase):
 
     def root_counts(self, listed_only: bool = False) -> dict[int, int]:
         """Photo count per root id; ``listed_only``: without the unreadable files, which no view lists."""
-        readable = " WHERE status != 'error'" if listed_only else ""
-        return {r[0]: r[1] for r in self.query(f"SELECT root_id, COUNT(*) FROM photos{readable} GROUP BY root_id")}
+        # Summed, not filtered: a folder of unreadable files only is still there, with 0 photos.
+        counted = "SUM(status != 'error')" if listed_only else "COUNT(*)"
+        return {r[0]: r[1] for r in self.query(f"SELECT root_id, {counted} FROM photos GROUP BY root_id")}
 
     def folder_counts(self, root_id: int, listed_only: bool = False) -> dict[str, int]:
         """Photo count per folder (relative) of a root, each folder counted on its own; ``listed_only``
         as for :meth:`root_counts`."""
-        readable = " AND status != 'error'" if listed_only else ""
-        rows = self.query(
-            f"SELECT folder, COUNT(*) FROM photos WHERE root_id = ?{readable} GROUP BY folder", (root_id,)
-        )
+        counted = "SUM(status != 'error')" if listed_only else "COUNT(*)"
+        rows = self.query(f"SELECT folder, {counted} FROM photos WHERE root_id = ? GROUP BY folder", (root_id,))
         return {from_db(folder): count for folder, count in rows}
 
     def store_indexed(

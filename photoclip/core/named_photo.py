@@ -47,9 +47,15 @@ def image_or_named_photo(text: str, catalog: Catalog) -> Path | None:
     named = sorted(catalog.photos_named(name.replace("\\", "/")), key=lambda photo: str(photo.path))
     if len(named) == 1:
         return named[0].path
+    if not named and ("+" in name or " -" in name):
+        return None  # "similar to cat.jpg + dog.png" as a whole: its parts are looked at next
     if not named:
         raise PhotoclipError(
             f"No photo called {name} in the library: type its path, or right-click it and choose Find similar."
         )
     some = ", ".join(str(photo.path) for photo in named[:2]) + (", ..." if len(named) > 2 else "")
-    raise PhotoclipError(f"{len(named)} photos are called {name} ({some}): type the path of the one you mean.")
+    raise PhotoclipError(
+        f"{len(named)} photos are called {name} ({some}): add its folder"
+        f' ("{named[0].path.parent.name}/{Path(name).name}")'
+        " or type its whole path."
+    )
