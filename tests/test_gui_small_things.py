@@ -154,13 +154,16 @@ def test_after_cancel_the_rest_can_be_resumed(qtbot, window, tmp_path):
 
 
 def test_the_sidebar_counts_the_photos_its_rows_list(qtbot, tmp_path, open_library):
-    """An unreadable file is no photo of the grid: "All photos 3" listed 2 photos."""
+    """An unreadable file is no photo of the grid: "All photos 5" listed 3 photos. A folder of
+    unreadable files only keeps its row (0), where it can be excluded."""
     from photoclip.gui.sidebar import Sidebar, SidebarContents
 
     folder = tmp_path / "photos"
     write_set(folder, CLASSES[:1], 2)
     write_set(folder / "trip", CLASSES[1:2], 1)
     (folder / "trip" / "half.jpg").write_bytes(b"\xff\xd8\xff\xe0 a jpeg that stops here")
+    (folder / "raw").mkdir()
+    (folder / "raw" / "one.jpg").write_bytes(b"\xff\xd8 unreadable too")  # still a row, to exclude it there
     library = open_library()
     library.add_root(folder)
     library.update()
@@ -175,4 +178,4 @@ def test_the_sidebar_counts_the_photos_its_rows_list(qtbot, tmp_path, open_libra
         stack.extend(item.child(i) for i in range(item.childCount()))
     listed = len(library.search("", limit=1000).ids)
     assert listed == 3 and counts["All photos"] == "3" and counts["photos"] == "3"
-    assert counts["trip"] == "1"
+    assert counts["trip"] == "1" and counts["raw"] == "0"

@@ -73,7 +73,7 @@ def cmd_index(args: argparse.Namespace) -> int:
         bar = ProgressBar()
         with graceful_interrupt(stop):
             report = library.update(roots, progress=bar.indexing, stop=stop)
-        print(summarise(report, library.spec.id, unreadable=len(library.unreadable())))
+        print(summarise(report, library.spec.id, unreadable=library.unreadable_count()))
         return 130 if report.cancelled else 0
 
 

@@ -165,7 +165,7 @@ def print_results(results: SearchResults, args: argparse.Namespace, library: Lib
     for note in results.notes:
         print(note, file=sys.stderr)
     if not results.hits:
-        if getattr(args, "min_score", None) is not None:
+        if getattr(args, "min_score", None) is not None and results.cut:
             hint = f" with a score of {args.min_score:g} or more (try a lower --min-score)"
         else:
             hint = " (try --relevance loose, or all to list every photo ranked)" if results.cut else ""

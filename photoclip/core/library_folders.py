@@ -165,6 +165,10 @@ class FoldersMixin:
         """The files that could not be read, with their reasons."""
         return self.catalog.errors()
 
+    def unreadable_count(self) -> int:
+        """How many files could not be read (this run or before)."""
+        return self.catalog.counts()["errors"]
+
     def photo_count(self) -> int:
         """How many photos the library holds (readable or not)."""
         return self.catalog.counts()["photos"]
