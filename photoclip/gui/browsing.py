@@ -308,3 +308,5 @@ class Browser(QObject):
         self.results.show_message("This search could not run", said)
         self.search_bar.count.setText("")
         self.search_bar.show_level_counts(None)
+        self.query_chips = []  # the dates of the last search's words are not this one's
+        self.filters_changed.emit(self.chips())

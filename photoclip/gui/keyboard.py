@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QKeyEvent, QKeySequence
+from PySide6.QtGui import QContextMenuEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QLineEdit, QListView
 
 #: The keys handled here, for the Help page (tests/test_gui_search_help.py holds the filter to them).
@@ -46,18 +46,39 @@ class Keyboard(QObject):
     def __init__(self, search_box: QLineEdit, grid: QListView, actions: KeyActions) -> None:
         super().__init__(grid)
         self.search_box, self.grid, self.actions = search_box, grid, actions
+        self.menu_key_handled = False  # the Menu key opened the menu; a context-menu event may follow
         search_box.installEventFilter(self)
         grid.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Handles key presses on the search box and the grid; True when the key was used."""
+        if watched is self.grid and isinstance(event, QContextMenuEvent):
+            return self._keyboard_menu(event)
         if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
             return False
+        self.menu_key_handled = False
         if watched is self.search_box:
             return self._search_key(event)
         if watched is self.grid:
             return self._grid_key(event)
         return False
+
+    def _menu_at_current(self) -> None:
+        """The keyboard's right-click: the menu opens on the current photo, wherever the pointer is."""
+        current = self.grid.currentIndex()
+        self.grid.scrollTo(current)
+        self.grid.customContextMenuRequested.emit(self.grid.visualRect(current).center())
+
+    def _keyboard_menu(self, event: QContextMenuEvent) -> bool:
+        """A context-menu event the keyboard made: some platforms send one after the Menu key's
+        press (already handled: not a second menu), or instead of it (at the pointer, not the
+        current photo, so it opens here)."""
+        if event.reason() != QContextMenuEvent.Reason.Keyboard:
+            return False
+        if not self.menu_key_handled and self.grid.currentIndex().isValid():
+            self._menu_at_current()
+        self.menu_key_handled = False
+        return True
 
     def _search_key(self, event: QKeyEvent) -> bool:
         key = event.key()
@@ -85,9 +106,8 @@ class Keyboard(QObject):
             return True
         shift_f10 = key == Qt.Key.Key_F10 and event.modifiers() == Qt.KeyboardModifier.ShiftModifier
         if (shift_f10 or key == Qt.Key.Key_Menu) and current.isValid():
-            # The keyboard's right-click: the menu opens on the current photo, wherever the pointer is.
-            self.grid.scrollTo(current)
-            self.grid.customContextMenuRequested.emit(self.grid.visualRect(current).center())
+            self._menu_at_current()
+            self.menu_key_handled = key == Qt.Key.Key_Menu
             return True
         if event.matches(QKeySequence.StandardKey.Copy):
             from photoclip.gui.file_actions import copy_paths
