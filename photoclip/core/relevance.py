@@ -14,7 +14,8 @@ number can be the cut-off. Instead each term of a query is measured against *thi
   library where a quarter of the photos are circles) those photos widen the spread themselves,
   so "how far out" alone would miss them. So the sample's standings are also fitted with a
   mixture of one to five Gaussians, for the layers of likeness a query's photos come in (see
-  Decision.fit): when the highest component stands well apart from the
+  Decision.fit; an image beside words, judged among the words' photos, with up to three): when
+  the highest component stands well apart from the
   next (``SEPARATION`` pooled deviations) and is not the bulk of the library (``GROUP_SHARE``),
   it is the query's answer, and a photo belongs to it when its probability of coming from that
   component is high enough (the strictness's ``posterior``).
@@ -103,7 +104,7 @@ class Decision:
     """Whether values of one term (or of the combined score) are relevant, fitted on the sample."""
 
     group: Mixture | None  # the mixture when its highest component is a group of its own
-    wider: Mixture | None = None  # in layers (an image's likeness): the next layer out, for "loose"
+    wider: Mixture | None = None  # in layers: the next layer out, for "loose"
 
     @classmethod
     def fit(cls, sample: np.ndarray, groups: bool = True, layers: bool = False) -> Decision:
