@@ -1,5 +1,6 @@
 """The desktop app under pytest-qt (offscreen), with the small model and real folders."""
 
+import datetime as dt
 import shutil
 import sys
 
@@ -352,14 +353,15 @@ def test_a_search_that_cannot_run_clears_the_last_results_and_its_message_goes_w
     status bar kept the error after the next search had run."""
     win, folder, _classes = indexed_window(qtbot, window, tmp_path)
     with qtbot.waitSignal(win.results_shown, timeout=30_000):
-        win.search("a red circle")
+        win.search(f"a red circle {dt.date.today().year}")  # the year the pictures were written
     assert win.results.currentWidget() is not win.results.empty and win.search_bar.count.text()
+    assert win.browser.query_chips  # the year narrows the search, shown as a chip
     win.search(str(folder / "nope.jpg"))
     qtbot.waitUntil(lambda: win.results.currentWidget() is win.results.empty, timeout=30_000)
     assert win.results.empty.title.text() == "This search could not run"
     assert "nope.jpg" in win.results.empty.text.text() and win.search_bar.count.text() == ""
     win.grab().save(str(tmp_path / "cannot-run.png"))
-    assert "nope.jpg" in win.statusBar().currentMessage()
+    assert "nope.jpg" in win.statusBar().currentMessage() and not win.browser.query_chips
     with qtbot.waitSignal(win.results_shown, timeout=30_000):
         win.search("a blue square")
     assert win.results.currentWidget() is not win.results.empty and win.photos.rowCount()
