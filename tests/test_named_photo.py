@@ -70,3 +70,16 @@ def test_similar_to_words_stays_words(library):
     opened, _folder, _pictures = library
     query = opened.search("similar to a lion", limit=3).query
     assert [t.text for t in query.terms] == ["similar to a lion"] and query.terms[0].image is None
+
+
+def test_similar_takes_a_library_photos_name_like_a_search_does(library):
+    """`photoclip similar cat.jpg` said it was "neither a photo in the library nor an image file"."""
+    from pathlib import Path
+
+    opened, folder, pictures = library
+    name = sorted(pictures)[0]
+    by_name = opened.similar(Path(name), limit=5, strictness="all")
+    by_path = opened.similar(folder / name, limit=5, strictness="all")
+    assert names(by_name) == names(by_path) and folder / name not in names(by_name)
+    with pytest.raises(PhotoclipError, match=r'add its folder \("2019/red-circle-0\.png"\)'):
+        opened.similar(Path("red-circle-0.png"))

@@ -266,8 +266,11 @@ class Library(FoldersMixin, TagsMixin, DuplicatesMixin, TimelineMixin, HistoryMi
         return self.searcher().search(query, **options)
 
     def similar(self, target: int | Path, **options: Any) -> SearchResults:
-        """Photos nearest to a photo (see :meth:`Searcher.similar`)."""
+        """Photos nearest to a photo (see :meth:`Searcher.similar`): by id, a path, or a library
+        photo's file name alone ("cat.jpg", "trip/cat.jpg"), as ``similar to NAME`` in a search."""
         options.setdefault("strictness", self.settings.get("relevance"))
+        if isinstance(target, Path) and not target.expanduser().exists() and self.catalog.photo_by_path(target) is None:
+            target = image_or_named_photo(f"similar to {target}", self.catalog) or target
         return self.searcher().similar(target, **options)
 
     # -- status ------------------------------------------------------------------------------

@@ -54,8 +54,7 @@ def image_or_named_photo(text: str, catalog: Catalog) -> Path | None:
             f"No photo called {name} in the library: type its path, or right-click it and choose Find similar."
         )
     some = ", ".join(str(photo.path) for photo in named[:2]) + (", ..." if len(named) > 2 else "")
-    raise PhotoclipError(
-        f"{len(named)} photos are called {name} ({some}): add its folder"
-        f' ("{named[0].path.parent.name}/{Path(name).name}")'
-        " or type its whole path."
-    )
+    # A photo in a sub-folder of its watched folder can be told by that folder ("trip/cat.jpg").
+    folders = [Path(photo.relpath).parent.name for photo in named if "/" in photo.relpath]
+    how = f'add its folder ("{folders[0]}/{Path(name).name}") or type its whole path' if folders else "type its path"
+    raise PhotoclipError(f"{len(named)} photos are called {name} ({some}): {how}.")
