@@ -129,6 +129,19 @@ def test_the_grid_shows_where_the_keyboard_is(qtbot, window, tmp_path):
     assert focused[1] == unfocused[1]  # and no other
 
 
+def test_tabbed_into_a_scrolled_grid_the_keyboard_starts_on_a_photo_in_view(qtbot, window, tmp_path):
+    win, _folder, _classes = indexed_window(qtbot, window, tmp_path)
+    win.resize(700, 420)
+    qtbot.waitUntil(lambda: win.grid.verticalScrollBar().maximum() > 0, timeout=5_000)
+    win.grid.setCurrentIndex(win.photos.index(0, 0))
+    win.grid.verticalScrollBar().setValue(win.grid.verticalScrollBar().maximum())
+    win.search_box.setFocus()
+    win.grid.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(win.grid.hasFocus, timeout=5_000)
+    first, last = win.grid.visible_rows()
+    assert first > 0 and first <= win.grid.currentIndex().row() <= last
+
+
 def test_keyboard_moves_from_the_search_box_to_the_grid_and_opens_the_preview(qtbot, window, tmp_path):
     from PySide6.QtWidgets import QApplication
 

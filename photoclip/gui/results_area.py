@@ -142,6 +142,7 @@ class ResultsArea(QStackedWidget):
         self.preview.show_photo(photo, self.shown_search)
         self.preview.show()
         self.preview.raise_()
+        self.preview.activateWindow()  # its keys (arrows, Esc) go to it, not to the grid behind
 
     def toggle_preview(self, row: int) -> None:
         """Space: closes the preview if it is open, else opens it on ``row``."""

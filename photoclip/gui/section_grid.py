@@ -14,7 +14,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QAbstractItemModel, QItemSelection, QItemSelectionModel, QModelIndex, QPoint, QRect, Qt
-from PySide6.QtGui import QFont, QFontMetrics, QMouseEvent, QPainter, QPaintEvent, QPalette, QRegion, QResizeEvent
+from PySide6.QtGui import (
+    QFocusEvent,
+    QFont,
+    QFontMetrics,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QRegion,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QRubberBand,
@@ -125,6 +135,15 @@ class SectionGrid(QAbstractItemView):
         if not self.cells.sections:
             return None
         return self.cells.sections[self.cells.section_at(self.verticalScrollBar().value())]
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        """Tabbed into, the keyboard starts on a photo in view (the selection stays as it was)."""
+        super().focusInEvent(event)
+        shown, current = self.visible_rows(), self.currentIndex()
+        tabbed = event.reason() in (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason)
+        if tabbed and shown is not None and not (current.isValid() and shown[0] <= current.row() <= shown[1]):
+            first = self.model().index(shown[0], 0)
+            self.selectionModel().setCurrentIndex(first, QItemSelectionModel.SelectionFlag.NoUpdate)
 
     def visible_rows(self) -> tuple[int, int] | None:
         """(first, last) rows with a cell on screen, or None."""
