@@ -141,7 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     _search_options(search)
 
     similar = command("similar", "find the photos most like a photo (from the library or not)")
-    similar.add_argument("photo", help="path of a photo")
+    similar.add_argument("photo", help="path of a photo, or the file name of a library photo (cat.jpg, trip/cat.jpg)")
     _search_options(similar)
 
     status = command("status", "show the library's folders, counts and model")
