@@ -179,3 +179,23 @@ def test_the_sidebar_counts_the_photos_its_rows_list(qtbot, tmp_path, open_libra
     listed = len(library.search("", limit=1000).ids)
     assert listed == 3 and counts["All photos"] == "3" and counts["photos"] == "3"
     assert counts["trip"] == "1" and counts["raw"] == "0"
+
+
+def test_a_folder_of_unreadable_files_says_so_when_chosen(qtbot, window, tmp_path, open_library):
+    """It said "This folder or tag has no photos yet" of a folder whose one file could not be read."""
+    folder = tmp_path / "photos"
+    write_set(folder, CLASSES[:1], 1)
+    (folder / "raw").mkdir()
+    (folder / "raw" / "one.jpg").write_bytes(b"\xff\xd8 unreadable")
+    library = open_library()
+    library.add_root(folder)
+    library.update()
+    win = window(library)
+    wait_idle(qtbot, win)
+    with qtbot.waitSignal(win.results_shown, timeout=30_000):
+        win.browser.show_folder(library.roots()[0].id, "raw")
+    assert win.results.currentWidget() is win.results.empty
+    assert win.results.empty.text.text().startswith("1 file here could not be read")
+    with qtbot.waitSignal(win.results_shown, timeout=30_000):
+        win.browser.show_folder(library.roots()[0].id, "")
+    assert win.photos.rowCount() == 1  # the folder as a whole lists its readable photo

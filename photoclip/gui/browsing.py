@@ -283,7 +283,7 @@ class Browser(QObject):
             if results.query.raw.strip():  # only filters typed ("folder:zu", "2019"): none of them matched
                 self.results.show_message("No matching photos", f"No photo matches “{results.query.raw.strip()}”.")
             elif self.ctx.library.photo_count():
-                self.results.show_message("No photos here", "This folder or tag has no photos yet.")
+                self.results.show_message("No photos here", self._why_no_photos_here())
             else:
                 self.results.show_message("Indexing your photos…", "Photos appear here as soon as they are indexed.")
             return
@@ -293,6 +293,20 @@ class Browser(QObject):
             else "No photo in the library matches yet."
         )
         self.results.show_message("No matching photos", hint)
+
+    def _why_no_photos_here(self) -> str:
+        """An empty folder's page: the files there that could not be read, if any, else "none yet"."""
+        chosen = self.filters.folder
+        if chosen is not None:
+            root_id, folder = chosen
+            inside = folder.strip("/") + "/" if folder.strip("/") else ""
+            unreadable = sum(
+                1 for p in self.ctx.library.unreadable() if p.root_id == root_id and p.relpath.startswith(inside)
+            )
+            if unreadable:
+                files = f"{unreadable} file{'s' if unreadable != 1 else ''} here could not be read"
+                return f"{files}: the status bar's “unreadable” lists {'them' if unreadable != 1 else 'it'} and why."
+        return "This folder or tag has no photos yet."
 
     def _failed(self, exc: BaseException) -> None:
         from photoclip.core.errors import ModelError
