@@ -26,16 +26,17 @@ def _ranked(args: argparse.Namespace, run: object) -> int:
     """Opens the library for one query, runs it with the search options, prints the results."""
     with open_library(args, quick_start=True) as library:
         require_vectors(library)
+        filters = search_filters(args, library)
         results = run(  # type: ignore[operator]
             library,
             limit=args.limit,
             min_score=args.min_score,
             **({"strictness": args.relevance} if args.relevance else {}),
             sort=args.sort,
-            filters=search_filters(args, library),
+            filters=filters,
         )
         query = results.query
-        if not (query.terms or query.tags or query.folders or query.cameras or query.dates or _filtered(args)):
+        if not (query.terms or query.tags or query.folders or query.cameras or query.dates or filters.active):
             # The window shows every photo for an empty box; asked for nothing here, say so.
             raise PhotoclipError(
                 f"nothing to search for in {query.raw!r}: give words, an image or a filter"
@@ -43,11 +44,6 @@ def _ranked(args: argparse.Namespace, run: object) -> int:
             )
         print_results(results, args, library)
     return 0
-
-
-def _filtered(args: argparse.Namespace) -> bool:
-    """Whether the command line narrows the photos (then an empty query lists them by date)."""
-    return any(getattr(args, name, None) for name in ("root", "folder", "date_from", "date_to"))
 
 
 def cmd_history(args: argparse.Namespace) -> int:
