@@ -21,7 +21,7 @@ from photoclip.core.lockfile import WriterLock
 from photoclip.core.models.download import DownloadProgress
 from photoclip.core.models.loaded import LoadedModels
 from photoclip.core.models.registry import ModelSpec, get_model
-from photoclip.core.named_photo import image_or_named_photo, mentions_similar_to
+from photoclip.core.named_photo import image_or_named_photo, mentions_similar_to, named_photo
 from photoclip.core.paths import LibraryPaths
 from photoclip.core.query import Query, parse_query
 from photoclip.core.scanner import offline_reason
@@ -252,7 +252,9 @@ class Library(FoldersMixin, TagsMixin, DuplicatesMixin, TimelineMixin, HistoryMi
         """Ranks photos for a query (see :meth:`Searcher.search`); ``tag:``, ``folder:`` and
         ``camera:`` may name a tag, folder or camera of several words without quotes."""
         options.setdefault("strictness", self.settings.get("relevance"))
-        if isinstance(query, str) and any(key in query for key in ("tag:", "folder:", "camera:")):
+        if isinstance(query, str) and (
+            mentions_similar_to(query) or any(key in query for key in ("tag:", "folder:", "camera:"))
+        ):
             words = self.searcher().words
             query = parse_query(
                 query,
@@ -261,8 +263,6 @@ class Library(FoldersMixin, TagsMixin, DuplicatesMixin, TimelineMixin, HistoryMi
                 known_folders=words.known_folders() if "folder:" in query else (),
                 known_cameras=words.known_cameras() if "camera:" in query else (),
             )
-        elif isinstance(query, str) and mentions_similar_to(query):
-            query = parse_query(query, is_image=lambda text: image_or_named_photo(text, self.catalog))
         return self.searcher().search(query, **options)
 
     def similar(self, target: int | Path, **options: Any) -> SearchResults:
@@ -270,7 +270,7 @@ class Library(FoldersMixin, TagsMixin, DuplicatesMixin, TimelineMixin, HistoryMi
         photo's file name alone ("cat.jpg", "trip/cat.jpg"), as ``similar to NAME`` in a search."""
         options.setdefault("strictness", self.settings.get("relevance"))
         if isinstance(target, Path) and not target.expanduser().exists() and self.catalog.photo_by_path(target) is None:
-            target = image_or_named_photo(f"similar to {target}", self.catalog) or target
+            target = named_photo(str(target), self.catalog) or target
         return self.searcher().similar(target, **options)
 
     # -- status ------------------------------------------------------------------------------

@@ -33,11 +33,15 @@ def image_or_named_photo(text: str, catalog: Catalog) -> Path | None:
     if found is not None:
         return found
     match = SIMILAR_TO.match(text)
-    if match is None:
-        return None
+    return None if match is None else named_photo(match.group("name"), catalog)
+
+
+def named_photo(name: str, catalog: Catalog) -> Path | None:
+    """The image ``NAME`` of "similar to NAME" means: the file when it is a path to one, else the
+    one library photo of that name; None when it is no image file's name (words, then)."""
     from photoclip.core.images import is_supported
 
-    name = match.group("name").strip("\"'")
+    name = name.strip().strip("\"'")
     if not is_supported(name):
         return None
     found = image_file(name)
