@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from photoclip.core.catalog_base import CatalogBase
-from photoclip.core.catalog_text import db_text, from_db
+from photoclip.core.catalog_text import db_text, from_db, in_folder
 from photoclip.core.catalog_words import add_words_after, largest_id, refresh_words
 from photoclip.core.records import PhotoMetadata, PhotoRow, PhotoStatus, Root
 
@@ -267,11 +267,14 @@ class PhotosMixin(CatalogBase):
         )
         return [_photo(r) for r in rows]
 
-    def errors(self) -> list[PhotoRow]:
-        """Photos that could not be read, with their reasons."""
+    def errors(self, folder: tuple[int, str] | None = None) -> list[PhotoRow]:
+        """Photos that could not be read, with their reasons; in ``folder`` (root id, relative
+        folder, its sub-folders included) when given."""
+        clause, params = in_folder(folder) if folder is not None else ("1", [])
         rows = self.query(
             f"SELECT {_PHOTO_COLUMNS} FROM photos p JOIN roots r ON r.id = p.root_id "
-            "WHERE p.status = 'error' ORDER BY r.path, p.relpath"
+            f"WHERE p.status = 'error' AND {clause} ORDER BY r.path, p.relpath",
+            params,
         )
         return [_photo(r) for r in rows]
 
@@ -359,14 +362,9 @@ class PhotosMixin(CatalogBase):
             where.append(f"p.root_id IN ({','.join('?' * len(roots))})")
             params += list(roots)
         if folder is not None:
-            root_id, rel = folder
-            rel = rel.strip("/")
-            where.append("p.root_id = ?")
-            params.append(root_id)
-            if rel:
-                where.append("(p.folder = ? OR p.folder LIKE ? ESCAPE '\\')")
-                escaped = rel.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-                params += [db_text(rel), db_text(escaped + "/%")]
+            clause, values = in_folder(folder)
+            where.append(clause)
+            params += values
         if date_from is not None:
             where.append("p.taken_at >= ?")
             params.append(date_from)

@@ -25,3 +25,12 @@ def db_text(text: str) -> str | bytes:
 def from_db(value: str | bytes) -> str:
     """The Python string of a stored path (see :func:`db_text`)."""
     return value.decode("utf-8", "surrogateescape") if isinstance(value, bytes) else value
+
+
+def in_folder(folder: tuple[int, str]) -> tuple[str, list[object]]:
+    """A WHERE clause on ``photos p`` (and its parameters) for a root's folder, sub-folders included."""
+    root_id, rel = folder[0], folder[1].strip("/")
+    if not rel:
+        return "p.root_id = ?", [root_id]
+    like = rel.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "/%"
+    return "p.root_id = ? AND (p.folder = ? OR p.folder LIKE ? ESCAPE '\\')", [root_id, db_text(rel), db_text(like)]

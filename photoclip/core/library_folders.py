@@ -161,9 +161,10 @@ class FoldersMixin:
             raise PhotoclipError(f"{path} is not a photo of this library.")
         return photo
 
-    def unreadable(self) -> list[PhotoRow]:
-        """The files that could not be read, with their reasons."""
-        return self.catalog.errors()
+    def unreadable(self, folder: tuple[int, str] | None = None) -> list[PhotoRow]:
+        """The files that could not be read, with their reasons; in ``folder`` (root id, relative
+        folder, its sub-folders included) when given."""
+        return self.catalog.errors(folder)
 
     def unreadable_count(self) -> int:
         """How many files could not be read (this run or before)."""

@@ -296,13 +296,8 @@ class Browser(QObject):
 
     def _why_no_photos_here(self) -> str:
         """An empty folder's page: the files there that could not be read, if any, else "none yet"."""
-        chosen = self.filters.folder
-        if chosen is not None:
-            root_id, folder = chosen
-            inside = folder.strip("/") + "/" if folder.strip("/") else ""
-            unreadable = sum(
-                1 for p in self.ctx.library.unreadable() if p.root_id == root_id and p.relpath.startswith(inside)
-            )
+        if self.filters.folder is not None:
+            unreadable = len(self.ctx.library.unreadable(self.filters.folder))
             if unreadable:
                 files = f"{unreadable} file{'s' if unreadable != 1 else ''} here could not be read"
                 return f"{files}: the status bar's “unreadable” lists {'them' if unreadable != 1 else 'it'} and why."
