@@ -91,12 +91,7 @@ def test_the_sidebar_shows_folders_tags_and_collections_read_through_the_library
     sidebar = Sidebar()
     qtbot.addWidget(sidebar)
     sidebar.populate(SidebarContents.read(library))
-    rows = {}
-    stack = [sidebar.topLevelItem(i) for i in range(sidebar.topLevelItemCount())]
-    while stack:
-        item = stack.pop()
-        rows[(item.data(0, KindRole), item.text(0), item.data(0, FolderRole))] = item.text(1)
-        stack.extend(item.child(i) for i in range(item.childCount()))
+    rows = {(item.data(0, KindRole), item.text(0), item.data(0, FolderRole)): item.text(1) for item in sidebar.rows()}
     assert rows[("all", "All photos", "")] == "12"
     assert rows[("folder", "photos", "")] == "12"
     assert rows[("folder", "trip", "trip")] == "4"

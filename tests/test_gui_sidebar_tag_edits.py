@@ -22,13 +22,7 @@ tagged_window = test_gui_window_details.tagged_window  # 8 pictures, three tagge
 
 def tag_rows(win) -> dict[str, str]:
     """The sidebar's tag rows, label -> the count beside it."""
-    rows, stack = {}, [win.sidebar.topLevelItem(i) for i in range(win.sidebar.topLevelItemCount())]
-    while stack:
-        item = stack.pop()
-        if item.data(0, KindRole) == RowKind.TAG:
-            rows[item.data(0, TagRole)] = item.text(1)
-        stack.extend(item.child(i) for i in range(item.childCount()))
-    return rows
+    return {item.data(0, TagRole): item.text(1) for item in win.sidebar.rows() if item.data(0, KindRole) == RowKind.TAG}
 
 
 def test_a_renamed_or_deleted_tag_leaves_no_stale_row_and_its_filter_follows(qtbot, tagged_window):

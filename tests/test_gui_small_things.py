@@ -170,12 +170,7 @@ def test_the_sidebar_counts_the_photos_its_rows_list(qtbot, tmp_path, open_libra
     sidebar = Sidebar()
     qtbot.addWidget(sidebar)
     sidebar.populate(SidebarContents.read(library))
-    counts = {}
-    stack = [sidebar.topLevelItem(i) for i in range(sidebar.topLevelItemCount())]
-    while stack:
-        item = stack.pop()
-        counts[item.text(0)] = item.text(1)
-        stack.extend(item.child(i) for i in range(item.childCount()))
+    counts = {item.text(0): item.text(1) for item in sidebar.rows()}
     listed = len(library.search("", limit=1000).ids)
     assert listed == 3 and counts["All photos"] == "3" and counts["photos"] == "3"
     assert counts["trip"] == "1" and counts["raw"] == "0"

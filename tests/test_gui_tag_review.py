@@ -122,14 +122,7 @@ def sidebar_rows(library, qtbot):
     sidebar = Sidebar()
     qtbot.addWidget(sidebar)
     sidebar.populate(SidebarContents.read(library))
-    found = {}
-    stack = [sidebar.topLevelItem(i) for i in range(sidebar.topLevelItemCount())]
-    while stack:
-        item = stack.pop()
-        if item.data(0, KindRole) == "tag":
-            found[item.data(0, TagRole)] = item
-        stack.extend(item.child(i) for i in range(item.childCount()))
-    return sidebar, found
+    return sidebar, {item.data(0, TagRole): item for item in sidebar.rows() if item.data(0, KindRole) == "tag"}
 
 
 def test_the_sidebar_sets_suggested_tags_apart_from_accepted_ones(qtbot, ctx):

@@ -41,12 +41,9 @@ def tagged_window(qtbot, window, tmp_path, open_library):
 
 
 def tag_item(win, label):
-    stack = [win.sidebar.topLevelItem(i) for i in range(win.sidebar.topLevelItemCount())]
-    while stack:
-        item = stack.pop()
+    for item in win.sidebar.rows():
         if item.data(0, KindRole) == RowKind.TAG and item.data(0, TagRole) == label:
             return item
-        stack.extend(item.child(i) for i in range(item.childCount()))
     raise LookupError(label)
 
 

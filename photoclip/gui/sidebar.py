@@ -153,7 +153,7 @@ class Sidebar(QTreeWidget):
     def populate(self, contents: SidebarContents) -> None:
         """Rebuilds the tree, keeping what was selected and expanded."""
         selected = self._key(self.currentItem()) if self.currentItem() else None
-        expanded = {self._key(item) for item in self._walk() if item.isExpanded()}
+        expanded = {self._key(item) for item in self.rows() if item.isExpanded()}
         self.blockSignals(True)
         self.clear()
         counts = contents.root_counts
@@ -184,7 +184,7 @@ class Sidebar(QTreeWidget):
                 item = _item(tags_header, [label, f"{count:,}"], RowKind.TAG, tag=label)
                 self._show_tag_state(item, contents.tag_states.get(label))
             tags_header.setExpanded(True)
-        for item in self._walk():
+        for item in self.rows():
             key = self._key(item)
             if key in expanded:
                 item.setExpanded(True)
@@ -232,7 +232,8 @@ class Sidebar(QTreeWidget):
                 folder=folder,
             )
 
-    def _walk(self) -> list[QTreeWidgetItem]:
+    def rows(self) -> list[QTreeWidgetItem]:
+        """Every row, headers and nested folders included (in no particular order)."""
         found, stack = [], [self.topLevelItem(i) for i in range(self.topLevelItemCount())]
         while stack:
             item = stack.pop()
@@ -266,7 +267,7 @@ class Sidebar(QTreeWidget):
         """Selects the tag or collection row called ``name`` (after a rename); ``quiet``: without
         telling anyone. False when there is no such row."""
         role = TagRole if kind == RowKind.TAG else CollectionRole
-        for item in self._walk():
+        for item in self.rows():
             if item.data(0, KindRole) == kind and item.data(0, role) == name:
                 self.blockSignals(quiet)
                 self.setCurrentItem(item)
@@ -277,7 +278,7 @@ class Sidebar(QTreeWidget):
     def select_all_photos(self, *, quiet: bool = False) -> None:
         """Selects "All photos" (clears folder and tag filters); ``quiet``: only shows it, for a
         filter already taken off elsewhere."""
-        for item in self._walk():
+        for item in self.rows():
             if item.data(0, KindRole) == RowKind.ALL:
                 self.blockSignals(quiet)
                 self.setCurrentItem(item)
