@@ -168,8 +168,31 @@ def test_words_typed_after_find_similar_keep_the_photo(qtbot, window, tmp_path):
     wait_idle(qtbot, win)
     assert win.search_box.text() == f"similar to {red_circle.name}"
     QTest.keyClicks(win.search_box, " + blue")
-    assert win.search_box.text() == f"{red_circle} + blue"
+    # the name alone says which photo: the box is left as typed (it jumped to the photo's whole path)
+    assert win.search_box.text() == f"similar to {red_circle.name} + blue"
     QTest.keyClick(win.search_box, Qt.Key.Key_Return)
     wait_idle(qtbot, win)
     shown = [win.photos.photo_at(row).path for row in range(win.photos.rowCount())]
     assert shown and all(classes[path] == ("blue", "square") for path in shown)
+
+
+def test_words_typed_after_find_similar_on_a_shared_name_write_the_photos_path(qtbot, window, tmp_path):
+    """Two photos called the same: "similar to NAME + blue" would not say which one, so the box
+    writes the photo's whole path before the words."""
+    import shutil
+
+    from PySide6.QtTest import QTest
+
+    win, _folder, classes = indexed_window(qtbot, window, tmp_path, per_class=3)
+    red_circle = next(path for path, label in sorted(classes.items()) if label == ("red", "circle"))
+    other = next(path for path, label in sorted(classes.items()) if label != ("red", "circle"))
+    namesake = tmp_path / "more" / red_circle.name
+    namesake.parent.mkdir()
+    shutil.copy(other, namesake)
+    win.add_folder(namesake.parent)
+    qtbot.waitUntil(lambda: win.library.status().embedded == len(classes) + 1, timeout=60_000)
+    wait_idle(qtbot, win)
+    win.find_similar(win.library.photo_at(red_circle).id)
+    wait_idle(qtbot, win)
+    QTest.keyClicks(win.search_box, " + blue")
+    assert win.search_box.text() == f"{red_circle} + blue"

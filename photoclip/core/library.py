@@ -273,6 +273,14 @@ class Library(FoldersMixin, TagsMixin, DuplicatesMixin, TimelineMixin, HistoryMi
             target = named_photo(str(target), self.catalog) or target
         return self.searcher().similar(target, **options)
 
+    def photo_named(self, name: str) -> Path | None:
+        """The one library photo a file name means ("cat.jpg", "trip/cat.jpg"), as "similar to
+        NAME" in a search reads it; None when no photo or several have that name."""
+        try:
+            return named_photo(name, self.catalog)
+        except PhotoclipError:
+            return None
+
     # -- status ------------------------------------------------------------------------------
     def status(self) -> LibraryStatus:
         """What ``photoclip status`` prints: roots, counts and the model. Stats every root (call it

@@ -103,14 +103,15 @@ class Browser(QObject):
 
     def _edited(self, text: str) -> None:
         """Typing starts a new search: a "similar to ..." one gives way to the text. Words added
-        after it keep the photo: "similar to cat.jpg + snow" becomes "/…/cat.jpg + snow" in the box,
-        a search by the photo and the words (typed after it, they were searched alone)."""
+        after it keep the photo: "similar to cat.jpg + snow" searches by the photo and the words.
+        The box keeps the name while it is the only photo of that name in the library (a search
+        reads it so); otherwise it becomes "/…/cat.jpg + snow", the photo's whole path."""
         target, self.similar_to = self.similar_to, None
         path = self._file_of(target) if target is not None else None
         if path is None:
             return
         shown = f"similar to {path.name}"
-        if text.startswith(shown) and text != shown:
+        if text.startswith(shown) and text != shown and self.ctx.library.photo_named(path.name) != path:
             written = f'"{path}"' if " " in str(path) else str(path)
             self.search_bar.query.setText(written + text[len(shown) :])
 
