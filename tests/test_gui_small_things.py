@@ -71,6 +71,12 @@ def test_an_offline_photo_previews_from_its_thumbnail_saying_offline_once(qtbot,
     shown = [label.text() for label in preview.findChildren(QLabel) if label.isVisible()]
     assert sum("not connected" in text for text in shown) == 1  # said once, not in the facts and the note
     assert preview.image.pixmap() is not None and not preview.image.pixmap().isNull()
+    # plugged in again, the photo shown from its file is no longer said to be offline
+    (tmp_path / "unplugged").rename(folder)
+    win.results.open_preview(0)
+    qtbot.waitUntil(lambda: not preview.image.text() and preview.image.pixmap() is not None, timeout=10_000)
+    shown = [label.text() for label in preview.findChildren(QLabel) if label.isVisible()]
+    assert not any("not connected" in text for text in shown) and not preview.note.isVisible()
     preview.close()
 
 

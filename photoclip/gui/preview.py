@@ -136,6 +136,7 @@ class PreviewDialog(QDialog):
         column.insertWidget(1, self.note)
         self.photo: PhotoRow | None = None
         self.why: dict[str, QLabel] = {}  # the "why it matched" rows shown now, by name
+        self.offline: QLabel | None = None  # the row saying the photo's folder is not connected
 
     def show_photo(self, photo: PhotoRow, search: SearchResults | None = None) -> None:
         """Shows ``photo`` (its pixels arrive from a background task); when ``search`` ranked it,
@@ -163,10 +164,12 @@ class PreviewDialog(QDialog):
         ]
         if self.tags_for is not None:
             rows.append(("Tags", ", ".join(self.tags_for(photo.id)) or "none"))
-        if not photo.online:
-            rows.append(("", "Offline: the drive or share is not connected."))
         for label, value in rows:
             self.info.addRow(label, _value_label(value))
+        self.offline = None
+        if not photo.online:
+            self.offline = _value_label("Offline: the drive or share is not connected.")
+            self.info.addRow("", self.offline)
         hit = hit_for(search, photo.id) if search is not None else None
         self.why = self._show_why(hit, search) if hit is not None and search is not None else {}
         self._relayout()
@@ -242,6 +245,11 @@ class PreviewDialog(QDialog):
             self.image.set_image(image)
             self.note.setText(note)
             self.note.setVisible(bool(note))
+            if not note and self.offline is not None:
+                # read from its own file: the folder is back since the grid last looked
+                self.info.removeRow(self.offline)
+                self.offline = None
+                self._relayout()
 
     def _failed(self, photo_id: int, exc: BaseException) -> None:
         if self.photo is not None and self.photo.id == photo_id:
