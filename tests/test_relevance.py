@@ -234,6 +234,17 @@ def test_an_image_query_lists_the_closest_layer_and_more_adds_the_next():
     assert Decision.fit(burst, layers=True).relevant(burst, Strictness.NORMAL)[:30].all()
 
 
+def test_an_answer_in_shades_is_one_layer_not_its_brightest_few():
+    """ "blue" with a model that scores 3 vivid blue photos a little above the other 45 blue ones, all
+    of them far above the rest: a fit that splits off the 3 stood apart enough to be taken as the
+    closest layer, and "blue" listed 3 of its 48 photos."""
+    for seed in range(10):
+        rng = np.random.default_rng(seed)
+        values = np.concatenate([rng.normal(-0.2, 0.8, 333), rng.normal(10.6, 0.37, 45), rng.normal(12.2, 0.37, 3)])
+        kept = Decision.fit(values, layers=True).relevant(values, Strictness.NORMAL)
+        assert kept[-48:].all() and kept[:-48].sum() <= 1, (seed, kept.sum())
+
+
 def test_a_small_tight_answer_above_partial_matches_is_the_group_not_the_partial_matches():
     """ "a black star" in 384 photos: 12 black stars stand well above 120 photos that are black or a
     star, which stand above the rest. Started from even quantiles only, the fit once took all 132

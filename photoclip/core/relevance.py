@@ -87,6 +87,11 @@ MIN_GROUP = 3
 MEMBER_REACH = 3.0
 #: The most layers of likeness a search's values are fitted with (see Decision.fit).
 LAYERS = 5
+#: A layer of partial likeness ("red things" under "a red circle") shares about half of what a search
+#: asks, so the answer stands above it by about as much as it stands above the rest of the library.
+#: A top layer that stands above the next by less than this share of the next one's height over the
+#: rest is one answer in shades (the vivid blues above the pale ones for "blue"), not a closer layer.
+LAYER_STEP = 1 / 3
 #: In a query of words and images, an image term is judged among the sample's photos the words find
 #: (see QueryRelevance.measure); with fewer than MIN_FOUND of them that says little, and it must
 #: stand this far above the ordinary instead.
@@ -119,11 +124,12 @@ class Decision:
         of the same thing), so fits of up to LAYERS components are looked at too, and the answer is
         the closest layer that stands apart: the smallest top group among the criterion's own and
         those of fits that explain the values better than any fit without a group, lie twice
-        SEPARATION apart from the next layer (a burst of shots that fade in likeness is one layer)
-        and stand the normal tail out. "Better" is Akaike's criterion here: three photos of the same
-        thing among 150 barely move the Bayesian one, and the other conditions keep plain noise out
-        (it lists no more than without layers). The criterion's group, when wider, is what "loose"
-        adds."""
+        SEPARATION apart from the next layer (a burst of shots that fade in likeness is one layer),
+        stand the normal tail out and stand above the next layer by at least LAYER_STEP of its
+        height over the rest (vivid and pale blues are one answer to "blue"). "Better" is Akaike's
+        criterion here: three photos of the same thing among 150 barely move the Bayesian one, and
+        the other conditions keep plain noise out (it lists no more than without layers). The
+        criterion's group, when wider, is what "loose" adds."""
         photos = int(np.isfinite(sample).sum())
         if not groups or photos == 0:
             return cls(None)
@@ -142,6 +148,7 @@ class Decision:
                 and m.aic < no_group
                 and m.top_separation() >= 2 * SEPARATION
                 and m.mean[-1] >= Strictness.NORMAL.tail
+                and _top_step(m) >= LAYER_STEP
             )
         ]
         if not layered:
@@ -170,6 +177,14 @@ def _apart(mixture: Mixture, photos: int) -> bool:
         and round(mixture.weight[-1] * photos) >= MIN_GROUP  # its soft count, rounded
         and mixture.mean[-1] > 0
     )
+
+
+def _top_step(mixture: Mixture) -> float:
+    """How far the highest component lies above the next, as a share of how far that one lies above
+    the bulk (the heaviest component); infinite when the next one is no higher than the bulk."""
+    bulk = mixture.mean[int(np.argmax(mixture.weight))]
+    below = float(mixture.mean[-2] - bulk)
+    return float("inf") if below <= 0 else float(mixture.mean[-1] - mixture.mean[-2]) / below
 
 
 def _in_group(group: Mixture, values: np.ndarray, posterior: float) -> np.ndarray:

@@ -16,8 +16,10 @@ phrase ("something red", "a star"), an exclusion ("star -yellow"), a combination
 weights ("2:red + circle"), an image (every library photo in turn; the photo itself and the others
 of its colour and shape are the answer), an image with words ("photo.jpg + blue", every photo with
 another colour),
-and a tag filter ("tag:holiday a red circle"). The same library is then tagged with the "shapes"
-label set by tagging's default rule, scored the same way.
+and a tag filter ("tag:holiday a red circle"). A query that finds nothing right is named with where its
+first right answer stands in its own order (#40: the model ranks 39 wrong photos above it). The
+same library is then tagged with the "shapes" label set by tagging's default rule, scored the same
+way.
 """
 
 from __future__ import annotations
@@ -119,17 +121,18 @@ def cases(scenes: dict[str, Scene], folder: Path, tagged: set[str], rng: random.
     return out
 
 
-def best_cut_f1(library: Any, query: str, truth: set[str]) -> float:
+def hindsight(library: Any, query: str, truth: set[str]) -> tuple[float, int | None]:
     """The F1 of the best cut-off in hindsight on the query's own ranking (every photo, ordered by
-    its score): what the model's order allows any cut-off rule, and so what the rule is held to."""
+    its score): what the model's order allows any cut-off rule, and so what the rule is held to;
+    and where the first right answer stands in that order (None: no right answer)."""
     if not truth:
-        return 1.0
+        return 1.0, None
     ranked = [hit.photo.path.name in truth for hit in library.search(query, limit=100_000, strictness="all").hits]
     right, best = 0, 0.0
     for shown, is_right in enumerate(ranked, start=1):
         right += is_right
         best = max(best, 2 * right / (shown + len(truth)))
-    return best
+    return best, (ranked.index(True) + 1 if any(ranked) else None)
 
 
 def evaluate(library: Any, scenes: dict[str, Scene], folder: Path, seed: int, min_score: float | None = None) -> dict:
@@ -153,9 +156,12 @@ def evaluate(library: Any, scenes: dict[str, Scene], folder: Path, seed: int, mi
         result.f1.append(f1)
         result.precision.append(precision)
         result.recall.append(recall)
-        result.best.append(best_cut_f1(library, query, truth))
+        best, first_right = hindsight(library, query, truth)
+        result.best.append(best)
         if truth and not right:
-            result.nothing_right.append(query if form not in ("image", "image + words") else Path(query).name)
+            # where the model ranks its first right answer tells a cut-off's miss from the model's
+            named = query if form not in ("image", "image + words") else Path(query).name
+            result.nothing_right.append(f"{named} (first right answer: #{first_right})")
     return {form: result.summary() for form, result in forms.items()}
 
 
