@@ -2,6 +2,7 @@
 it in the window's search box; a real library of real pictures and the real small model."""
 
 import os
+from pathlib import Path
 
 import pytest
 from pictures import write_set
@@ -37,6 +38,12 @@ def test_a_photo_named_by_its_file_name_is_searched_like_its_path(library):
     # Its own folder narrows a name that two photos share; so does any case of "similar to".
     found = opened.search("Similar to 2020/red-circle-0.png", limit=3, strictness="all")
     assert found.query.terms[0].image is not None and found.query.terms[0].image.parent.name == "2020"
+    # A copy Windows named "NAME - Copy.png" is one name beside words, not "NAME" minus "Copy.png".
+    copy = folder / f"{Path(name).stem} - Copy.png"
+    copy.write_bytes((folder / name).read_bytes())
+    opened.update()
+    by_copy = opened.search(f"similar to {copy.name} + blue", limit=10, strictness="all")
+    assert [t.image.name if t.image else t.text for t in by_copy.query.terms] == [copy.name, "blue"]
     # The name as Windows and macOS match it, whatever its case.
     upper = opened.search(f"similar to {name.upper()}", limit=3, strictness="all").query.terms[0]
     assert upper.image is not None and upper.image.name == name

@@ -50,6 +50,23 @@ def test_image_and_words_together(tmp_path):
     ]
 
 
+def test_an_image_whose_name_holds_an_operator_stays_one_term_beside_words(tmp_path):
+    """Windows names a copy "IMG_0001 - Copy.jpg": with words after it, it was split into the words
+    "IMG_0001", minus "Copy.jpg", plus the words (a new user's " + blue" after Find similar)."""
+    image = tmp_path / "IMG_0001 - Copy.jpg"
+    image.write_bytes(b"x")
+    query = parse_query(f"{image} + blue -dog")
+    assert [(t.weight, t.image, t.text) for t in query.terms] == [
+        (1.0, image.resolve(), None),
+        (1.0, None, "blue"),
+        (-1.0, None, "dog"),
+    ]
+    weighted = parse_query(f"2:{image} + blue").terms
+    assert [(t.weight, t.image) for t in weighted] == [(2.0, image.resolve()), (1.0, None)]
+    # words with operators are still split
+    assert [t.text for t in parse_query("sunset - beach + copy").terms] == ["sunset", "beach", "copy"]
+
+
 def test_tags_are_filters_not_terms():
     query = parse_query('tag:beach sunset tag:"red circle"', no_images)
     assert query.tags == ("beach", "red circle")

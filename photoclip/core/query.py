@@ -125,6 +125,30 @@ def _split(raw: str) -> list[tuple[int, str]]:
     return parts
 
 
+def _with_image_names(
+    parts: list[tuple[int, str]], is_image: Callable[[str], Path | None]
+) -> list[tuple[int, str, Path | None]]:
+    """The parts with those that together spell an image's name joined into one term: Windows names
+    a copy "IMG_0001 - Copy.jpg", and "IMG_0001 - Copy.jpg + snow" is that photo and a word, not
+    three terms. The longest run that names an image wins; (sign, text, the image or None)."""
+    out: list[tuple[int, str, Path | None]] = []
+    i = 0
+    while i < len(parts):
+        sign, text = parts[i]
+        image, end = None, i
+        for j in range(len(parts) - 1, i, -1):
+            # the parts keep their spaces, so joining them with their operators gives back the text
+            joined = text + "".join(("-" if s < 0 else "+") + t for s, t in parts[i + 1 : j + 1])
+            weighted = _WEIGHT.match(joined.strip())
+            image = is_image((weighted.group(2) if weighted else joined).strip())
+            if image is not None:
+                text, end = joined, j
+                break
+        out.append((sign, text, image))
+        i = end + 1
+    return out
+
+
 def _take_named(text: str, key: str, choose: Callable[[list[str]], int]) -> tuple[tuple[str, ...], str]:
     """The values named after ``key:`` in ``text`` (lower-case), and the text without them. A value
     is quoted, or the first ``choose(following words)`` words after ``key:`` (at least one)."""
@@ -206,7 +230,7 @@ def parse_query(
         return Query(raw, (QueryTerm(1.0, image=whole),), tags, folders=folders, cameras=cameras)
     dates, text = find_dates(text, now)
     terms = []
-    for sign, part in _split(text):
+    for sign, part, image in _with_image_names(_split(text), is_image):
         part = part.strip()
         weight = 1.0
         match = _WEIGHT.match(part)
@@ -214,7 +238,7 @@ def parse_query(
             weight, part = float(match.group(1)), match.group(2).strip()
         if not part or weight == 0:
             continue
-        image = is_image(part)
+        image = image or is_image(part)
         if image is not None:
             terms.append(QueryTerm(sign * weight, image=image))
         elif _names_an_image(part):  # not there now: a library photo offline, or an error when searched
