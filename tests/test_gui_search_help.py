@@ -80,7 +80,8 @@ def test_suggestions_offer_recent_searches_and_tag_names_and_never_search_half_a
     win.search_box.clear()
     type_text(qtbot, win, "a re")
     assert completer.shown() == ["a red circle"]
-    press(qtbot, win, Qt.Key.Key_Return)
+    with qtbot.waitSignal(win.results_shown, timeout=30_000):
+        press(qtbot, win, Qt.Key.Key_Return)
     assert asked[-1] == "a re"
 
     # Esc gives back what was typed; a second Esc (list closed) clears the search as before.
@@ -131,6 +132,15 @@ def test_searches_are_remembered_when_entered_or_looked_at_not_as_typed(qtbot, w
     press(qtbot, win, Qt.Key.Key_Return)  # Enter keeps it at once
     qtbot.waitUntil(lambda: library.recent_searches()[0] == "yellow star", timeout=10_000)
     assert memory.recent[:2] == ["yellow star", "green triangle"]
+    # A search that could not run is not kept, nor one by a photo's name (a new user's history held
+    # "similar to blue circle.jpg", which had said two photos have that name).
+    for text in (f"{win.library.roots()[0].path / 'gone.jpg'} + blue", "similar to red-circle-0.png"):
+        win.search_box.clear()
+        type_text(qtbot, win, text)
+        press(qtbot, win, Qt.Key.Key_Return)
+        idle(qtbot, win)
+    qtbot.wait(200)  # a write to the history would be queued by now
+    assert library.recent_searches()[:2] == ["yellow star", "green triangle"]
     # File → Clear search history forgets them all, on disk too.
     clear = next(a for a in win.menuBar().actions()[0].menu().actions() if a.text() == "Clear search history")
     clear.trigger()

@@ -2,8 +2,10 @@
 
 A search is kept once its results were shown and then looked at: Enter was pressed, or the text
 stayed as it was for :data:`SETTLE_MS` after its results came (typing on, or choosing a
-suggestion, stops that clock). A search that found nothing is kept only when entered with Enter.
-"Similar to …" searches are not text anyone typed and are never kept. The list lives in the
+suggestion, stops that clock). A search that found nothing is kept only when entered with Enter;
+one that could not run (a missing image, a name two photos share) is never kept: Enter keeps a
+search once its results came. "Similar to …" searches name one photo, not something to ask
+again, and are never kept, whether Find similar wrote them or they were typed. The list lives in the
 library (:meth:`Library.remember_search`); this keeps a copy for the suggestions to read at once.
 """
 
@@ -35,11 +37,12 @@ class SearchMemory(QObject):
         self.ctx, self.text_query = ctx, text_query
         self.recent: list[str] = []
         self._shown = ""  # the text search whose results are on screen, waiting to settle
+        self._entered = ""  # the search Enter was pressed on, kept once its results come
         self.settle = QTimer(self, singleShot=True)
         self.settle.setInterval(SETTLE_MS)
         self.settle.timeout.connect(self._settled)
         search_bar.query.textEdited.connect(lambda _text: self.settle.stop())
-        search_bar.query.returnPressed.connect(lambda: self.record(self.text_query()))
+        search_bar.query.returnPressed.connect(self._enter_pressed)
 
     def load(self) -> None:
         """Reads the library's recent searches (in the background)."""
@@ -57,11 +60,18 @@ class SearchMemory(QObject):
 
     def results_shown(self, count: int) -> None:
         """The grid shows a new result set: a text search with results starts the settling clock."""
-        self._shown = self.text_query() if count else ""
+        shown = self.text_query()
+        if self._entered and normalised(shown) == self._entered:
+            self.record(shown)
+        self._entered = ""
+        self._shown = shown if count else ""
         if self._shown:
             self.settle.start()
         else:
             self.settle.stop()
+
+    def _enter_pressed(self) -> None:
+        self._entered = normalised(self.text_query())
 
     def chose_suggestion(self) -> None:
         """A suggestion is being chosen: what is on screen was not what the person settled on."""
@@ -75,7 +85,7 @@ class SearchMemory(QObject):
         """Keeps ``text`` first among the recent searches (when remembering searches is on)."""
         text = normalised(text)
         library = self.ctx.library
-        if not text or not library.settings.get("remember_searches"):
+        if not text or text.casefold().startswith("similar to ") or not library.settings.get("remember_searches"):
             return
         key = text.casefold()
         self.recent = [text, *(r for r in self.recent if r.casefold() != key)][:HISTORY_LIMIT]
