@@ -49,6 +49,16 @@ def test_a_photo_named_by_its_file_name_is_searched_like_its_path(library):
     assert upper.image is not None and upper.image.name == name
 
 
+def test_similar_to_a_name_alone_lists_what_find_similar_lists_without_the_photo_itself(library):
+    """`search "similar to NAME"` put the photo itself first where `photoclip similar NAME` and the
+    window's Find similar, which the README calls the same thing, leave it out."""
+    opened, folder, pictures = library
+    name = next(n for n, p in pictures.items() if (p.colour, p.shape) == ("green", "star"))
+    typed = opened.search(f"similar to {name}", limit=40, strictness="all")
+    assert folder / name not in names(typed)
+    assert names(typed) == names(opened.similar(Path(name), limit=40, strictness="all"))
+
+
 def test_a_named_photo_beside_another_image_or_an_unreadable_namesake(library):
     opened, folder, pictures = library
     first, second = sorted(pictures)[:2]
@@ -62,8 +72,14 @@ def test_a_named_photo_beside_another_image_or_an_unreadable_namesake(library):
 
 def test_a_name_no_photo_or_several_photos_have_is_a_clear_error(library):
     opened, folder, _pictures = library
-    with pytest.raises(PhotoclipError, match=r"No photo called nope\.jpg in the library"):
+    with pytest.raises(PhotoclipError, match=r"No photo called nope\.jpg in the library: type the image's path"):
         opened.search("similar to nope.jpg + blue")
+    # A photo of that name the library could not read is not "no photo called" it.
+    (folder / "broken.jpg").write_bytes(b"not a picture")
+    opened.update()
+    for ask in (lambda: opened.search("similar to broken.jpg"), lambda: opened.similar(Path("broken.jpg"))):
+        with pytest.raises(PhotoclipError, match=r"broken\.jpg is in the library but could not be read: "):
+            ask()
     with pytest.raises(PhotoclipError, match=r"2 photos are called red-circle-0\.png .*2019.*2020"):
         opened.search("similar to red-circle-0.png")
     # A folder whose name is not UTF-8 (kept as bytes in the catalog) holds a namesake too.

@@ -193,17 +193,18 @@ class PhotosMixin(CatalogBase):
                 found[row[0]] = _photo(row)
         return [found[i] for i in ids if i in found]
 
-    def photos_named(self, name: str) -> list[PhotoRow]:
-        """The readable photos whose file name is ``name`` (in any folder of any root), or whose
-        path ends with it ("trip/cat.jpg"); failing that, the same with ASCII case ignored
-        ("IMG_0001.JPG" for IMG_0001.jpg, the same file on Windows and macOS)."""
+    def photos_named(self, name: str, unreadable: bool = False) -> list[PhotoRow]:
+        """The readable photos (with ``unreadable``: the unreadable ones) whose file name is ``name``
+        (in any folder of any root), or whose path ends with it ("trip/cat.jpg"); failing that, the
+        same with ASCII case ignored ("IMG_0001.JPG" for IMG_0001.jpg, the same file on Windows and macOS)."""
         # As bytes on both sides: a path that is not UTF-8 is stored as bytes, never equal to text.
         ends_with = (
             "(CAST({path} AS BLOB) = CAST({name} AS BLOB) OR substr(CAST({path} AS BLOB), "
             "-length(CAST({name} AS BLOB)) - 1) = CAST('/' || {name} AS BLOB))"
         )
         select = (
-            f"SELECT {_PHOTO_COLUMNS} FROM photos p JOIN roots r ON r.id = p.root_id WHERE p.status != 'error' AND "
+            f"SELECT {_PHOTO_COLUMNS} FROM photos p JOIN roots r ON r.id = p.root_id "
+            f"WHERE p.status {'=' if unreadable else '!='} 'error' AND "
         )
         for path, typed in (("p.relpath", "?1"), ("lower(p.relpath)", "lower(?1)")):
             rows = self.query(select + ends_with.format(path=path, name=typed) + " ORDER BY p.id", (db_text(name),))

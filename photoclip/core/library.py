@@ -21,7 +21,7 @@ from photoclip.core.lockfile import WriterLock
 from photoclip.core.models.download import DownloadProgress
 from photoclip.core.models.loaded import LoadedModels
 from photoclip.core.models.registry import ModelSpec, get_model
-from photoclip.core.named_photo import image_or_named_photo, mentions_similar_to, named_photo
+from photoclip.core.named_photo import SIMILAR_TO, image_or_named_photo, mentions_similar_to, named_photo
 from photoclip.core.paths import LibraryPaths
 from photoclip.core.query import Query, parse_query
 from photoclip.core.scanner import offline_reason
@@ -263,6 +263,11 @@ class Library(FoldersMixin, TagsMixin, DuplicatesMixin, TimelineMixin, HistoryMi
                 known_folders=words.known_folders() if "folder:" in query else (),
                 known_cameras=words.known_cameras() if "camera:" in query else (),
             )
+            if len(query.terms) == 1 and query.terms[0].image is not None and SIMILAR_TO.match(query.raw):
+                # "similar to NAME" alone is Find similar written out: the photo itself is not a result
+                photo = self.catalog.photo_by_path(query.terms[0].image)
+                if photo is not None:
+                    options.setdefault("exclude", [photo.id])
         return self.searcher().search(query, **options)
 
     def similar(self, target: int | Path, **options: Any) -> SearchResults:

@@ -54,9 +54,10 @@ def named_photo(name: str, catalog: Catalog) -> Path | None:
     if not named and ("+" in name or " -" in name):
         return None  # "similar to cat.jpg + dog.png" as a whole: its parts are looked at next
     if not named:
-        raise PhotoclipError(
-            f"No photo called {name} in the library: type its path, or right-click it and choose Find similar."
-        )
+        unreadable = catalog.photos_named(name.replace("\\", "/"), unreadable=True)
+        if unreadable:
+            raise PhotoclipError(f"{name} is in the library but could not be read: {unreadable[0].error}.")
+        raise PhotoclipError(f"No photo called {name} in the library: type the image's path instead.")
     some = ", ".join(str(photo.path) for photo in named[:2]) + (", ..." if len(named) > 2 else "")
     # A photo in a sub-folder of its watched folder can be told by that folder ("trip/cat.jpg").
     folders = [Path(photo.relpath).parent.name for photo in named if "/" in photo.relpath]
