@@ -18,6 +18,8 @@ from photoclip.core.why import TermScore, hit_for, term_scores
 from photoclip.gui.tasks import TaskRunner
 
 PREVIEW_SIZE = 1600
+#: How often an open preview showing only the small copy looks for the photo's file again.
+RECHECK_MS = 3000
 #: The preview's keys, for the Help page (held to what keyPressEvent does by a test).
 PREVIEW_KEYS = (
     ("Right, Down", "the next photo of the grid"),
@@ -137,11 +139,18 @@ class PreviewDialog(QDialog):
         self.photo: PhotoRow | None = None
         self.why: dict[str, QLabel] = {}  # the "why it matched" rows shown now, by name
         self.offline: QLabel | None = None  # the row saying the photo's folder is not connected
+        self.search: SearchResults | None = None  # the search that ranked the photo shown, if any
+        # While only photoclip's small copy can be shown, look now and then for the file coming back
+        # (a drive plugged in again): the preview then shows the photo itself, as if opened afresh.
+        self.recheck = QTimer(self, singleShot=True)
+        self.recheck.setInterval(RECHECK_MS)
+        self.recheck.timeout.connect(self._look_for_file)
 
     def show_photo(self, photo: PhotoRow, search: SearchResults | None = None) -> None:
         """Shows ``photo`` (its pixels arrive from a background task); when ``search`` ranked it,
         why it matched too."""
-        self.photo = photo
+        self.photo, self.search = photo, search
+        self.recheck.stop()
         self.setWindowTitle(photo.path.name)
         self.image.setText("Loading…")
         self.image.set_image(None)
@@ -245,11 +254,32 @@ class PreviewDialog(QDialog):
             self.image.set_image(image)
             self.note.setText(note)
             self.note.setVisible(bool(note))
+            if note:  # the small copy: the file itself could not be read
+                self.recheck.start()
             if not note and self.offline is not None:
                 # read from its own file: the folder is back since the grid last looked
                 self.info.removeRow(self.offline)
                 self.offline = None
                 self._relayout()
+
+    def _look_for_file(self) -> None:
+        photo = self.photo
+        if photo is None or not self.isVisible():
+            return
+        self.tasks.run(  # in the background: a sleeping network drive can take seconds to answer
+            lambda: photo.path.is_file(),
+            done=lambda there: self._file_looked_for(photo.id, there),
+            error=lambda _exc: self._file_looked_for(photo.id, False),
+            key="preview-recheck",
+        )
+
+    def _file_looked_for(self, photo_id: int, there: bool) -> None:
+        if self.photo is None or self.photo.id != photo_id or not self.isVisible():
+            return
+        if there:
+            self.show_photo(self.photo, self.search)
+        else:
+            self.recheck.start()
 
     def _failed(self, photo_id: int, exc: BaseException) -> None:
         if self.photo is not None and self.photo.id == photo_id:
