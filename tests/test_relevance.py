@@ -234,6 +234,26 @@ def test_an_image_query_lists_the_closest_layer_and_more_adds_the_next():
     assert Decision.fit(burst, layers=True).relevant(burst, Strictness.NORMAL)[:30].all()
 
 
+def test_more_adds_the_layer_that_shares_part_of_the_search():
+    """ "a red circle": 12 red circles above 120 red things and circles, above the rest. More listed
+    the same 12 as Normal whenever the fit that found the 12 was also the criterion's own (a new
+    user: Fewer, Normal and More nearly always gave the same count); it now adds the red things and
+    the circles, as the README says. Where nothing shares part of it ("blue"), More is Normal."""
+    rng = np.random.default_rng(3)
+    values = np.concatenate([rng.normal(-0.3, 0.4, 245), rng.normal(3.1, 0.3, 120), rng.normal(6.8, 0.2, 12)])
+    decision = Decision.fit(values, layers=True)
+    assert decision.relevant(values, Strictness.NORMAL).sum() == 12
+    loose = decision.relevant(values, Strictness.LOOSE)
+    assert loose[245:].all() and not loose[:245].any()
+    blue = np.concatenate([rng.normal(-0.2, 0.8, 333), rng.normal(10.6, 0.37, 48)])
+    decision = Decision.fit(blue, layers=True)
+    assert (decision.relevant(blue, Strictness.LOOSE) == decision.relevant(blue, Strictness.NORMAL)).all()
+    # Layers that stand out but hold most of the library are the library: More adds none of them.
+    broad = np.concatenate([rng.normal(-0.3, 0.4, 100), rng.normal(3.1, 0.3, 280), rng.normal(6.8, 0.2, 12)])
+    decision = Decision.fit(broad, layers=True)
+    assert decision.relevant(broad, Strictness.LOOSE).sum() <= 12 + 5
+
+
 def test_an_answer_in_shades_is_one_layer_not_its_brightest_few():
     """ "blue" with a model that scores 3 vivid blue photos a little above the other 45 blue ones, all
     of them far above the rest: a fit that splits off the 3 stood apart enough to be taken as the

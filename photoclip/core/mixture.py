@@ -61,6 +61,13 @@ class Mixture:
         x = np.asarray(values, np.float64)
         return _responsibilities(x, np.ones(len(x)), self.weight, self.mean, self.sd)[0][-1]
 
+    def posterior_from(self, values: np.ndarray, lowest_mean: float) -> np.ndarray:
+        """For each value, the probability that it belongs to a component whose mean is at least
+        ``lowest_mean``."""
+        x = np.asarray(values, np.float64)
+        responsibility = _responsibilities(x, np.ones(len(x)), self.weight, self.mean, self.sd)[0]
+        return responsibility[self.mean >= lowest_mean].sum(0)
+
 
 def _responsibilities(
     x: np.ndarray, count: np.ndarray, weight: np.ndarray, mean: np.ndarray, sd: np.ndarray

@@ -22,6 +22,9 @@ number can be the cut-off. Instead each term of a query is measured against *thi
   A model that does not tell the photos apart by what words name finds the same "groups" for
   every query (its clusters of look-alike photos); for such a model and library groups are not
   trusted (:mod:`photoclip.core.discernment`).
+* **More.** The loose level also lists the layers under the closest one that stand the normal
+  tail out themselves ("a red circle": the red things and the circles), unless they hold more
+  than GROUP_SHARE of the library.
 * **Otherwise a tail.** With no group apart (a library of unrelated photos, a model that sees no
   structure, a query for something rare), a photo is relevant when it stands ``tail`` spreads
   out: 2 for "normal", which a Gaussian bulk passes about once in 44 photos.
@@ -163,8 +166,10 @@ class Decision:
         if self.group is None:
             return values >= level.tail
         keep = _in_group(self.group, values, level.posterior)
-        if level == Strictness.LOOSE and self.wider is not None:
-            keep |= _in_group(self.wider, values, Strictness.NORMAL.posterior)
+        if level == Strictness.LOOSE:
+            if self.wider is not None:
+                keep |= _in_group(self.wider, values, Strictness.NORMAL.posterior)
+            keep |= _partly_like(self.group, values)
         return keep
 
 
@@ -177,6 +182,17 @@ def _apart(mixture: Mixture, photos: int) -> bool:
         and round(mixture.weight[-1] * photos) >= MIN_GROUP  # its soft count, rounded
         and mixture.mean[-1] > 0
     )
+
+
+def _partly_like(group: Mixture, values: np.ndarray) -> np.ndarray:
+    """What More adds under the closest layer: the photos of every layer that stands the normal tail
+    out ("a red circle": the red things and the circles under it), unless those layers hold more
+    than GROUP_SHARE of the library (then they are the library, not a layer of it)."""
+    layers = group.mean >= Strictness.NORMAL.tail
+    if group.weight[layers].sum() > GROUP_SHARE:
+        return np.zeros(len(values), bool)
+    tail = Strictness.NORMAL.tail
+    return (values >= tail) & (group.posterior_from(values, tail) >= Strictness.NORMAL.posterior)
 
 
 def _top_step(mixture: Mixture) -> float:
