@@ -90,9 +90,15 @@ def test_a_name_no_photo_or_several_photos_have_is_a_clear_error(library):
 
 
 def test_similar_to_words_stays_words(library):
-    opened, _folder, _pictures = library
-    query = opened.search("similar to a lion", limit=3).query
-    assert [t.text for t in query.terms] == ["similar to a lion"] and query.terms[0].image is None
+    opened, _folder, pictures = library
+    results = opened.search("similar to a lion", limit=3)
+    assert [t.text for t in results.query.terms] == ["similar to a lion"] and results.query.terms[0].image is None
+    assert not any("searched as words" in note for note in results.notes)
+    # A name without its extension is words too, but it says so (a new user's search for
+    # "similar to picture-00002" listed squares without a word about it).
+    stem = Path(sorted(pictures)[0]).stem
+    notes = opened.search(f"similar to {stem}", limit=3).notes
+    assert any(f"No photo is called “{stem}”, so it was searched as words" in note for note in notes)
 
 
 def test_similar_takes_a_library_photos_name_like_a_search_does(library):

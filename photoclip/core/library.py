@@ -268,7 +268,15 @@ class Library(FoldersMixin, TagsMixin, DuplicatesMixin, TimelineMixin, HistoryMi
                 photo = self.catalog.photo_by_path(query.terms[0].image)
                 if photo is not None:
                     options.setdefault("exclude", [photo.id])
-        return self.searcher().search(query, **options)
+        results = self.searcher().search(query, **options)
+        named = SIMILAR_TO.match(query.raw) if isinstance(query, Query) else None
+        if named and not any(term.image for term in query.terms) and len(named.group("name").split()) == 1:
+            # "similar to IMG_0001" names no image file: searched as words, which may well not be meant
+            results.notes.append(
+                f"No photo is called “{named.group('name')}”, so it was searched as words; "
+                "a photo is named with its extension (IMG_0001.jpg)."
+            )
+        return results
 
     def similar(self, target: int | Path, **options: Any) -> SearchResults:
         """Photos nearest to a photo (see :meth:`Searcher.similar`): by id, a path, or a library
