@@ -61,8 +61,14 @@ def test_empty_labels_do_not_tag_with_the_default_set(capsys, demo_library):
         code, err = run(capsys, *demo_library, "tag", "--labels", labels)
         assert code == 1 and "no labels" in err.lower()
     assert run(capsys, *demo_library, "tag", "--list-sets")[0] == 0
-    code, _ = run(capsys, *demo_library, "search", "tag:red", "-n", "5")
+    code, err = run(capsys, *demo_library, "search", "tag:red", "-n", "5")
     assert code == 0 and "red" not in capsys.readouterr().out  # nothing was tagged
+    assert "No photo is tagged “red”." in err  # not just "No photos match."
+
+
+def test_similar_to_nothing_asks_for_a_photo(capsys, demo_library):
+    code, err = run(capsys, *demo_library, "similar", "")
+    assert code == 1 and "Name a photo" in err and "neither a photo" not in err  # was ". is neither a photo…"
 
 
 def test_weights_given_for_the_bundled_model_are_explained(tmp_path, capsys, demo_library):

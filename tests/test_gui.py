@@ -379,3 +379,12 @@ def test_a_search_that_cannot_run_clears_the_last_results_and_its_message_goes_w
         win.search("a blue square")
     assert win.results.currentWidget() is not win.results.empty and win.photos.rowCount()
     assert win.statusBar().currentMessage() == ""
+
+
+def test_a_search_for_a_tag_no_photo_has_says_so(qtbot, window, tmp_path):
+    """ "tag:nosuch red" only said "No matching photos": the tag is not there, not the photos."""
+    win, _folder, _classes = indexed_window(qtbot, window, tmp_path)
+    with qtbot.waitSignal(win.results_shown, timeout=30_000):
+        win.search("tag:nosuch red")
+    assert win.results.currentWidget() is win.results.empty
+    assert "No photo is tagged “nosuch”." in win.results.empty.text.text()

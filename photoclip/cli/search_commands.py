@@ -19,6 +19,8 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 def cmd_similar(args: argparse.Namespace) -> int:
     """``photoclip similar PATH``."""
+    if not args.photo.strip():  # Path("") is ".", the folder the command runs in
+        raise PhotoclipError("Name a photo: its path, or its file name in the library (photoclip similar cat.jpg).")
     return _ranked(args, lambda library, **options: library.similar(Path(args.photo), **options))
 
 

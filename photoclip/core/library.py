@@ -252,14 +252,16 @@ class Library(FoldersMixin, TagsMixin, DuplicatesMixin, TimelineMixin, HistoryMi
         """Ranks photos for a query (see :meth:`Searcher.search`); ``tag:``, ``folder:`` and
         ``camera:`` may name a tag, folder or camera of several words without quotes."""
         options.setdefault("strictness", self.settings.get("relevance"))
+        known_tags: list[str] | None = None
         if isinstance(query, str) and (
             mentions_similar_to(query) or any(key in query for key in ("tag:", "folder:", "camera:"))
         ):
             words = self.searcher().words
+            known_tags = [label for label, _ in self.tags.counts()] if "tag:" in query else []
             query = parse_query(
                 query,
                 is_image=lambda text: image_or_named_photo(text, self.catalog),
-                known_tags=[label for label, _ in self.tags.counts()] if "tag:" in query else (),
+                known_tags=known_tags,
                 known_folders=words.known_folders() if "folder:" in query else (),
                 known_cameras=words.known_cameras() if "camera:" in query else (),
             )
@@ -269,13 +271,8 @@ class Library(FoldersMixin, TagsMixin, DuplicatesMixin, TimelineMixin, HistoryMi
                 if photo is not None:
                     options.setdefault("exclude", [photo.id])
         results = self.searcher().search(query, **options)
-        named = SIMILAR_TO.match(query.raw) if isinstance(query, Query) else None
-        if named and not any(term.image for term in query.terms) and len(named.group("name").split()) == 1:
-            # "similar to IMG_0001" names no image file: searched as words, which may well not be meant
-            results.notes.append(
-                f"No photo is called “{named.group('name')}”, so it was searched as words; "
-                "a photo is named with its extension (IMG_0001.jpg)."
-            )
+        if known_tags is not None and isinstance(query, Query):
+            results.notes += _names_not_found(query, known_tags)
         return results
 
     def similar(self, target: int | Path, **options: Any) -> SearchResults:
@@ -381,3 +378,17 @@ class _WriterSection:
                 self.lock.release()
         finally:
             self.mutex.release()
+
+
+def _names_not_found(query: Query, known_tags: list[str]) -> list[str]:
+    """Notes on what a search named that the library does not have: a tag no photo has, or
+    "similar to IMG_0001" (one word, no image's name: searched as words, which may not be meant)."""
+    known = {label.casefold() for label in known_tags}
+    notes = [f"No photo is tagged “{tag}”." for tag in query.tags if tag.casefold() not in known]
+    named = SIMILAR_TO.match(query.raw)
+    if named and not any(term.image for term in query.terms) and len(named.group("name").split()) == 1:
+        notes.append(
+            f"No photo is called “{named.group('name')}”, so it was searched as words; "
+            "a photo is named with its extension (IMG_0001.jpg)."
+        )
+    return notes

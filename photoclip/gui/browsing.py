@@ -280,9 +280,12 @@ class Browser(QObject):
         self.results_shown.emit(count)
 
     def _show_nothing(self, results: SearchResults) -> None:
+        said = " ".join(results.notes)  # "No photo is tagged “nosuch”.": what the search named is not there
         if not results.query.positive:
             if results.query.raw.strip():  # only filters typed ("folder:zu", "2019"): none of them matched
-                self.results.show_message("No matching photos", f"No photo matches “{results.query.raw.strip()}”.")
+                self.results.show_message(
+                    "No matching photos", said or f"No photo matches “{results.query.raw.strip()}”."
+                )
             elif self.ctx.library.photo_count():
                 self.results.show_message("No photos here", self._why_no_photos_here())
             else:
@@ -293,7 +296,7 @@ class Browser(QObject):
             if results.cut
             else "No photo in the library matches yet."
         )
-        self.results.show_message("No matching photos", hint)
+        self.results.show_message("No matching photos", f"{said} {hint}" if said else hint)
 
     def _why_no_photos_here(self) -> str:
         """An empty folder's page: the files there that could not be read, if any, else "none yet"."""
