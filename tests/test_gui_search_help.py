@@ -141,6 +141,11 @@ def test_searches_are_remembered_when_entered_or_looked_at_not_as_typed(qtbot, w
         idle(qtbot, win)
     qtbot.wait(200)  # a write to the history would be queued by now
     assert library.recent_searches()[:2] == ["yellow star", "green triangle"]
+    # "similar to" before words that name no photo is a search like any other
+    win.search_box.clear()
+    type_text(qtbot, win, "similar to a lion")
+    press(qtbot, win, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: library.recent_searches()[0] == "similar to a lion", timeout=10_000)
     # File → Clear search history forgets them all, on disk too.
     clear = next(a for a in win.menuBar().actions()[0].menu().actions() if a.text() == "Clear search history")
     clear.trigger()

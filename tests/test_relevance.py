@@ -245,6 +245,11 @@ def test_more_adds_the_layer_that_shares_part_of_the_search():
     assert decision.relevant(values, Strictness.NORMAL).sum() == 12
     loose = decision.relevant(values, Strictness.LOOSE)
     assert loose[245:].all() and not loose[:245].any()
+    # Left out ("beach -red circle"), it leaves out the red circles, not every red thing and circle.
+    cosines = np.stack([rng.normal(0, 1, len(values)), values], 1)
+    rel = QueryRelevance.measure(cosines, np.array([1.0, -1.0]), np.array([True, True]))
+    excluded = rel.excluded(rel.standing(cosines))
+    assert excluded[-12:].all() and excluded.sum() <= 14, excluded.sum()
     blue = np.concatenate([rng.normal(-0.2, 0.8, 333), rng.normal(10.6, 0.37, 48)])
     decision = Decision.fit(blue, layers=True)
     assert (decision.relevant(blue, Strictness.LOOSE) == decision.relevant(blue, Strictness.NORMAL)).all()
@@ -358,6 +363,8 @@ def test_random_weights_neither_flood_the_page_nor_leave_it_empty(random_library
     for query in queries:
         shown = len(library.search(query, limit=1000).hits)
         assert 1 <= shown <= len(names) // 3, (query, shown)
+        more = len(library.search(query, limit=1000, strictness="loose").hits)
+        assert shown <= more <= len(names) // 2, (query, more)  # More is more, never the library
     stored = library.catalog.get_meta(f"label_agreement:{library.search_spec.id}")
     assert stored is not None and float(stored.split()[1]) >= AGREEMENT_LIMIT, stored
 

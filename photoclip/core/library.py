@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import os
+import re
+import sqlite3
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -288,7 +290,7 @@ class Library(FoldersMixin, TagsMixin, DuplicatesMixin, TimelineMixin, HistoryMi
         NAME" in a search reads it; None when no photo or several have that name."""
         try:
             return named_photo(name, self.catalog)
-        except PhotoclipError:
+        except (PhotoclipError, sqlite3.Error):
             return None
 
     # -- status ------------------------------------------------------------------------------
@@ -386,7 +388,9 @@ def _names_not_found(query: Query, known_tags: list[str]) -> list[str]:
     known = {label.casefold() for label in known_tags}
     notes = [f"No photo is tagged “{tag}”." for tag in query.tags if tag.casefold() not in known]
     named = SIMILAR_TO.match(query.raw)
-    if named and not any(term.image for term in query.terms) and len(named.group("name").split()) == 1:
+    word = named.group("name") if named else ""
+    # a file name's look (IMG_0001, picture-00002), not a word like "dogs"
+    if word and not any(term.image for term in query.terms) and re.fullmatch(r"\S*[\d_]\S*", word):
         notes.append(
             f"No photo is called “{named.group('name')}”, so it was searched as words; "
             "a photo is named with its extension (IMG_0001.jpg)."

@@ -56,7 +56,8 @@ def named_photo(name: str, catalog: Catalog) -> Path | None:
     if not named:
         unreadable = catalog.photos_named(name.replace("\\", "/"), unreadable=True)
         if unreadable:
-            raise PhotoclipError(f"{name} is in the library but could not be read: {unreadable[0].error}.")
+            why = (unreadable[0].error or "not an image photoclip can read").rstrip(".")
+            raise PhotoclipError(f"{name} is in the library but could not be read: {why}.")
         raise PhotoclipError(f"No photo called {name} in the library: type the image's path instead.")
     some = ", ".join(str(photo.path) for photo in named[:2]) + (", ..." if len(named) > 2 else "")
     # A photo in a sub-folder of its watched folder can be told by that folder ("trip/cat.jpg").

@@ -138,6 +138,7 @@ def _with_image_names(
         image, end = None, i
         for j in range(len(parts) - 1, i, -1):
             # the parts keep their spaces, so joining them with their operators gives back the text
+            # (less any quotes, which _split drops; a quoted name is one part anyway)
             joined = text + "".join(("-" if s < 0 else "+") + t for s, t in parts[i + 1 : j + 1])
             weighted = _WEIGHT.match(joined.strip())
             image = is_image((weighted.group(2) if weighted else joined).strip())

@@ -159,8 +159,9 @@ class Decision:
         closest_layer = min(layered, key=lambda m: m.weight[-1])
         return cls(closest_layer, chosen if chosen is not None and chosen is not closest_layer else None)
 
-    def relevant(self, values: np.ndarray, level: Strictness) -> np.ndarray:
-        """Which values are relevant at ``level``."""
+    def relevant(self, values: np.ndarray, level: Strictness, partly: bool = True) -> np.ndarray:
+        """Which values are relevant at ``level``; ``partly`` False leaves out what More adds for
+        sharing part of it (a left-out "-red car" leaves out red cars, not every red thing)."""
         if level == Strictness.ALL:
             return np.ones(len(values), bool)
         if self.group is None:
@@ -169,7 +170,8 @@ class Decision:
         if level == Strictness.LOOSE:
             if self.wider is not None:
                 keep |= _in_group(self.wider, values, Strictness.NORMAL.posterior)
-            keep |= _partly_like(self.group, values)
+            if partly:
+                keep |= _partly_like(self.group, values)
         return keep
 
 
@@ -320,7 +322,7 @@ class QueryRelevance:
         for j in np.flatnonzero(self.weights < 0):
             decision = self.terms[j]
             if int(j) not in self.judged_by_names or decision.group is not None:
-                excluded |= decision.relevant(standing[:, j], Strictness.LOOSE)
+                excluded |= decision.relevant(standing[:, j], Strictness.LOOSE, partly=False)
         return excluded
 
     def keep_above(self, standing: np.ndarray, min_score: float) -> np.ndarray:

@@ -73,6 +73,7 @@ class Browser(QObject):
         self.similar_to: int | Path | None = None
         self.query_chips: list[Chip] = []  # the dates the words of the search shown name ("beach 2019")
         self.failure_said = False  # the status bar still says why the last search could not run
+        self.shown_query = ""  # the query the results on screen answer, as typed
         search_bar.changed.connect(self._asked)
         search_bar.query.textEdited.connect(self._edited)
 
@@ -269,6 +270,7 @@ class Browser(QObject):
             self.ctx.say("")
             self.failure_said = False
         count = self.results.show_results(results, timeline, dates=timeline is not None)
+        self.shown_query = results.query.raw
         self.query_chips = query_date_chips(results)
         self.filters_changed.emit(self.chips() + self.query_chips)
         ranked = bool(results.query.positive)
@@ -280,7 +282,10 @@ class Browser(QObject):
         self.results_shown.emit(count)
 
     def _show_nothing(self, results: SearchResults) -> None:
-        said = " ".join(results.notes)  # "No photo is tagged “nosuch”.": what the search named is not there
+        from photoclip.gui.wording import without_terminal_advice
+
+        # "No photo is tagged “nosuch”.": what the search named is not there
+        said = without_terminal_advice(" ".join(results.notes))
         if not results.query.positive:
             if results.query.raw.strip():  # only filters typed ("folder:zu", "2019"): none of them matched
                 self.results.show_message(
@@ -291,12 +296,11 @@ class Browser(QObject):
             else:
                 self.results.show_message("Indexing your photos…", "Photos appear here as soon as they are indexed.")
             return
-        hint = (
-            "Try other words, or lower the cut-off (next to the search box) to see less likely matches."
-            if results.cut
-            else "No photo in the library matches yet."
-        )
-        self.results.show_message("No matching photos", f"{said} {hint}" if said else hint)
+        if results.cut:
+            hint = "Try other words, or lower the cut-off (next to the search box) to see less likely matches."
+        else:  # a note says why ("No photo is tagged …"), else nothing is indexed that could match yet
+            hint = "" if said else "No photo in the library matches yet."
+        self.results.show_message("No matching photos", " ".join(filter(None, (said, hint))))
 
     def _why_no_photos_here(self) -> str:
         """An empty folder's page: the files there that could not be read, if any, else "none yet"."""

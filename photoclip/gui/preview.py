@@ -263,23 +263,23 @@ class PreviewDialog(QDialog):
                 self._relayout()
 
     def _look_for_file(self) -> None:
-        photo = self.photo
+        photo, thumbnails = self.photo, self.thumbnails
         if photo is None or not self.isVisible():
             return
-        self.tasks.run(  # in the background: a sleeping network drive can take seconds to answer
-            lambda: photo.path.is_file(),
-            done=lambda there: self._file_looked_for(photo.id, there),
-            error=lambda _exc: self._file_looked_for(photo.id, False),
-            key="preview-recheck",
-        )
 
-    def _file_looked_for(self, photo_id: int, there: bool) -> None:
+        def look() -> tuple[QImage, str] | None:  # in the background: a sleeping drive can take seconds
+            return load_preview(photo, thumbnails) if photo.path.is_file() else None
+
+        self.tasks.run(look, done=lambda loaded: self._file_looked_for(photo.id, loaded), key="preview-recheck")
+
+    def _file_looked_for(self, photo_id: int, loaded: tuple[QImage, str] | None) -> None:
         if self.photo is None or self.photo.id != photo_id or not self.isVisible():
             return
-        if there:
-            self.show_photo(self.photo, self.search)
-        else:
+        if loaded is None:  # still away: look again later
             self.recheck.start()
+        elif not loaded[1]:  # read from the file itself: shown in place of the small copy
+            self._loaded(photo_id, loaded)
+        # else the file is there but cannot be read (damaged, no permission): looking again won't help
 
     def _failed(self, photo_id: int, exc: BaseException) -> None:
         if self.photo is not None and self.photo.id == photo_id:

@@ -43,7 +43,7 @@ def attach_search_assist(
 ) -> SearchAssist:
     """Records the searches ``browser`` shows, offers suggestions under ``search_bar``, lets the
     preview of ``results`` say why a photo matched; reads the history and names in the background."""
-    memory = SearchMemory(ctx, search_bar, browser.text_query)
+    memory = SearchMemory(ctx, search_bar, browser.text_query, lambda: browser.shown_query)
     browser.results_shown.connect(memory.results_shown)
     completer = SearchCompleter(ctx, search_bar, memory)
     results.looks_like = ctx.library.looks_like

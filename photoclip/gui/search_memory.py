@@ -32,9 +32,12 @@ class SearchMemory(QObject):
     #: :attr:`recent` changed (loaded, a search kept or forgotten, cleared).
     changed = Signal()
 
-    def __init__(self, ctx: GuiContext, search_bar: SearchBar, text_query: Callable[[], str]) -> None:
+    def __init__(
+        self, ctx: GuiContext, search_bar: SearchBar, text_query: Callable[[], str], shown_query: Callable[[], str]
+    ) -> None:
         super().__init__(ctx.parent)
-        self.ctx, self.text_query = ctx, text_query
+        # what the box holds now, and what the results on screen answer (typing on may differ)
+        self.ctx, self.text_query, self.shown_query = ctx, text_query, shown_query
         self.recent: list[str] = []
         self._shown = ""  # the text search whose results are on screen, waiting to settle
         self._entered = ""  # the search Enter was pressed on, kept once its results come
@@ -60,11 +63,10 @@ class SearchMemory(QObject):
 
     def results_shown(self, count: int) -> None:
         """The grid shows a new result set: a text search with results starts the settling clock."""
-        shown = self.text_query()
-        if self._entered and normalised(shown) == self._entered:
-            self.record(shown)
-        self._entered = ""
-        self._shown = shown if count else ""
+        if self._entered and normalised(self.shown_query()) == self._entered:
+            self.record(self._entered)  # even if typed on since: Enter said this one was meant
+            self._entered = ""
+        self._shown = self.text_query() if count else ""
         if self._shown:
             self.settle.start()
         else:
@@ -85,7 +87,7 @@ class SearchMemory(QObject):
         """Keeps ``text`` first among the recent searches (when remembering searches is on)."""
         text = normalised(text)
         library = self.ctx.library
-        if not text or text.casefold().startswith("similar to ") or not library.settings.get("remember_searches"):
+        if not text or _names_a_photo(text) or not library.settings.get("remember_searches"):
             return
         key = text.casefold()
         self.recent = [text, *(r for r in self.recent if r.casefold() != key)][:HISTORY_LIMIT]
@@ -106,3 +108,16 @@ class SearchMemory(QObject):
         self.settle.stop()
         self.changed.emit()
         self.ctx.tasks.run(library.clear_search_history, done=lambda _r: self.ctx.say("Search history cleared.", 5000))
+
+
+def _names_a_photo(text: str) -> bool:
+    """A "similar to cat.jpg" search (with words after it or not): one photo, not a search to ask
+    again; "similar to a lion" is words like any other."""
+    from photoclip.core.images import is_supported
+    from photoclip.core.named_photo import SIMILAR_TO
+
+    named = SIMILAR_TO.match(text)
+    if named is None:
+        return False
+    name = named.group("name")
+    return any(is_supported(part.strip().strip("\"'")) for part in (name, *name.replace(" -", " +").split(" +")))
