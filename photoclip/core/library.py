@@ -392,7 +392,7 @@ def _names_not_found(query: Query, known_tags: list[str]) -> list[str]:
     # a file name's look (IMG_0001, picture-00002), not a word like "dogs"
     if word and not any(term.image for term in query.terms) and re.fullmatch(r"\S*[\d_]\S*", word):
         notes.append(
-            f"No photo is called “{named.group('name')}”, so it was searched as words; "
+            f"No photo is called “{word}”, so it was searched as words; "
             "a photo is named with its extension (IMG_0001.jpg)."
         )
     return notes
