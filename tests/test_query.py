@@ -67,6 +67,14 @@ def test_an_image_whose_name_holds_an_operator_stays_one_term_beside_words(tmp_p
     assert [t.text for t in parse_query("sunset - beach + copy").terms] == ["sunset", "beach", "copy"]
 
 
+def test_minus_tag_is_a_filter_that_leaves_a_tag_out():
+    query = parse_query('sunset -tag:"beach ball" tag:kids -dog', known_tags=["kids"])
+    assert query.tags == ("kids",) and query.without_tags == ("beach ball",)
+    assert [(t.weight, t.text) for t in query.terms] == [(1.0, "sunset"), (-1.0, "dog")]
+    known = parse_query("-tag:beach ball red", known_tags=["beach ball"])
+    assert known.without_tags == ("beach ball",) and [t.text for t in known.terms] == ["red"]
+
+
 def test_tags_are_filters_not_terms():
     query = parse_query('tag:beach sunset tag:"red circle"', no_images)
     assert query.tags == ("beach", "red circle")

@@ -148,6 +148,21 @@ def test_filters_by_folder_and_date_and_sorting_by_date(library, pictures, tmp_p
     library.update()
 
 
+def test_minus_tag_leaves_out_the_photos_with_that_tag(library, pictures):
+    """`-tag:"green circle"` was searched as the words "tag:green circle", left out by pixels."""
+    circles = [p for p, c in pictures[1].items() if c == ("green", "circle")]
+    for path in circles[:2]:
+        library.tags.add(library.photo_at(path).id, "set aside")
+    tagged = {library.photo_at(path).id for path in circles[:2]}
+    hits = library.search("a green circle -tag:set aside", limit=100).hits
+    assert hits and not tagged & {h.photo.id for h in hits}
+    assert {library.photo_at(p).id for p in circles[2:]} <= {h.photo.id for h in hits}  # the untagged ones stay
+    alone = library.search('-tag:"set aside"', limit=1000).hits  # alone: every other photo
+    assert len(alone) == library.status().embedded - 2 and not tagged & {h.photo.id for h in alone}
+    for photo_id in tagged:
+        library.tags.reject(photo_id, "set aside")
+
+
 def test_a_tag_of_several_words_filters_without_quotes(library, pictures):
     circles = [p for p, c in pictures[1].items() if c == ("green", "circle")]
     for path in circles:

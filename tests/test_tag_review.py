@@ -175,6 +175,7 @@ def test_saved_searches_follow_a_renamed_tag(tagged):
     assert library.tags.collection("Quoted").query == 'tag:"scarlet disc" -blue'
     assert library.tags.collection("Only red").query == "tag:red"  # another tag
     assert sorted(library.collection_album("Reds").photo_ids) == sorted(red)
+    assert tag_edits.rename_in_query("sunset -tag:beach", "beach", "sea side") == 'sunset -tag:"sea side"'
     assert tag_edits.rename_in_query("tag:green circle", "green", "lime", ["green circle", "green"]) == (
         "tag:green circle"
     )

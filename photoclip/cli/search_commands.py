@@ -38,7 +38,8 @@ def _ranked(args: argparse.Namespace, run: object) -> int:
             filters=filters,
         )
         query = results.query
-        if not (query.terms or query.tags or query.folders or query.cameras or query.dates or filters.active):
+        named = query.tags or query.without_tags or query.folders or query.cameras or query.dates
+        if not (query.terms or named or filters.active):
             # The window shows every photo for an empty box; asked for nothing here, say so.
             raise PhotoclipError(
                 f"nothing to search for in {query.raw!r}: give words, an image or a filter"

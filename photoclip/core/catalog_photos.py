@@ -354,9 +354,10 @@ class PhotosMixin(CatalogBase):
         photo_ids: Sequence[int] | None = None,
         tags: Sequence[str] = (),
         months: Sequence[int] = (),
+        without_tags: Sequence[str] = (),
     ) -> np.ndarray:
         """Ids of the photos that pass every given filter (a folder includes its sub-folders;
-        ``months``: taken in one of these months of the year, any year)."""
+        ``months``: taken in one of these months of the year, any year; ``without_tags``: none of these)."""
         where: list[str] = ["p.status != 'error'"]
         params: list[object] = []
         if roots is not None:
@@ -375,9 +376,9 @@ class PhotosMixin(CatalogBase):
         if months:  # taken_at is wall-clock time stored as UTC seconds, so its UTC month is the month
             where.append(f"CAST(strftime('%m', p.taken_at, 'unixepoch') AS INTEGER) IN ({','.join('?' * len(months))})")
             params += [int(m) for m in months]
-        for tag in tags:
+        for tag, has in [*((tag, "") for tag in tags), *((tag, "NOT ") for tag in without_tags)]:
             where.append(
-                "EXISTS (SELECT 1 FROM tags t WHERE t.photo_id = p.id AND t.label = ? AND t.state != 'rejected')"
+                f"{has}EXISTS (SELECT 1 FROM tags t WHERE t.photo_id = p.id AND t.label = ? AND t.state != 'rejected')"
             )
             params.append(tag)
         sql = f"SELECT p.id FROM photos p WHERE {' AND '.join(where)}"

@@ -7,6 +7,7 @@
     ~/Pictures/cat.jpg          a path to an image: search by that image (in the library or not)
     ~/cat.jpg + in the snow     an image and words together
     tag:beach sunset            only photos tagged "beach", ranked by "sunset"
+    sunset -tag:beach           photos not tagged "beach" (also several words, quoted or known)
     tag:green circle            a tag of several words: the longest tag of the library that the
                                 words after "tag:" begin with (or quote it: tag:"green circle")
     "a - b"                     quotes keep an operator inside a term
@@ -59,6 +60,7 @@ class Query:
     dates: DateFilter | None = None  # when the photos were taken, from the query's date words
     folders: tuple[str, ...] = ()  # folder: filters, each a folder name's words
     cameras: tuple[str, ...] = ()  # camera: filters, each part of a camera's name
+    without_tags: tuple[str, ...] = ()  # -tag: the photos with these tags are left out
 
     @property
     def positive(self) -> tuple[QueryTerm, ...]:
@@ -181,11 +183,11 @@ def _take_named(text: str, key: str, choose: Callable[[list[str]], int]) -> tupl
     return tuple(values), "".join(out).strip()
 
 
-def _take_tags(text: str, known: Sequence[str]) -> tuple[tuple[str, ...], str]:
-    """The tags named after ``tag:`` in ``text``, and the text without them. An unquoted tag is the
-    longest known tag the following words spell (whole words), else one word."""
+def _take_tags(text: str, known: Sequence[str], key: str = "tag") -> tuple[tuple[str, ...], str]:
+    """The tags named after ``tag:`` (or ``key:``, "-tag:") in ``text``, and the text without them.
+    An unquoted tag is the longest known tag the following words spell (whole words), else one word."""
     known_words = sorted((k.lower().split() for k in known if k.strip()), key=len, reverse=True)
-    return _take_named(text, "tag", lambda words: next((len(k) for k in known_words if words[: len(k)] == k), 1))
+    return _take_named(text, key, lambda words: next((len(k) for k in known_words if words[: len(k)] == k), 1))
 
 
 def _longest(words: list[str], known: Sequence[str], holds: Callable[[str, str], bool]) -> int:
@@ -224,11 +226,14 @@ def parse_query(
     what relative dates ("last summer") count from (default: today); ``known_folders`` and
     ``known_cameras`` let ``folder:`` and ``camera:`` take several words unquoted."""
     text = raw.strip()
+    without_tags, text = _take_tags(text, known_tags, key="-tag")
     tags, text = _take_tags(text, known_tags)
     folders, cameras, text = _take_metadata(text, known_folders, known_cameras)
     whole = is_image(text) if text else None
     if whole is not None:  # a path with " - " or "+" in its name is still one image
-        return Query(raw, (QueryTerm(1.0, image=whole),), tags, folders=folders, cameras=cameras)
+        return Query(
+            raw, (QueryTerm(1.0, image=whole),), tags, folders=folders, cameras=cameras, without_tags=without_tags
+        )
     dates, text = find_dates(text, now)
     terms = []
     for sign, part, image in _with_image_names(_split(text), is_image):
@@ -246,4 +251,4 @@ def parse_query(
             terms.append(QueryTerm(sign * weight, image=_typed_path(part).absolute()))
         else:
             terms.append(QueryTerm(sign * weight, text=" ".join(part.split())))
-    return Query(raw, tuple(terms), tags, dates, folders=folders, cameras=cameras)
+    return Query(raw, tuple(terms), tags, dates, folders=folders, cameras=cameras, without_tags=without_tags)

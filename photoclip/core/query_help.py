@@ -25,6 +25,7 @@ QUERY_SYNTAX: tuple[SyntaxExample, ...] = (
     SyntaxExample("2:sunset + lake", "a weight in front of a term: “sunset” counts twice"),
     SyntaxExample("tag:beach sunset", "only photos tagged “beach”, ranked by “sunset”"),
     SyntaxExample('tag:"green circle"', "a tag of several words (quotes are needed only if it is ambiguous)"),
+    SyntaxExample("sunset -tag:beach", "photos not tagged “beach”, ranked by “sunset”"),
     SyntaxExample("folder:paris beach", "only photos in a folder whose name holds “paris”, sub-folders too"),
     SyntaxExample("camera:fuji", "only photos taken with a camera whose name holds “fuji”"),
     SyntaxExample("beach 2019", "dates are a filter: beaches among the photos of 2019"),

@@ -45,11 +45,12 @@ class SearchFilters:
     photo_ids: tuple[int, ...] | None = None  # a hand-picked collection
     tags: tuple[str, ...] = ()
     months: tuple[int, ...] = ()  # months of the year (1-12), any year: "in december"; empty: any
+    without_tags: tuple[str, ...] = ()  # photos with any of these tags are left out
 
     @property
     def active(self) -> bool:
         """True when anything is filtered."""
-        return bool(self.months) or any(
+        return bool(self.months or self.without_tags) or any(
             v not in (None, ())
             for v in (self.roots, self.folder, self.date_from, self.date_to, self.photo_ids, self.tags or None)
         )
@@ -217,8 +218,9 @@ class Searcher:
         unless ``match_metadata`` is False."""
         query = parse_query(query) if isinstance(query, str) else query
         filters = filters or SearchFilters()
-        if query.tags:
-            filters = dataclasses.replace(filters, tags=tuple(filters.tags) + query.tags)
+        if query.tags or query.without_tags:
+            tags, without = tuple(filters.tags) + query.tags, tuple(filters.without_tags) + query.without_tags
+            filters = dataclasses.replace(filters, tags=tags, without_tags=without)
         if query.dates is not None:  # the query's dates and the filters' both apply
             date_from, date_to, months = query.dates.narrow(filters.date_from, filters.date_to, filters.months)
             filters = dataclasses.replace(filters, date_from=date_from, date_to=date_to, months=months)
@@ -231,6 +233,7 @@ class Searcher:
                 photo_ids=filters.photo_ids,
                 tags=filters.tags,
                 months=filters.months,
+                without_tags=filters.without_tags,
             )
             if filters.active
             else None

@@ -238,16 +238,17 @@ def _merge_rows(conn: sqlite3.Connection, table: str, key: str, sources: list[st
 
 
 def rename_in_query(query: str, old: str, new: str, known_tags: Sequence[str] = ()) -> str:
-    """``query`` with ``tag:old`` (quoted or not) spelt ``tag:new``; unchanged when it does not
-    name the tag ``old`` (``tag:green`` before "circle" names "green circle" when that tag exists)."""
+    """``query`` with ``tag:old`` and ``-tag:old`` (quoted or not) spelt with ``new``; unchanged when
+    it does not name the tag ``old`` (``tag:green`` before "circle" names "green circle" when that tag exists)."""
     from photoclip.core.query import parse_query
 
-    if old not in parse_query(query, known_tags=[*known_tags, old]).tags:
+    parsed = parse_query(query, known_tags=[*known_tags, old])
+    if old not in parsed.tags and old not in parsed.without_tags:
         return query
     spelt = f'tag:"{new}"' if " " in new else f"tag:{new}"
     words = r"\s+".join(re.escape(word) for word in old.split())
-    pattern = re.compile(rf'(?i)(?<!\S)tag:(?:"{re.escape(old)}"|{words})(?=\s|$)')
-    return pattern.sub(lambda _m: spelt, query)
+    pattern = re.compile(rf'(?i)(?<!\S)(?P<minus>-?)tag:(?:"{re.escape(old)}"|{words})(?=\s|$)')
+    return pattern.sub(lambda m: m.group("minus") + spelt, query)
 
 
 def _rename_in_saved_searches(conn: sqlite3.Connection, sources: list[str], target: str) -> list[str]:
