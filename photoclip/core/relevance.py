@@ -190,10 +190,9 @@ def _partly_like(group: Mixture, values: np.ndarray) -> np.ndarray:
     """What More adds under the closest layer: the photos of every layer that stands the normal tail
     out ("a red circle": the red things and the circles under it), unless those layers hold more
     than GROUP_SHARE of the library (then they are the library, not a layer of it)."""
-    layers = group.mean >= Strictness.NORMAL.tail
-    if group.weight[layers].sum() > GROUP_SHARE:
-        return np.zeros(len(values), bool)
     tail = Strictness.NORMAL.tail
+    if group.weight[group.mean >= tail].sum() > GROUP_SHARE:
+        return np.zeros(len(values), bool)
     return (values >= tail) & (group.posterior_from(values, tail) >= Strictness.NORMAL.posterior)
 
 
