@@ -27,6 +27,18 @@ def mentions_similar_to(text: str) -> bool:
     return "similar to" in text.lower()
 
 
+def names_a_photo_file(text: str) -> bool:
+    """Whether a search is "similar to NAME" with NAME (or a part of it between "+" and "-") an
+    image file's name ("similar to cat.jpg + snow"); "similar to a lion" is words."""
+    from photoclip.core.images import is_supported
+
+    match = SIMILAR_TO.match(text)
+    if match is None:
+        return False
+    name = match.group("name")
+    return any(is_supported(part.strip().strip("\"'")) for part in (name, *name.replace(" -", " +").split(" +")))
+
+
 def image_or_named_photo(text: str, catalog: Catalog) -> Path | None:
     """The image a term means: a path to an image file, or "similar to NAME" (see the module)."""
     found = image_file(text)

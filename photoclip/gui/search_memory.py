@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from photoclip.core.named_photo import names_a_photo_file
 from photoclip.core.search_history import HISTORY_LIMIT, normalised
 
 if TYPE_CHECKING:
@@ -87,7 +88,7 @@ class SearchMemory(QObject):
         """Keeps ``text`` first among the recent searches (when remembering searches is on)."""
         text = normalised(text)
         library = self.ctx.library
-        if not text or _names_a_photo(text) or not library.settings.get("remember_searches"):
+        if not text or names_a_photo_file(text) or not library.settings.get("remember_searches"):
             return
         key = text.casefold()
         self.recent = [text, *(r for r in self.recent if r.casefold() != key)][:HISTORY_LIMIT]
@@ -108,16 +109,3 @@ class SearchMemory(QObject):
         self.settle.stop()
         self.changed.emit()
         self.ctx.tasks.run(library.clear_search_history, done=lambda _r: self.ctx.say("Search history cleared.", 5000))
-
-
-def _names_a_photo(text: str) -> bool:
-    """A "similar to cat.jpg" search (with words after it or not): one photo, not a search to ask
-    again; "similar to a lion" is words like any other."""
-    from photoclip.core.images import is_supported
-    from photoclip.core.named_photo import SIMILAR_TO
-
-    named = SIMILAR_TO.match(text)
-    if named is None:
-        return False
-    name = named.group("name")
-    return any(is_supported(part.strip().strip("\"'")) for part in (name, *name.replace(" -", " +").split(" +")))
