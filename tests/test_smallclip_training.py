@@ -62,6 +62,14 @@ def test_the_shipped_model_is_what_the_training_scripts_defaults_make():
     assert (second["pool"], second["lr"]) == (train.FINETUNE_POOL, train.FINETUNE_LR)
     assert (second["scene_share"], second["image_partial"]) == (train.FINETUNE_SCENE_SHARE, 0.0)
     assert second["val_zero_shot_accuracy"] >= 0.9
+    third = summary["sharpen"]
+    assert third["steps"] == defaults["sharpen_steps"] and third["seed"] == defaults["seed"] + 72
+    assert (third["pool"], third["lr"], third["size"]) == (train.SHARPEN_POOL, train.SHARPEN_LR, train.IMAGE_SIZE)
+    assert (third["scene_share"], third["image_partial"]) == (train.FINETUNE_SCENE_SHARE, 0.0)
+    assert third["val_zero_shot_accuracy"] >= 0.9
+    # the shipped graphs and the app read pictures at the size the last stage trained at
+    config = json.loads((MODEL / "open_clip_config.json").read_text())
+    assert config["model_cfg"]["vision_cfg"]["image_size"] == train.IMAGE_SIZE
 
 
 def test_the_second_stage_counts_only_pictures_of_the_same_thing_alike():

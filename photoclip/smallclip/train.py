@@ -1,6 +1,6 @@
 """Trains photoclip's own small CLIP model on generated shape pictures.
 
-    python -m photoclip.smallclip.train [--steps 8000] [--finetune-steps 4000] [--out DIR]
+    python -m photoclip.smallclip.train [--steps 8000] [--finetune-steps 4000] [--sharpen-steps 2500] [--out DIR]
 
 The model is an ordinary open_clip ``CLIP`` built from a config (a tiny timm ResNet image tower
 and a small text transformer), uses the real CLIP BPE tokenizer and is trained with open_clip's own
@@ -17,29 +17,31 @@ lessons; one caption in seven names only the colour or only the shape (``shapes.
 Beside CLIP's picture-to-caption loss a picture-to-picture term (:func:`similar_pictures_loss`)
 teaches that two pictures of the same thing are alike, which "find similar" and image queries need.
 A second stage (``FINETUNE_*``) goes on from the first on fresh pictures, seven in ten of them
-scenes, rewarding only pictures of the same colour *and* shape as alike.
+scenes, rewarding only pictures of the same colour *and* shape as alike. A third (``SHARPEN_*``)
+does the same at the shipped input size, 128 pixels where the first two saw 96.
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
-import functools
-import io
 import json
 import math
-import multiprocessing
 import random
 import time
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
 
-from photoclip.smallclip import scenes, shapes
+from photoclip.smallclip import shapes
+from photoclip.smallclip.training_pictures import build_pool, describe, sample
 
 MODEL_NAME = "photoclip-tiny"
-IMAGE_SIZE = 96
+#: The shipped model's input size. The first two stages train at EARLY_SIZE, a little under half the
+#: pixels, and the last stage at this size: the tower is convolutions and a global max, so what it
+#: learnt at 96 carries over, and a small shape on a busy background keeps more of its outline.
+IMAGE_SIZE = 128
+EARLY_SIZE = 96
 
 #: The open_clip config written beside the weights (the ``local-dir:`` layout the Hub uses too).
 OPEN_CLIP_CONFIG: dict = {
@@ -98,38 +100,13 @@ FINETUNE_LR = 5e-4
 FINETUNE_SCENE_SHARE = 0.7
 FINETUNE_IMAGE_PARTIAL = 0.0
 
-Described = shapes.ShapeSpec | scenes.Scene
-
-
-def _sample(seed: int, size: int = IMAGE_SIZE, scene_share: float = SCENE_SHARE) -> tuple[np.ndarray, Described]:
-    """One training picture, already resized the way the model's preprocessing resizes it."""
-    rng = random.Random(seed)
-    jpeg = rng.random() < 0.6
-    if rng.random() < scene_share:
-        if rng.random() < 0.05:
-            colour, shape = None, None  # clutter only
-        else:
-            colour, shape = rng.choice(tuple(shapes.COLOURS)), rng.choice(shapes.SHAPES)
-        image, described = scenes.render_scene(rng, colour, shape, size_range=(64, 640))
-        quality = rng.randint(30, 95)
-    else:
-        colours = tuple(shapes.ALL_COLOURS) if rng.random() < 0.2 else tuple(shapes.COLOURS)
-        described = shapes.random_spec(rng, size_range=(64, 640), colours=colours)
-        image = shapes.render(described)
-        jpeg, quality = described.fmt == "JPEG", rng.randint(60, 95)
-    if jpeg:  # the artefacts users' photos carry
-        buffer = io.BytesIO()
-        image.save(buffer, "JPEG", quality=quality)
-        image = Image.open(io.BytesIO(buffer.getvalue())).convert("RGB")
-    image = image.resize((size, size), Image.Resampling.BICUBIC)
-    return np.asarray(image, dtype=np.uint8), described
-
-
-def describe(picture: Described, rng: random.Random) -> str:
-    """A caption for a training picture, worded anew each time it is seen."""
-    if isinstance(picture, scenes.Scene):
-        return scenes.caption(picture, rng)
-    return shapes.caption(picture, rng)
+#: The third stage goes on from the second at the shipped input size (IMAGE_SIZE), with the second's
+#: pictures and rewards at a lower learning rate: at 96 pixels a small triangle on a checked
+#: background looked like the checks, and "photo.jpg + white" for such a picture listed white photos
+#: of the wrong shape (the figures are in the README).
+SHARPEN_STEPS = 2500
+SHARPEN_POOL = 37_500
+SHARPEN_LR = 3e-4
 
 
 def similar_pictures_loss(  # noqa: ANN201
@@ -167,22 +144,6 @@ def similar_pictures_loss(  # noqa: ANN201
     return -(target * log_p[anchors]).sum(1).mean()
 
 
-def build_pool(
-    count: int, seed: int, workers: int, size: int = IMAGE_SIZE, scene_share: float = SCENE_SHARE
-) -> tuple[np.ndarray, list[Described]]:
-    """Renders ``count`` pictures in parallel; returns uint8 NHWC pixels and their specs."""
-    seeds = [seed * 1_000_003 + i for i in range(count)]
-    pixels = np.empty((count, size, size, 3), dtype=np.uint8)
-    specs: list[Described] = []
-    with multiprocessing.get_context("spawn").Pool(workers) as pool:
-        for i, (array, spec) in enumerate(
-            pool.imap(functools.partial(_sample, size=size, scene_share=scene_share), seeds, chunksize=256)
-        ):
-            pixels[i] = array
-            specs.append(spec)
-    return pixels, specs
-
-
 def zero_shot_accuracy(model, tokenizer, pixels, specs, normalise) -> float:  # noqa: ANN001
     """Top-1 accuracy over the 32 colour+shape classes with two prompt templates averaged."""
     import torch
@@ -213,6 +174,7 @@ class Stage:
     lr: float
     scene_share: float
     image_partial: float
+    size: int = EARLY_SIZE  # the pictures' side in pixels
 
     def settings(self) -> dict:
         """The stage as written to ``training.json``."""
@@ -266,6 +228,20 @@ def train(args: argparse.Namespace) -> dict:
             "val_zero_shot_accuracy": round(accuracy, 4),
             "history": history,
         }
+    if args.sharpen_steps > 0:
+        model.load_state_dict({k: v.half().float() for k, v in model.state_dict().items()})
+        third = Stage(
+            args.sharpen_steps, SHARPEN_POOL, args.seed + 72, SHARPEN_LR, FINETUNE_SCENE_SHARE, 0.0, IMAGE_SIZE
+        )
+        torch.manual_seed(third.seed)  # the same start whether it follows the second stage or not
+        stage_started = time.time()
+        history, accuracy = _run_stage(model, tokenizer, third, args)
+        summary["sharpen"] = {
+            **third.settings(),
+            "minutes": round((time.time() - stage_started) / 60, 1),
+            "val_zero_shot_accuracy": round(accuracy, 4),
+            "history": history,
+        }
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     from safetensors.torch import save_file
@@ -284,9 +260,9 @@ def _run_stage(model, tokenizer, stage: Stage, args: argparse.Namespace) -> tupl
 
     started = time.time()
     print(f"rendering {stage.pool} training pictures ...", flush=True)
-    pixels, specs = build_pool(stage.pool, stage.seed, args.workers, scene_share=stage.scene_share)
+    pixels, specs = build_pool(stage.pool, stage.seed, args.workers, stage.size, stage.scene_share)
     val_rng = random.Random(stage.seed + 1)
-    val = [(_sample(val_rng.getrandbits(48), scene_share=stage.scene_share)) for _ in range(2000)]
+    val = [(sample(val_rng.getrandbits(48), stage.size, stage.scene_share)) for _ in range(2000)]
     val = [(a, s) for a, s in val if s.colour in shapes.COLOURS and s.shape is not None]
     val_pixels = np.stack([a for a, _ in val])
     val_specs = [s for _, s in val]
@@ -375,13 +351,19 @@ def argument_parser() -> argparse.ArgumentParser:
         default=FINETUNE_STEPS,
         help=f"steps of the second stage (the shipped model: {FINETUNE_STEPS}; 0: none)",
     )
+    parser.add_argument(
+        "--sharpen-steps",
+        type=int,
+        default=SHARPEN_STEPS,
+        help=f"steps of the third stage, at {IMAGE_SIZE} pixels (the shipped model: {SHARPEN_STEPS}; 0: none)",
+    )
     return parser
 
 
 def main(argv: list[str] | None = None) -> None:
     """Command-line entry point of the training script."""
     summary = train(argument_parser().parse_args(argv))
-    stages = [summary, *([summary["finetune"]] if "finetune" in summary else [])]
+    stages = [summary, *(summary[later] for later in ("finetune", "sharpen") if later in summary)]
     print(
         f"trained {' + '.join(str(stage['steps']) for stage in stages)} steps in "
         f"{sum(stage['minutes'] for stage in stages):.1f} min; "
