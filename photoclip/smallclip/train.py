@@ -99,6 +99,7 @@ FINETUNE_POOL = 60_000
 FINETUNE_LR = 5e-4
 FINETUNE_SCENE_SHARE = 0.7
 FINETUNE_IMAGE_PARTIAL = 0.0
+FINETUNE_PICTURES = (FINETUNE_SCENE_SHARE, FINETUNE_IMAGE_PARTIAL)  # and the third stage's
 
 #: The third stage goes on from the second at the shipped input size (IMAGE_SIZE), with the second's
 #: pictures and rewards at a lower learning rate: at 96 pixels a small triangle on a checked
@@ -214,30 +215,24 @@ def train(args: argparse.Namespace) -> dict:
         val_zero_shot_accuracy=round(accuracy, 4),
         history=history,
     )
-    if args.finetune_steps > 0:
-        # Go on from the weights as they are shipped (fp16), as the shipped model's second stage did.
+    later = (
+        ("finetune", Stage(args.finetune_steps, FINETUNE_POOL, args.seed + 1, FINETUNE_LR, *FINETUNE_PICTURES)),
+        (
+            "sharpen",
+            Stage(args.sharpen_steps, SHARPEN_POOL, args.seed + 72, SHARPEN_LR, *FINETUNE_PICTURES, size=IMAGE_SIZE),
+        ),
+    )
+    for key, stage in later:
+        if stage.steps <= 0:
+            continue
+        # Go on from the weights as they are shipped (fp16), as the shipped model's later stages did,
+        # from a fixed start of torch's generator whether or not an earlier stage ran in this process.
         model.load_state_dict({k: v.half().float() for k, v in model.state_dict().items()})
-        second = Stage(
-            args.finetune_steps, FINETUNE_POOL, args.seed + 1, FINETUNE_LR, FINETUNE_SCENE_SHARE, FINETUNE_IMAGE_PARTIAL
-        )
+        torch.manual_seed(stage.seed)
         stage_started = time.time()
-        history, accuracy = _run_stage(model, tokenizer, second, args)
-        summary["finetune"] = {
-            **second.settings(),
-            "minutes": round((time.time() - stage_started) / 60, 1),
-            "val_zero_shot_accuracy": round(accuracy, 4),
-            "history": history,
-        }
-    if args.sharpen_steps > 0:
-        model.load_state_dict({k: v.half().float() for k, v in model.state_dict().items()})
-        third = Stage(
-            args.sharpen_steps, SHARPEN_POOL, args.seed + 72, SHARPEN_LR, FINETUNE_SCENE_SHARE, 0.0, IMAGE_SIZE
-        )
-        torch.manual_seed(third.seed)  # the same start whether it follows the second stage or not
-        stage_started = time.time()
-        history, accuracy = _run_stage(model, tokenizer, third, args)
-        summary["sharpen"] = {
-            **third.settings(),
+        history, accuracy = _run_stage(model, tokenizer, stage, args)
+        summary[key] = {
+            **stage.settings(),
             "minutes": round((time.time() - stage_started) / 60, 1),
             "val_zero_shot_accuracy": round(accuracy, 4),
             "history": history,
