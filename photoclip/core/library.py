@@ -31,6 +31,7 @@ from photoclip.core.search import Searcher, SearchResults
 from photoclip.core.settings import Settings
 from photoclip.core.status import LibraryStatus, RootStatus, UnreachablePath
 from photoclip.core.tag_store import TagStore
+from photoclip.core.vector_provenance import forget_vectors_of_other_weights
 from photoclip.core.vectors import VectorIndex
 
 if TYPE_CHECKING:
@@ -212,6 +213,7 @@ class Library(FoldersMixin, TagsMixin, DuplicatesMixin, TimelineMixin, HistoryMi
         """Scans the watched folders (or ``roots``) and indexes what is new or changed."""
         with self._writing():
             try:
+                forget_vectors_of_other_weights(self)  # made by other weights under this model's name
                 report = self.indexer().run(roots, under=under, progress=progress, stop=stop, pause=pause)
                 if not (stop is not None and stop.is_set()):
                     from photoclip.core.metadata_backfill import backfill

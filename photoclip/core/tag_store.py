@@ -171,6 +171,11 @@ class TagStore:
                 [(model, templates, label, np.asarray(v, np.float32).tobytes()) for label, v in vectors.items()],
             )
 
+    def forget_label_vectors(self, model: str) -> None:
+        """Drops a model's cached label vectors (its weights changed; see vector_provenance)."""
+        with self.catalog.transaction() as conn:
+            conn.execute("DELETE FROM label_vectors WHERE model = ?", (model,))
+
     # -- collections -------------------------------------------------------------------------
     def create_collection(self, name: str, query: str | None = None) -> Collection:
         """A new album: a saved search (``query``) or, without one, a hand-picked set."""

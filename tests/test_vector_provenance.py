@@ -1,0 +1,79 @@
+"""A library's vectors are made again when the weights behind its model's name change: the small
+model retrained in a new version of photoclip, or other model files the user points at."""
+
+import json
+import shutil
+
+import numpy as np
+
+from tests.pictures import write_set
+
+CLASSES = [("red", "circle"), ("blue", "star"), ("green", "square")]
+
+
+def other_tiny_weights(folder):
+    """The shipped small model with its image projection changed: the same name, other weights."""
+    from safetensors.numpy import load_file, save_file
+
+    from photoclip.core.models.registry import bundled_model_dir
+
+    out = folder / "other-tiny"
+    out.mkdir()
+    shutil.copy(bundled_model_dir() / "open_clip_config.json", out)
+    weights = load_file(str(bundled_model_dir() / "open_clip_model.safetensors"))
+    weights["visual.head.proj.weight"] = weights["visual.head.proj.weight"][::-1].copy()
+    save_file(weights, str(out / "open_clip_model.safetensors"))
+    return out
+
+
+def stored_vectors(library):
+    ids = library.catalog.embedding_ids("photoclip-tiny")
+    return {int(i): library.catalog.vector(int(i), "photoclip-tiny") for i in ids}
+
+
+def test_vectors_made_by_other_weights_under_the_same_name_are_made_again(tmp_path, open_library):
+    from photoclip.core.library import Library
+
+    folder = tmp_path / "pictures"
+    write_set(folder, CLASSES, 2)
+    library = open_library()
+    library.add_root(folder)
+    assert library.update().embedded == 6
+    shipped = stored_vectors(library)
+    assert library.update().embedded == 0  # the same weights: nothing to do
+    library.close()
+
+    other = Library.open(tmp_path / "library", model="photoclip-tiny", weights=other_tiny_weights(tmp_path))
+    try:
+        assert other.update().embedded == 6
+        remade = stored_vectors(other)
+        assert remade.keys() == shipped.keys()
+        assert all(not np.allclose(remade[i], shipped[i], atol=1e-3) for i in shipped)
+        # a search now compares the other weights' text with their own pictures
+        assert other.search("a red circle").hits[0].photo.path.name.startswith("red-circle")
+    finally:
+        other.close()
+
+    back = open_library()  # the shipped weights again
+    assert back.update().embedded == 6
+    again = stored_vectors(back)
+    assert all(np.allclose(again[i], shipped[i], atol=1e-4) for i in shipped)
+
+
+def test_a_library_the_small_model_of_an_earlier_version_indexed_is_indexed_again(tmp_path, open_library):
+    folder = tmp_path / "pictures"
+    write_set(folder, CLASSES, 1)
+    library = open_library()
+    library.add_root(folder)
+    assert library.update().embedded == 3
+    library.close()
+    settings_file = tmp_path / "library" / "settings.json"
+    settings = json.loads(settings_file.read_text())
+    del settings["vectors_made_with"]  # as a library from before photoclip recorded the weights
+    settings_file.write_text(json.dumps(settings))
+
+    reopened = open_library()
+    report = reopened.update()
+    assert report.embedded == 3 and not report.errors
+    assert reopened.search("a blue star").hits[0].photo.path.name.startswith("blue-star")
+    assert reopened.update().embedded == 0
