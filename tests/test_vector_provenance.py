@@ -31,14 +31,20 @@ def stored_vectors(library):
     return {int(i): library.catalog.vector(int(i), "photoclip-tiny") for i in ids}
 
 
+def indexed_with_the_shipped_model(tmp_path, open_library, per_class):
+    """A library of ``per_class`` pictures of each class, indexed by the shipped small model."""
+    folder = tmp_path / "pictures"
+    write_set(folder, CLASSES, per_class)
+    library = open_library()
+    library.add_root(folder)
+    assert library.update().embedded == len(CLASSES) * per_class
+    return library
+
+
 def test_vectors_made_by_other_weights_under_the_same_name_are_made_again(tmp_path, open_library):
     from photoclip.core.library import Library
 
-    folder = tmp_path / "pictures"
-    write_set(folder, CLASSES, 2)
-    library = open_library()
-    library.add_root(folder)
-    assert library.update().embedded == 6
+    library = indexed_with_the_shipped_model(tmp_path, open_library, 2)
     shipped = stored_vectors(library)
     assert library.update().embedded == 0  # the same weights: nothing to do
     library.close()
@@ -61,12 +67,7 @@ def test_vectors_made_by_other_weights_under_the_same_name_are_made_again(tmp_pa
 
 
 def test_a_library_the_small_model_of_an_earlier_version_indexed_is_indexed_again(tmp_path, open_library):
-    folder = tmp_path / "pictures"
-    write_set(folder, CLASSES, 1)
-    library = open_library()
-    library.add_root(folder)
-    assert library.update().embedded == 3
-    library.close()
+    indexed_with_the_shipped_model(tmp_path, open_library, 1).close()
     settings_file = tmp_path / "library" / "settings.json"
     settings = json.loads(settings_file.read_text())
     del settings["vectors_made_with"]  # as a library from before photoclip recorded the weights
