@@ -42,16 +42,22 @@ def indexed_with_the_shipped_model(tmp_path, open_library, per_class):
 
 
 def test_vectors_made_by_other_weights_under_the_same_name_are_made_again(tmp_path, open_library):
+    from photoclip.cli.common import summarise
     from photoclip.core.library import Library
 
     library = indexed_with_the_shipped_model(tmp_path, open_library, 2)
     shipped = stored_vectors(library)
-    assert library.update().embedded == 0  # the same weights: nothing to do
+    report = library.update()  # the same weights: nothing to do
+    assert report.embedded == report.remade == 0 and "indexed again" not in summarise(report, "photoclip-tiny")
     library.close()
 
     other = Library.open(tmp_path / "library", model="photoclip-tiny", weights=other_tiny_weights(tmp_path))
     try:
-        assert other.update().embedded == 6
+        report = other.update()
+        assert report.embedded == report.remade == 6
+        assert "6 of them were indexed again: the weights behind photoclip-tiny changed." in summarise(
+            report, "photoclip-tiny"
+        )
         remade = stored_vectors(other)
         assert remade.keys() == shipped.keys()
         assert all(not np.allclose(remade[i], shipped[i], atol=1e-3) for i in shipped)

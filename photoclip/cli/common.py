@@ -82,6 +82,8 @@ def summarise(report: Any, model_id: str, unreadable: int = 0) -> str:
     ]
     speed = f" ({report.rate:.1f} photos/s)" if report.embedded else ""
     lines.append(f"{', '.join(parts)} in {format_duration(report.seconds)}{speed} with {model_id}.")
+    if report.remade:
+        lines.append(f"{report.remade} of them were indexed again: the weights behind {model_id} changed.")
     if unreadable > report.errors:
         earlier = unreadable - report.errors
         lines.append(

@@ -46,6 +46,7 @@ class IndexReport:
     copied: int = 0
     deleted: int = 0
     embedded: int = 0
+    remade: int = 0  # of those, photos embedded again because the model's weights changed
     errors: int = 0
     unchanged: int = 0
     vanished: int = 0  # files gone between the scan and their reading (left for the next scan)

@@ -96,8 +96,7 @@ class Library(FoldersMixin, TagsMixin, DuplicatesMixin, TimelineMixin, HistoryMi
 
     @staticmethod
     def made_at(library: Path | str | None = None) -> tuple[Path, bool]:
-        """The folder ``library`` names (as :meth:`open` reads it) and whether a library has been
-        made there; a path that is a file counts as made, so that :meth:`open` says what is wrong."""
+        """The folder ``library`` names and whether a library was made there (a file counts: open says why)."""
         paths = LibraryPaths.resolve(library)
         return paths.root, paths.catalog.exists() or paths.root.is_file()
 
@@ -213,8 +212,9 @@ class Library(FoldersMixin, TagsMixin, DuplicatesMixin, TimelineMixin, HistoryMi
         """Scans the watched folders (or ``roots``) and indexes what is new or changed."""
         with self._writing():
             try:
-                forget_vectors_of_other_weights(self)  # made by other weights under this model's name
+                remade = forget_vectors_of_other_weights(self)  # made by other weights under this name
                 report = self.indexer().run(roots, under=under, progress=progress, stop=stop, pause=pause)
+                report.remade = remade
                 if not (stop is not None and stop.is_set()):
                     from photoclip.core.metadata_backfill import backfill
 
