@@ -1,10 +1,11 @@
 """A library's vectors are made again when the weights behind its model's name change: the small
 model retrained in a new version of photoclip, or other model files the user points at."""
 
-import json
 import shutil
+import sqlite3
 
 import numpy as np
+import pytest
 
 from tests.pictures import write_set
 
@@ -22,7 +23,7 @@ def other_tiny_weights(folder):
     shutil.copy(bundled_model_dir() / "open_clip_config.json", out)
     weights = load_file(str(bundled_model_dir() / "open_clip_model.safetensors"))
     weights["visual.head.proj.weight"] = weights["visual.head.proj.weight"][::-1].copy()
-    save_file(weights, str(out / "open_clip_model.safetensors"))
+    save_file(weights, str(out / "open_clip_model.safetensors"), metadata={"format": "pt"})
     return out
 
 
@@ -74,13 +75,46 @@ def test_vectors_made_by_other_weights_under_the_same_name_are_made_again(tmp_pa
 
 def test_a_library_the_small_model_of_an_earlier_version_indexed_is_indexed_again(tmp_path, open_library):
     indexed_with_the_shipped_model(tmp_path, open_library, 1).close()
-    settings_file = tmp_path / "library" / "settings.json"
-    settings = json.loads(settings_file.read_text())
-    del settings["vectors_made_with"]  # as a library from before photoclip recorded the weights
-    settings_file.write_text(json.dumps(settings))
+    with sqlite3.connect(tmp_path / "library" / "catalog.sqlite3") as conn:
+        # as a library from before photoclip recorded the weights
+        assert conn.execute("DELETE FROM meta WHERE key = 'vectors_made_with:photoclip-tiny'").rowcount == 1
 
     reopened = open_library()
     report = reopened.update()
     assert report.embedded == 3 and not report.errors
     assert reopened.search("a blue star").hits[0].photo.path.name.startswith("blue-star")
     assert reopened.update().embedded == 0
+
+
+def test_weights_that_are_not_there_or_do_not_load_lose_no_vectors(tmp_path, open_library):
+    from photoclip.core.errors import PhotoclipError
+    from photoclip.core.library import Library
+
+    indexed_with_the_shipped_model(tmp_path, open_library, 1).close()
+    broken = tmp_path / "broken.safetensors"
+    broken.write_bytes(b"not a model")
+    for weights in (tmp_path / "mistyped.safetensors", broken):
+        library = Library.open(tmp_path / "library", model="photoclip-tiny", weights=weights)
+        try:
+            if weights.exists():
+                with pytest.raises(PhotoclipError):
+                    library.update()
+            else:
+                assert library.update().embedded == 0
+            assert len(library.catalog.embedding_ids("photoclip-tiny")) == 3
+        finally:
+            library.close()
+    reopened = open_library()
+    assert reopened.update().embedded == 0  # the shipped weights' vectors were never dropped
+
+
+def test_a_run_over_one_folder_leaves_the_vectors_of_the_rest_alone(tmp_path, open_library):
+    from photoclip.core.library import Library
+
+    indexed_with_the_shipped_model(tmp_path, open_library, 1).close()
+    other = Library.open(tmp_path / "library", model="photoclip-tiny", weights=other_tiny_weights(tmp_path))
+    try:
+        assert other.update(roots=other.roots()).embedded == 0  # a partial run drops nothing
+        assert other.update().remade == 3  # the next run over the whole library makes them again
+    finally:
+        other.close()

@@ -212,9 +212,9 @@ class Library(FoldersMixin, TagsMixin, DuplicatesMixin, TimelineMixin, HistoryMi
         """Scans the watched folders (or ``roots``) and indexes what is new or changed."""
         with self._writing():
             try:
-                remade = forget_vectors_of_other_weights(self)  # made by other weights under this name
+                dropped = forget_vectors_of_other_weights(self) if roots is None and under is None else set()
                 report = self.indexer().run(roots, under=under, progress=progress, stop=stop, pause=pause)
-                report.remade = remade
+                report.remade = len(dropped.intersection(report.photo_ids))
                 if not (stop is not None and stop.is_set()):
                     from photoclip.core.metadata_backfill import backfill
 

@@ -62,7 +62,6 @@ SETTINGS: dict[str, Setting] = {
     for s in (
         Setting("model", str, DEFAULT_MODEL_ID, "CLIP model for indexing and search", _model_ids),
         Setting("weights", dict, {}, "model id -> a weights file or models folder to use instead of downloading"),
-        Setting("vectors_made_with", dict, {}, "model id -> the weights that made its vectors (kept by photoclip)"),
         Setting("device", str, "auto", "where the model runs", ("auto", "cuda", "mps", "cpu")),
         Setting(
             "engine",

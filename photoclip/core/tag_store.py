@@ -171,10 +171,12 @@ class TagStore:
                 [(model, templates, label, np.asarray(v, np.float32).tobytes()) for label, v in vectors.items()],
             )
 
-    def forget_label_vectors(self, model: str) -> None:
-        """Drops a model's cached label vectors (its weights changed; see vector_provenance)."""
+    def forget_model_work(self, model: str) -> None:
+        """Drops a model's cached label vectors and which photos its label sets were run over (its
+        weights changed, see vector_provenance); the tags themselves stay."""
         with self.catalog.transaction() as conn:
             conn.execute("DELETE FROM label_vectors WHERE model = ?", (model,))
+            conn.execute("DELETE FROM tagging_runs WHERE model = ?", (model,))
 
     # -- collections -------------------------------------------------------------------------
     def create_collection(self, name: str, query: str | None = None) -> Collection:

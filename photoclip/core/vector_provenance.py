@@ -4,9 +4,10 @@ A model's vectors are stored under its name. A downloaded model's files are chec
 registry's digests, so one name means one set of weights. Two can change under a name: the small
 model shipped inside photoclip (a new version of the app may ship it retrained) and model files
 the user points at (``--weights``). Searching vectors made by other weights with this text tower
-ranks photos by noise, so each library records a fingerprint of the weights its vectors were
-made with, and the next index run drops that model's vectors (and its cached label vectors) and
-makes them again when the fingerprint differs.
+ranks photos by noise, so the catalog records a fingerprint of the weights each model's vectors
+were made with, and a run over the whole library drops that model's vectors (and what was worked
+out from them: label vectors, which photos a label set has been run over) and makes them again
+when the fingerprint differs, once the new weights have loaded.
 """
 
 from __future__ import annotations
@@ -24,56 +25,67 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-#: The library setting that maps a model name to the fingerprint of the weights its vectors came from.
-SETTING = "vectors_made_with"
-#: How much of each weights file the fingerprint reads: enough to tell two trainings apart without
-#: reading a 600 MB file through every time a library is indexed.
-HEAD_BYTES = 1 << 20
 #: The files of a models folder that hold weights or say how to build the model.
-WEIGHT_FILES = frozenset({".safetensors", ".bin", ".pt", ".pth", ".onnx", ".json"})
+WEIGHT_FILES = frozenset({".safetensors", ".bin", ".pt", ".pth", ".onnx", ".json", ".data"})
 
 
-def weights_fingerprint(spec: ModelSpec, weights: Path | str | None) -> str:
-    """A short digest of the weights ``spec`` runs with: the files the user gave, the bundled
-    small model's weights, or "" for a downloaded model (its digests are pinned by name)."""
+def meta_key(model_id: str) -> str:
+    """The catalog meta key that holds the fingerprint of ``model_id``'s weights."""
+    return f"vectors_made_with:{model_id}"
+
+
+def weights_fingerprint(spec: ModelSpec, weights: Path | str | None) -> str | None:
+    """A short digest of the weights ``spec`` runs with and how pictures are fed to them; "" for a
+    downloaded model (its digests are pinned by name); None when the files given are not there
+    (the model loader says why, and nothing is dropped).
+
+    The bundled model's weights file is hashed whole (7 MB). Files the user gives, up to hundreds
+    of MB, are known by name, size and modification time: a copy or a touch costs a needless
+    re-index, never a missed one."""
+    parts = [repr(spec.preprocess)]
     if weights:
         path = Path(weights).expanduser()
+        if not path.exists():
+            return None
         files = sorted(p for p in path.rglob("*") if p.suffix in WEIGHT_FILES) if path.is_dir() else [path]
+        try:
+            stats = [(f.relative_to(path) if path.is_dir() else f.name, f.stat()) for f in files]
+        except OSError:
+            return None
+        parts += [f"{name}:{stat.st_size}:{stat.st_mtime_ns}" for name, stat in stats]
     elif spec.id == TINY_MODEL_ID:
-        files = [bundled_model_dir() / "open_clip_model.safetensors"]
+        try:
+            parts.append(hashlib.sha256((bundled_model_dir() / "open_clip_model.safetensors").read_bytes()).hexdigest())
+        except OSError:
+            return None
     else:
         return ""
-    digest = hashlib.sha256()
-    for file in files:
-        try:
-            digest.update(f"{file.name}\0{file.stat().st_size}\0".encode())
-            with open(file, "rb") as handle:
-                digest.update(handle.read(HEAD_BYTES))
-        except OSError:
-            continue  # a file that cannot be read now is the model loader's to report
-    return digest.hexdigest()[:16]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
 
-def forget_vectors_of_other_weights(library: Library) -> int:
-    """Drops the library model's vectors when other weights made them; returns how many were
-    dropped (their photos are embedded again by the index run that called this). Vectors with no
-    record are the bundled model's from an earlier version of photoclip only for that model; for
-    any other they are taken as made by the weights in use, which are recorded from now on."""
-    spec = library.spec
+def forget_vectors_of_other_weights(library: Library) -> set[int]:
+    """Before a run over the whole library: drops its model's vectors when other weights made
+    them, and returns the photos whose vectors were dropped (the run embeds them again).
+
+    Vectors with no record are taken as the bundled model's from an earlier version of photoclip
+    (so made again) only for that model; for any other model they are taken as made by the weights
+    in use, which are recorded from now on. The new weights are loaded before anything is dropped,
+    so a mistyped ``--weights`` path loses nothing."""
+    spec, catalog = library.spec, library.catalog
     current = weights_fingerprint(spec, library.models.weights_for(spec))
-    made = dict(library.settings.get(SETTING) or {})
-    recorded = made.get(spec.id)
+    if current is None:
+        return set()
+    recorded = catalog.get_meta(meta_key(spec.id))
     if recorded == current:
-        return 0
-    dropped = 0
-    if recorded is not None or spec.id == TINY_MODEL_ID:
-        ids = library.catalog.embedding_ids(spec.id)
-        if len(ids):
-            library.catalog.delete_model_vectors(spec.id)
-            library.index(spec.id).remove(ids, generation=library.catalog.generation)
-            dropped = len(ids)
-            log.info("%s: %d vectors were made by other weights; making them again", spec.id, dropped)
-        library.tags.forget_label_vectors(spec.id)
-    made[spec.id] = current
-    library.settings.set(SETTING, made)
-    return dropped
+        return set()
+    ids = catalog.embedding_ids(spec.id)
+    if len(ids) and (recorded is not None or spec.id == TINY_MODEL_ID):
+        library.model(spec.id)  # raises, saying why, before anything is lost
+        catalog.delete_model_vectors(spec.id)
+        library.index(spec.id).remove(ids, generation=catalog.generation)
+        library.tags.forget_model_work(spec.id)
+        log.info("%s: %d vectors were made by other weights; making them again", spec.id, len(ids))
+    else:
+        ids = ids[:0]
+    catalog.set_meta(meta_key(spec.id), current)
+    return {int(i) for i in ids}
