@@ -115,6 +115,9 @@ def test_a_run_over_one_folder_leaves_the_vectors_of_the_rest_alone(tmp_path, op
     other = Library.open(tmp_path / "library", model="photoclip-tiny", weights=other_tiny_weights(tmp_path))
     try:
         assert other.update(roots=other.roots()).embedded == 0  # a partial run drops nothing
+        stale = "indexed with other weights for photoclip-tiny"
+        assert any(stale in note for note in other.search("a red circle").notes)  # and the search says so
         assert other.update().remade == 3  # the next run over the whole library makes them again
+        assert not any(stale in note for note in other.search("a red circle").notes)
     finally:
         other.close()

@@ -31,7 +31,7 @@ from photoclip.core.search import Searcher, SearchResults
 from photoclip.core.settings import Settings
 from photoclip.core.status import LibraryStatus, RootStatus, UnreachablePath
 from photoclip.core.tag_store import TagStore
-from photoclip.core.vector_provenance import forget_vectors_of_other_weights
+from photoclip.core.vector_provenance import forget_vectors_of_other_weights, stale_vectors_notes
 from photoclip.core.vectors import VectorIndex
 
 if TYPE_CHECKING:
@@ -277,6 +277,7 @@ class Library(FoldersMixin, TagsMixin, DuplicatesMixin, TimelineMixin, HistoryMi
         results = self.searcher().search(query, **options)
         if known_tags is not None and isinstance(query, Query):
             results.notes += _names_not_found(query, known_tags)
+        results.notes += stale_vectors_notes(self)
         return results
 
     def similar(self, target: int | Path, **options: Any) -> SearchResults:
@@ -288,8 +289,7 @@ class Library(FoldersMixin, TagsMixin, DuplicatesMixin, TimelineMixin, HistoryMi
         return self.searcher().similar(target, **options)
 
     def photo_named(self, name: str) -> Path | None:
-        """The one library photo a file name means ("cat.jpg", "trip/cat.jpg"), as "similar to
-        NAME" in a search reads it; None when no photo or several have that name."""
+        """The one library photo a file name means ("cat.jpg"), as "similar to NAME" reads it; None: none or several."""
         try:
             return named_photo(name, self.catalog)
         except (PhotoclipError, sqlite3.Error):

@@ -12,6 +12,7 @@ when the fingerprint differs, once the new weights have loaded.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 from pathlib import Path
@@ -55,12 +56,47 @@ def weights_fingerprint(spec: ModelSpec, weights: Path | str | None) -> str | No
         parts += [f"{name}:{stat.st_size}:{stat.st_mtime_ns}" for name, stat in stats]
     elif spec.id == TINY_MODEL_ID:
         try:
-            parts.append(hashlib.sha256((bundled_model_dir() / "open_clip_model.safetensors").read_bytes()).hexdigest())
+            parts.append(_file_digest(bundled_model_dir() / "open_clip_model.safetensors"))
         except OSError:
             return None
     else:
         return ""
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+
+
+def _file_digest(path: Path) -> str:
+    stat = path.stat()
+    return _digest_of(path, stat.st_size, stat.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=8)
+def _digest_of(path: Path, size: int, mtime_ns: int) -> str:
+    """A file's SHA-256, read once per process while its size and time stay the same."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _stale(library: Library, spec: ModelSpec) -> tuple[bool, str | None, str | None]:
+    """Whether ``spec``'s stored vectors were made by other weights than those in use, with the
+    fingerprint in use and the one recorded."""
+    current = weights_fingerprint(spec, library.models.weights_for(spec))
+    recorded = library.catalog.get_meta(meta_key(spec.id))
+    if current is None or recorded == current:
+        return False, current, recorded
+    # an unrecorded library's vectors are suspect only for the model photoclip itself ships
+    suspect = recorded is not None or spec.id == TINY_MODEL_ID
+    return suspect and library.catalog.embedding_count(spec.id) > 0, current, recorded
+
+
+def stale_vectors_notes(library: Library) -> list[str]:
+    """A note for search results when the vectors searched were made by other weights (until the
+    next index run over the whole library makes them again): their order means little."""
+    spec = library.search_spec
+    if not _stale(library, spec)[0]:
+        return []
+    return [
+        f"These photos were indexed with other weights for {spec.id} than the ones in use, so this "
+        "order means little until the library is indexed again."
+    ]
 
 
 def forget_vectors_of_other_weights(library: Library) -> set[int]:
@@ -72,14 +108,11 @@ def forget_vectors_of_other_weights(library: Library) -> set[int]:
     in use, which are recorded from now on. The new weights are loaded before anything is dropped,
     so a mistyped ``--weights`` path loses nothing."""
     spec, catalog = library.spec, library.catalog
-    current = weights_fingerprint(spec, library.models.weights_for(spec))
-    if current is None:
-        return set()
-    recorded = catalog.get_meta(meta_key(spec.id))
-    if recorded == current:
+    stale, current, recorded = _stale(library, spec)
+    if current is None or recorded == current:
         return set()
     ids = catalog.embedding_ids(spec.id)
-    if len(ids) and (recorded is not None or spec.id == TINY_MODEL_ID):
+    if stale:
         library.model(spec.id)  # raises, saying why, before anything is lost
         catalog.delete_model_vectors(spec.id)
         library.index(spec.id).remove(ids, generation=catalog.generation)
