@@ -111,13 +111,29 @@ def test_weights_that_are_not_there_or_do_not_load_lose_no_vectors(tmp_path, ope
 def test_a_run_over_one_folder_leaves_the_vectors_of_the_rest_alone(tmp_path, open_library):
     from photoclip.core.library import Library
 
-    indexed_with_the_shipped_model(tmp_path, open_library, 1).close()
+    library = indexed_with_the_shipped_model(tmp_path, open_library, 1)
+    write_set(tmp_path / "more", [("yellow", "triangle")], 2)
+    library.add_root(tmp_path / "more")
+    assert library.update().embedded == 2
+    library.close()
     other = Library.open(tmp_path / "library", model="photoclip-tiny", weights=other_tiny_weights(tmp_path))
     try:
-        assert other.update(roots=other.roots()).embedded == 0  # a partial run drops nothing
+        first = other.roots()[:1]
+        assert other.update(roots=first).embedded == 0  # a run over one of two folders drops nothing
         stale = "indexed with other weights for photoclip-tiny"
         assert any(stale in note for note in other.search("a red circle").notes)  # and the search says so
-        assert other.update().remade == 3  # the next run over the whole library makes them again
+        assert other.update().remade == 5  # the next run over every folder makes them again
         assert not any(stale in note for note in other.search("a red circle").notes)
     finally:
         other.close()
+
+
+def test_a_library_indexed_folder_by_folder_is_not_taken_for_stale(tmp_path, open_library):
+    """As ``photoclip demo`` and ``photoclip index FOLDER`` index: the run names its folders."""
+    write_set(tmp_path / "pictures", CLASSES, 1)
+    library = open_library()
+    library.add_root(tmp_path / "pictures")
+    assert library.update(roots=library.roots()).embedded == 3
+    assert not library.search("a red circle").notes
+    report = library.update()
+    assert report.embedded == report.remade == 0

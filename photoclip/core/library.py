@@ -212,7 +212,7 @@ class Library(FoldersMixin, TagsMixin, DuplicatesMixin, TimelineMixin, HistoryMi
         """Scans the watched folders (or ``roots``) and indexes what is new or changed."""
         with self._writing():
             try:
-                dropped = forget_vectors_of_other_weights(self) if roots is None and under is None else set()
+                dropped = forget_vectors_of_other_weights(self, roots, under)  # made by other weights
                 report = self.indexer().run(roots, under=under, progress=progress, stop=stop, pause=pause)
                 report.remade = len(dropped.intersection(report.photo_ids))
                 if not (stop is not None and stop.is_set()):

@@ -18,9 +18,12 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from photoclip.core.models.registry import TINY_MODEL_ID, bundled_model_dir
 
 if TYPE_CHECKING:
+    from photoclip.core.catalog import Root
     from photoclip.core.library import Library
     from photoclip.core.models.registry import ModelSpec
 
@@ -95,13 +98,15 @@ def stale_vectors_notes(library: Library) -> list[str]:
         return []
     return [
         f"These photos were indexed with other weights for {spec.id} than the ones in use, so this "
-        "order means little until the library is indexed again."
+        "order means little until every folder of the library is indexed again."
     ]
 
 
-def forget_vectors_of_other_weights(library: Library) -> set[int]:
-    """Before a run over the whole library: drops its model's vectors when other weights made
-    them, and returns the photos whose vectors were dropped (the run embeds them again).
+def forget_vectors_of_other_weights(library: Library, roots: list[Root] | None, under: object) -> set[int]:
+    """Before an index run: records the weights in use when the stored vectors are theirs (or there
+    are none yet); when other weights made them and the run covers every folder (no ``under``),
+    drops them and returns the photos whose vectors were dropped (the run embeds them again). A run
+    over some folders drops nothing: the rest of the library would drop out of search.
 
     Vectors with no record are taken as the bundled model's from an earlier version of photoclip
     (so made again) only for that model; for any other model they are taken as made by the weights
@@ -111,14 +116,15 @@ def forget_vectors_of_other_weights(library: Library) -> set[int]:
     stale, current, recorded = _stale(library, spec)
     if current is None or recorded == current:
         return set()
-    ids = catalog.embedding_ids(spec.id)
+    every_folder = roots is None or {r.id for r in roots} >= {r.id for r in library.roots()}
+    if stale and not (every_folder and under is None):
+        return set()
+    ids = catalog.embedding_ids(spec.id) if stale else np.zeros(0, np.int64)
     if stale:
         library.model(spec.id)  # raises, saying why, before anything is lost
         catalog.delete_model_vectors(spec.id)
         library.index(spec.id).remove(ids, generation=catalog.generation)
         library.tags.forget_model_work(spec.id)
         log.info("%s: %d vectors were made by other weights; making them again", spec.id, len(ids))
-    else:
-        ids = ids[:0]
     catalog.set_meta(meta_key(spec.id), current)
     return {int(i) for i in ids}
