@@ -137,3 +137,25 @@ def test_a_library_indexed_folder_by_folder_is_not_taken_for_stale(tmp_path, ope
     assert not library.search("a red circle").notes
     report = library.update()
     assert report.embedded == report.remade == 0
+
+
+def test_weights_changed_on_disk_under_a_running_library_are_taken_up_when_it_next_loads_them(tmp_path, open_library):
+    """The record is of what the engine in memory was loaded from, not of what the files are now."""
+    from photoclip.core.library import Library
+    from photoclip.core.models.registry import bundled_model_dir
+
+    indexed_with_the_shipped_model(tmp_path, open_library, 1).close()
+    weights = other_tiny_weights(tmp_path)
+    running = Library.open(tmp_path / "library", model="photoclip-tiny", weights=weights)
+    try:
+        assert running.update().remade == 3
+        # the user overwrites the files while the library is open: the engine in memory is unchanged
+        shutil.copy(bundled_model_dir() / "open_clip_model.safetensors", weights / "open_clip_model.safetensors")
+        assert running.update().remade == 0
+    finally:
+        running.close()
+    reopened = Library.open(tmp_path / "library", model="photoclip-tiny", weights=weights)
+    try:
+        assert reopened.update().remade == 3  # loaded from the new files, which did not make the vectors
+    finally:
+        reopened.close()

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from photoclip.core.models.download import DownloadProgress
+from photoclip.core.models.fingerprint import weights_fingerprint
 from photoclip.core.models.registry import ModelSpec
 
 if TYPE_CHECKING:
@@ -41,6 +42,7 @@ class LoadedModels:
         self.progress = progress
         self.cancel = threading.Event()
         self._engines: dict[str, Engine] = {loaded.id: loaded} if loaded is not None else {}
+        self._fingerprints: dict[str, str | None] = {}  # of the files each engine was loaded from
         self._lock = threading.Lock()
 
     def get(
@@ -66,7 +68,16 @@ class LoadedModels:
                     quick_start=self.quick_start,
                 )
                 self._engines[spec.id] = engine
+                self._fingerprints[spec.id] = weights_fingerprint(spec, self.weights_for(spec))
             return engine
+
+    def fingerprint(self, spec: ModelSpec) -> str | None:
+        """The fingerprint of the weights ``spec`` runs with: of the files its engine was loaded
+        from while it is in memory (files changed under a running app are not what it runs), else
+        of the files it would load now (see :mod:`photoclip.core.models.fingerprint`)."""
+        if spec.id in self._engines and spec.id in self._fingerprints:
+            return self._fingerprints[spec.id]
+        return weights_fingerprint(spec, self.weights_for(spec))
 
     def loaded(self, spec: ModelSpec) -> Engine | None:
         """The engine of ``spec`` if it is in memory (never loads)."""
@@ -112,6 +123,7 @@ class LoadedModels:
         self.settings.set("weights", chosen)
         with self._lock:
             self._engines[spec.id] = engine
+            self._fingerprints[spec.id] = weights_fingerprint(spec, given)
         return engine
 
     def present(self, spec: ModelSpec) -> bool:
