@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from photoclip.core.errors import PhotoclipError
-from photoclip.core.query import image_file
+from photoclip.core.query import image_file, split_terms
 
 if TYPE_CHECKING:
     from photoclip.core.catalog import Catalog
@@ -36,7 +36,7 @@ def names_a_photo_file(text: str) -> bool:
     if match is None:
         return False
     name = match.group("name")
-    return any(is_supported(part.strip().strip("\"'")) for part in (name, *name.replace(" -", " +").split(" +")))
+    return any(is_supported(part.strip().strip("\"'")) for part in (name, *(text for _, text in split_terms(name))))
 
 
 def image_or_named_photo(text: str, catalog: Catalog) -> Path | None:

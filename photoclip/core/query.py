@@ -106,7 +106,7 @@ def _names_an_image(text: str) -> bool:
         return False
 
 
-def _split(raw: str) -> list[tuple[int, str]]:
+def split_terms(raw: str) -> list[tuple[int, str]]:
     """Splits at operators outside quotes; returns (sign, text) parts."""
     parts: list[tuple[int, str]] = []
     buffer: list[str] = []
@@ -140,7 +140,7 @@ def _with_image_names(
         image, end = None, i
         for j in range(len(parts) - 1, i, -1):
             # the parts keep their spaces, so joining them with their operators gives back the text
-            # (less any quotes, which _split drops; a quoted name is one part anyway)
+            # (less any quotes, which split_terms drops; a quoted name is one part anyway)
             joined = text + "".join(("-" if s < 0 else "+") + t for s, t in parts[i + 1 : j + 1])
             weighted = _WEIGHT.match(joined.strip())
             image = is_image((weighted.group(2) if weighted else joined).strip())
@@ -236,7 +236,7 @@ def parse_query(
         )
     dates, text = find_dates(text, now)
     terms = []
-    for sign, part, image in _with_image_names(_split(text), is_image):
+    for sign, part, image in _with_image_names(split_terms(text), is_image):
         part = part.strip()
         weight = 1.0
         match = _WEIGHT.match(part)
