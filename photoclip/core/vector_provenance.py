@@ -15,8 +15,6 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from photoclip.core.models.registry import TINY_MODEL_ID
 
 if TYPE_CHECKING:
@@ -70,15 +68,17 @@ def forget_vectors_of_other_weights(library: Library, roots: list[Root] | None, 
     stale, current, recorded = _stale(library, spec)
     if current is None or recorded == current:
         return set()
-    every_folder = roots is None or {r.id for r in roots} >= {r.id for r in library.roots()}
-    if stale and not (every_folder and under is None):
-        return set()
-    ids = catalog.embedding_ids(spec.id) if stale else np.zeros(0, np.int64)
+    dropped: set[int] = set()
     if stale:
+        every_folder = roots is None or {r.id for r in roots} >= {r.id for r in library.roots()}
+        if not every_folder or under is not None:
+            return dropped
         library.model(spec.id)  # raises, saying why, before anything is lost
+        ids = catalog.embedding_ids(spec.id)
         catalog.delete_model_vectors(spec.id)
         library.index(spec.id).remove(ids, generation=catalog.generation)
         library.tags.forget_model_work(spec.id)
         log.info("%s: %d vectors were made by other weights; making them again", spec.id, len(ids))
+        dropped = {int(i) for i in ids}
     catalog.set_meta(meta_key(spec.id), current)
-    return {int(i) for i in ids}
+    return dropped
