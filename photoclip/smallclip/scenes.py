@@ -1,12 +1,13 @@
-"""Pictures for judging relevance, drawn by a renderer other than the one the small model learned from.
+"""Pictures for judging relevance in a second look, busier than the one-shape pictures.
 
-:mod:`photoclip.smallclip.shapes` draws what photoclip-tiny was trained on: one shape, upright,
-on a plain, gradient or noisy background. These scenes vary what a cut-off rule could otherwise
-be tuned to: textured, striped, checked and two-colour backgrounds; the object anywhere from
-small to large, turned up to 45°, sometimes outlined or blurred; clutter around it; JPEG quality
-from poor to fine. Each scene has one *main object* (one of the 8 colours and 4 shapes the
-queries use) or none, and clutter that no query names (hexagons, crosses, rings and ellipses in
-pink, brown, grey or cyan), so what each query should find is known exactly.
+:mod:`photoclip.smallclip.shapes` draws one shape, upright, on a plain, gradient or noisy
+background. These scenes vary what a cut-off rule could otherwise be tuned to: textured, striped,
+checked and two-colour backgrounds; the object anywhere from small to large, turned up to 45°,
+sometimes outlined or blurred; clutter around it; JPEG quality from poor to fine. Each scene has
+one *main object* (one of the 8 colours and 4 shapes the queries use) or none, and clutter that no
+query names (hexagons, crosses, rings and ellipses in pink, brown, grey or cyan), so what each
+query should find is known exactly. photoclip-tiny's later training stages learn from scenes
+too (:mod:`photoclip.smallclip.training_pictures`), from seeds the evaluations never draw.
 """
 
 from __future__ import annotations
