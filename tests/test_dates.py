@@ -11,7 +11,7 @@ from pictures import date_jpeg, spec_for, write, write_dated
 from photoclip.cli.main import main as cli
 from photoclip.core.images import wall_clock_seconds
 from photoclip.core.query import parse_query
-from photoclip.core.search import SearchFilters
+from photoclip.core.search_results import SearchFilters
 
 NOW = dt.date(2024, 7, 15)
 

@@ -7,7 +7,7 @@ import pytest
 from pictures import spec_for, write, write_set
 
 from photoclip.core.images import wall_clock_seconds
-from photoclip.core.search import SearchFilters
+from photoclip.core.search_results import SearchFilters
 from photoclip.smallclip import shapes
 
 CLASSES = [(c, s) for c in ("red", "blue", "green", "yellow") for s in shapes.SHAPES]

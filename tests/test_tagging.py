@@ -10,7 +10,7 @@ import pytest
 from pictures import spec_for, write, write_set
 
 from photoclip.cli.main import main as cli
-from photoclip.core.search import SearchFilters
+from photoclip.core.search_results import SearchFilters
 from photoclip.core.tag_store import TagStore
 from photoclip.core.tagging import LabelSet, Tagger, builtin_label_sets, parse_labels
 from photoclip.core.xmp import read_keywords, sidecar_path

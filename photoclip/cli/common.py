@@ -17,7 +17,7 @@ from photoclip.core.errors import PhotoclipError
 from photoclip.core.formatting import display_path, format_duration, print_paths
 from photoclip.core.images import wall_clock_seconds
 from photoclip.core.library import Library
-from photoclip.core.search import SearchFilters, SearchResults
+from photoclip.core.search_results import SearchFilters, SearchResults
 
 
 def open_library(args: argparse.Namespace, *, create: bool = False, **options: Any) -> Library:

@@ -27,7 +27,7 @@ from photoclip.core.named_photo import SIMILAR_TO, image_or_named_photo, mention
 from photoclip.core.paths import LibraryPaths
 from photoclip.core.query import Query, parse_query
 from photoclip.core.scanner import offline_reason
-from photoclip.core.search import Searcher, SearchResults
+from photoclip.core.search import Searcher
 from photoclip.core.settings import Settings
 from photoclip.core.status import LibraryStatus, RootStatus, UnreachablePath
 from photoclip.core.tag_store import TagStore
@@ -36,6 +36,7 @@ from photoclip.core.vectors import VectorIndex
 
 if TYPE_CHECKING:
     from photoclip.core.models.engine import Engine
+    from photoclip.core.search_results import SearchResults
 
 log = logging.getLogger(__name__)
 
@@ -108,8 +109,7 @@ class Library(FoldersMixin, TagsMixin, DuplicatesMixin, TimelineMixin, HistoryMi
         progress: DownloadProgress | None = None,
         cancel: threading.Event | None = None,
     ) -> Engine:
-        """A loaded model (default: the library's), fetched and prepared if allowed on first call;
-        ``progress`` and ``cancel`` follow that download."""
+        """A loaded model (default: the library's), fetched if allowed (``progress``, ``cancel``) on first call."""
         return self.models.get(get_model(model_id) if model_id else self.spec, progress=progress, cancel=cancel)
 
     def set_weights(self, spec: ModelSpec, path: Path | str) -> Engine:
@@ -258,7 +258,7 @@ class Library(FoldersMixin, TagsMixin, DuplicatesMixin, TimelineMixin, HistoryMi
         options.setdefault("strictness", self.settings.get("relevance"))
         known_tags: list[str] | None = None
         if isinstance(query, str) and (
-            mentions_similar_to(query) or any(key in query for key in ("tag:", "folder:", "camera:"))
+            mentions_similar_to(query) or any(k in query for k in ("tag:", "folder:", "camera:"))
         ):
             words = self.searcher().words
             known_tags = [label for label, _ in self.tags.counts()] if "tag:" in query else []

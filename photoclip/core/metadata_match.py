@@ -39,7 +39,7 @@ from photoclip.core.relevance import QueryRelevance, Strictness
 if TYPE_CHECKING:
     from photoclip.core.catalog import Catalog
     from photoclip.core.query import Query
-    from photoclip.core.search import SearchHit
+    from photoclip.core.search_results import SearchHit
     from photoclip.core.vectors import VectorIndex
 
 #: What a photo named by the query gets added to its score at least, in the score's units (how

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from photoclip.core.query import Query, QueryTerm
-from photoclip.core.search import SearchHit, SearchResults
+from photoclip.core.search_results import SearchHit, SearchResults
 
 
 @dataclass(frozen=True)

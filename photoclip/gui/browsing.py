@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from photoclip.core.search import SearchFilters, SearchResults
+from photoclip.core.search_results import SearchFilters, SearchResults
 from photoclip.gui.filter_chips import (
     Chip,
     HiddenMatches,

@@ -14,13 +14,13 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
 
 from photoclip.core.errors import PhotoclipError
-from photoclip.core.search import SearchFilters
+from photoclip.core.search_results import SearchFilters
 from photoclip.gui.date_labels import filter_span_text, span_text
 from photoclip.gui.wording import plural
 
 if TYPE_CHECKING:
     from photoclip.core.library import Library
-    from photoclip.core.search import SearchResults
+    from photoclip.core.search_results import SearchResults
 
 #: A filtered search with fewer results than this also counts what the same search finds everywhere.
 FEW = 20

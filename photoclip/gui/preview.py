@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QDialog, QFormLayout, QHBoxLayout, QLabel, QSizePo
 
 from photoclip.core.formatting import format_bytes
 from photoclip.core.records import PhotoRow
-from photoclip.core.search import SearchHit, SearchResults
+from photoclip.core.search_results import SearchHit, SearchResults
 from photoclip.core.why import TermScore, hit_for, term_scores
 from photoclip.gui.tasks import TaskRunner
 

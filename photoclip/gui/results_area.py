@@ -19,7 +19,7 @@ from photoclip.gui.thumbnails import ThumbnailLoader
 
 if TYPE_CHECKING:
     from photoclip.core.records import PhotoRow, TimelineBucket
-    from photoclip.core.search import SearchResults
+    from photoclip.core.search_results import SearchResults
     from photoclip.gui.preview import PreviewDialog
     from photoclip.gui.tasks import TaskRunner
 
