@@ -37,7 +37,10 @@ def test_index_search_similar_status_from_the_command_line(tmp_path, capsys):
     assert "12 indexed" in out and "1 unreadable" in out
 
     assert cli([*library, "search", "a green triangle", "-n", "3", "--json"]) == 0
-    hits = json.loads(capsys.readouterr().out)
+    said = capsys.readouterr()
+    hits = json.loads(said.out)
+    # -n cut the list, and stderr says so (a library this small lists every photo, ranked)
+    assert "3 of 12 relevant photos listed: -n 12 lists them all." in said.err
     from pathlib import Path
 
     assert [classes[Path(h["path"])] for h in hits].count(("green", "triangle")) >= 2
@@ -45,7 +48,9 @@ def test_index_search_similar_status_from_the_command_line(tmp_path, capsys):
 
     target = next(p for p, c in classes.items() if c == ("red", "circle"))
     assert cli([*library, "similar", str(target), "-n", "2", "--paths"]) == 0
-    paths = capsys.readouterr().out.split()
+    said = capsys.readouterr()
+    paths = said.out.split()
+    assert "2 of 11 relevant photos listed" in said.err  # the photo itself is not one of its neighbours
     assert str(target) not in paths and classes[Path(paths[0])] == ("red", "circle")
 
     assert cli([*library, "status", "--json", "--errors"]) == 0

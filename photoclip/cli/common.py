@@ -155,9 +155,11 @@ def print_results(results: SearchResults, args: argparse.Namespace, library: Lib
                     {"label": label, "score": round(s, 4)} for label, s in library.looks_like(hit.photo.id)
                 ]
         print(json.dumps(rows, indent=2))
+        say_more(results)
         return
     if args.paths or args.null:  # a file name may hold a newline; NULs never
         print_paths((hit.photo.path for hit in results.hits), end=b"\0" if args.null else b"\n")
+        say_more(results)
         return
     for hit in results.hits:
         offline = "  [offline]" if not hit.photo.online else ""
@@ -166,6 +168,7 @@ def print_results(results: SearchResults, args: argparse.Namespace, library: Lib
             print("        " + explanation(hit, results, library))
     for note in results.notes:
         print(note, file=sys.stderr)
+    say_more(results)
     if not results.hits:
         if getattr(args, "min_score", None) is not None and results.cut:
             hint = f" with a score of {args.min_score:g} or more (try a lower --min-score)"
@@ -174,6 +177,15 @@ def print_results(results: SearchResults, args: argparse.Namespace, library: Lib
         print(f"No photos match{hint}.", file=sys.stderr)
     elif any(h.photo.date_source == "file" for h in results.hits):
         print("~ before a date: the file's date (the photo has no date taken in it).", file=sys.stderr)
+
+
+def say_more(results: SearchResults) -> None:
+    """Says so (on stderr) when more photos pass the cut-off than -n let through."""
+    relevant = results.considered - results.cut
+    if results.query.positive and relevant > len(results.hits):
+        print(
+            f"{len(results.hits)} of {relevant} relevant photos listed: -n {relevant} lists them all.", file=sys.stderr
+        )
 
 
 def shown_date(photo: Any) -> str:
