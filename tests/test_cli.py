@@ -36,7 +36,7 @@ def test_index_search_similar_status_from_the_command_line(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "12 indexed" in out and "1 unreadable" in out
 
-    assert cli([*library, "search", "a green triangle", "-n", "3", "--json"]) == 0
+    assert cli([*library, "search", "a green triangle", "-n", "3", "--json", "--no-download"]) == 0
     said = capsys.readouterr()
     hits = json.loads(said.out)
     # -n cut the list, and stderr says so (a library this small lists every photo, ranked)

@@ -91,6 +91,7 @@ def _search_options(parser: argparse.ArgumentParser) -> None:
         help="how much a photo must stand out to be listed: strict (fewer) ... all (default: the library's setting)",
     )
     parser.add_argument("--sort", choices=("relevance", "date", "date-asc"), default="relevance")
+    parser.add_argument("--no-download", action="store_true", help="never download the model (fail instead)")
     parser.add_argument("--root", action="append", metavar="DIR", help="only photos under this watched folder")
     parser.add_argument("--folder", metavar="DIR", help="only photos in this folder and its sub-folders")
     parser.add_argument("--from", dest="date_from", metavar="DATE", help="taken on or after YYYY[-MM[-DD]]")

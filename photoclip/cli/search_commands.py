@@ -26,7 +26,7 @@ def cmd_similar(args: argparse.Namespace) -> int:
 
 def _ranked(args: argparse.Namespace, run: object) -> int:
     """Opens the library for one query, runs it with the search options, prints the results."""
-    with open_library(args, quick_start=True) as library:
+    with open_library(args, quick_start=True, download=not args.no_download) as library:
         require_vectors(library)
         filters = search_filters(args, library)
         results = run(  # type: ignore[operator]
