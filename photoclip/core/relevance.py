@@ -15,10 +15,9 @@ number can be the cut-off. Instead each term of a query is measured against *thi
   so "how far out" alone would miss them. So the sample's standings are also fitted with a
   mixture of one to five Gaussians, for the layers of likeness a query's photos come in (see
   Decision.fit; an image beside words, judged among the words' photos, with up to three): when
-  the highest component stands well apart from the
-  next (``SEPARATION`` pooled deviations) and is not the bulk of the library (``GROUP_SHARE``),
-  it is the query's answer, and a photo belongs to it when its probability of coming from that
-  component is high enough (the strictness's ``posterior``).
+  the highest component stands well apart from the next (``SEPARATION`` pooled deviations) and is
+  not the bulk of the library (``GROUP_SHARE``), it is the query's answer, and a photo belongs to
+  it when its probability of coming from that component is high enough (``posterior``).
   A model that does not tell the photos apart by what words name finds the same "groups" for
   every query (its clusters of look-alike photos); for such a model and library groups are not
   trusted (:mod:`photoclip.core.discernment`).
@@ -28,6 +27,13 @@ number can be the cut-off. Instead each term of a query is measured against *thi
 * **Otherwise a tail.** With no group apart (a library of unrelated photos, a model that sees no
   structure, a query for something rare), a photo is relevant when it stands ``tail`` spreads
   out: 2 for "normal", which a Gaussian bulk passes about once in 44 photos.
+* **Not a hub.** Some photos lie near every text (CLIP's "hubs"): they stand out for "xyzzy", for
+  "a photo of my grandmother" in a library of shapes, for words the model never learnt, as much
+  as for the model's generic prompts ("a photo."). Such words order the library as those prompts
+  do (rank correlation 0.9 or more over the sample; words the model knows: 0.45 or less). So in
+  the tail a photo must stand the tail out beyond what its standing for those prompts predicts
+  (that correlation times it, the expectation for standardised values): a hub no longer passes
+  for words that say nothing more, and a query's own photos still do.
 
 Query forms: each positive word term of a combined query ("red + circle", "2:red + circle",
 "photo.jpg + blue") must be relevant on its own, and an image term in such a query is judged among
@@ -45,10 +51,12 @@ generated pictures with photoclip-tiny (``python -m photoclip.smallclip.evaluate
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from photoclip.core.hubs import MIN_SPREAD, GenericLevel, lean
 from photoclip.core.mixture import Mixture, fits
 from photoclip.core.records import TextEnum
 
@@ -76,8 +84,6 @@ class Strictness(TextEnum):
 MIN_LIBRARY = 20
 #: How many of the library's photos measure a term's ordinary level and spread.
 SAMPLE = 4096
-#: No spread is taken as smaller than this (a library of near-identical photos).
-MIN_SPREAD = 1e-3
 #: A mixture's highest component is a group of its own when its mean lies this many pooled
 #: standard deviations above the next one's (two Gaussians this far apart overlap by about 16%)...
 SEPARATION = 2.0
@@ -159,13 +165,17 @@ class Decision:
         closest_layer = min(layered, key=lambda m: m.weight[-1])
         return cls(closest_layer, chosen if chosen is not None and chosen is not closest_layer else None)
 
-    def relevant(self, values: np.ndarray, level: Strictness, partly: bool = True) -> np.ndarray:
+    def relevant(
+        self, values: np.ndarray, level: Strictness, partly: bool = True, generic: np.ndarray | float = 0.0
+    ) -> np.ndarray:
         """Which values are relevant at ``level``; ``partly`` False leaves out what More adds for
-        sharing part of it (a left-out "-red car" leaves out red cars, not every red thing)."""
+        sharing part of it (a left-out "-red car" leaves out red cars, not every red thing). In the
+        tail a value must clear it by ``generic`` more: what each photo's standing for the model's
+        generic prompts predicts for these values (0 for images; see "Not a hub")."""
         if level == Strictness.ALL:
             return np.ones(len(values), bool)
         if self.group is None:
-            return values >= level.tail
+            return values >= level.tail + generic
         keep = _in_group(self.group, values, level.posterior)
         if level == Strictness.LOOSE:
             if self.wider is not None:
@@ -240,20 +250,35 @@ class QueryRelevance:
     combined: Decision
     judged_by_names: frozenset[int] = frozenset()  # left-out terms that name photos (see excluded)
     beside_words: dict[int, ImageAmongWords] = field(default_factory=dict)  # image terms beside words
+    generic_level: GenericLevel | None = None  # the generic prompts' ordinary level and spread
+    generic_lean: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))  # per term, see "Not a hub"
+    generic: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))  # per candidate: see among
 
     @classmethod
     def measure(
-        cls, sample_cosines: np.ndarray, weights: np.ndarray, is_text: np.ndarray, groups: bool = True
+        cls,
+        sample_cosines: np.ndarray,
+        weights: np.ndarray,
+        is_text: np.ndarray,
+        groups: bool = True,
+        generic_cosines: np.ndarray | None = None,
     ) -> QueryRelevance:
         """Fits every decision from the cosines of the library sample (photos × terms); ``groups``
-        False judges by the tail alone."""
+        False judges by the tail alone. ``generic_cosines`` (the sample's with the model's generic
+        prompts, when the query has words) let the tail tell a query's photos from hubs."""
         median = np.median(sample_cosines, axis=0)
         spread = np.maximum(1.4826 * np.median(np.abs(sample_cosines - median), axis=0), MIN_SPREAD)
         standing = (sample_cosines - median) / spread
-        # A positive image term is judged by the combined score or among the words' photos, never
-        # on its own; only word terms and left-out terms need their own decision.
-        # Every decision looks for layers (see Decision.fit): words come in them too, "a red circle"
-        # above the red things and the circles (plain pictures, seed 8080: phrases 0.943 -> 0.995).
+        generic_level, sample_generic = None, np.zeros(len(sample_cosines), np.float32)
+        leans = np.zeros(standing.shape[1], np.float32)
+        if generic_cosines is not None and len(generic_cosines) >= MIN_LIBRARY:
+            generic_level = GenericLevel.measure(generic_cosines)
+            sample_generic = generic_level.standing_out(generic_cosines)
+            for j in np.flatnonzero(is_text):
+                leans[j] = lean(standing[:, j], generic_cosines)
+        # Only word and left-out terms need their own decision (a positive image is judged by the
+        # combined score or among the words' photos). Words come in layers too (see Decision.fit),
+        # "a red circle" above red things and circles (plain, seed 8080: phrases 0.943 -> 0.995).
         terms = tuple(
             Decision.fit(standing[:, j], groups, layers=True) if is_text[j] or weights[j] < 0 else Decision(None)
             for j in range(standing.shape[1])
@@ -268,7 +293,7 @@ class QueryRelevance:
         if words.any():
             found = np.ones(len(standing), bool)
             for j in np.flatnonzero(words):
-                found &= terms[j].relevant(standing[:, j], Strictness.NORMAL)
+                found &= terms[j].relevant(standing[:, j], Strictness.NORMAL, generic=leans[j] * sample_generic)
             if found.sum() >= MIN_FOUND:
                 for j in np.flatnonzero((weights > 0) & ~is_text):
                     among = standing[found, j]
@@ -281,11 +306,28 @@ class QueryRelevance:
             terms,
             combined,
             beside_words=beside_words,
+            generic_level=generic_level,
+            generic_lean=leans,
         )
 
     def standing(self, cosines: np.ndarray) -> np.ndarray:
         """Candidates' standings (candidates × terms)."""
         return ((cosines - self.median) / self.spread).astype(np.float32)
+
+    def among(self, generic_cosines: np.ndarray) -> QueryRelevance:
+        """This relevance for one set of candidates, given their cosines with the generic prompts:
+        how far each stands out for them raises its bar in the tail (see "Not a hub")."""
+        if self.generic_level is None:
+            return self
+        return dataclasses.replace(self, generic=self.generic_level.standing_out(generic_cosines))
+
+    def _generic(self, candidates: int, term: int) -> np.ndarray | float:
+        """How much the candidates' bars rise in the tail for a term (0: an image, or not given)."""
+        if not len(self.generic):
+            return 0.0
+        if len(self.generic) != candidates:
+            raise ValueError(f"{candidates} candidates, generic standings for {len(self.generic)}")
+        return float(self.generic_lean[term]) * self.generic
 
     def score(self, standing: np.ndarray) -> np.ndarray:
         """The one score a result shows and is ordered by."""
@@ -298,12 +340,13 @@ class QueryRelevance:
         positive = np.flatnonzero(self.weights > 0)
         words = [j for j in positive if self.is_text[j]]
         if len(positive) == 1 or not words:
-            keep = self.combined.relevant(self.score(standing), level)
+            generic = self._generic(len(standing), int(positive[0])) if len(positive) == 1 else 0.0
+            keep = self.combined.relevant(self.score(standing), level, generic=generic)
         else:
             keep = np.ones(len(standing), bool)
             for j in positive:
                 if self.is_text[j]:
-                    keep &= self.terms[j].relevant(standing[:, j], level)
+                    keep &= self.terms[j].relevant(standing[:, j], level, generic=self._generic(len(standing), int(j)))
                 elif int(j) in self.beside_words:
                     keep &= self.beside_words[int(j)].relevant(standing[:, j], level)
                 else:

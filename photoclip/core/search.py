@@ -116,7 +116,15 @@ class Searcher:
             return None
         is_text = np.array([t.text is not None for t in query.terms])
         groups = self.trusts_groups(key, sample, len(index), measure=bool(is_text.any()))
-        return QueryRelevance.measure(sample @ vectors.T, weights, is_text, groups)
+        words = bool((is_text & (weights > 0)).any()) and bool(self.spec.none_prompts)
+        generic = sample @ self.generic_vector() if words else None
+        return QueryRelevance.measure(sample @ vectors.T, weights, is_text, groups, generic)
+
+    def generic_vector(self) -> np.ndarray:
+        """The model's generic prompts ("a photo.") as one unit vector: what the photos that lie near
+        every text lie near (see :mod:`photoclip.core.relevance`, "Not a hub")."""
+        mean = self.text_vectors(list(self.spec.none_prompts)).mean(0)
+        return (mean / np.linalg.norm(mean)).astype(np.float32)
 
     def trusts_groups(self, key: tuple[int, int, int], sample: np.ndarray, photos: int, measure: bool) -> bool:
         """Whether a group of photos apart from the rest may be taken as a query's answer: the model
@@ -197,6 +205,8 @@ class Searcher:
         if words is not None:  # photos the query's words name are candidates whatever their pixels
             ids, candidate_vectors = words.with_candidates(index, ids, candidate_vectors, allowed)
         relevance = self.relevance(index, query, vectors, weights)
+        if relevance is not None and relevance.generic_level is not None:
+            relevance = relevance.among(candidate_vectors @ self.generic_vector())
         if words is not None:
             relevance = words.relevance(words.judge_by_names(relevance), ids)
         cosines = candidate_vectors @ vectors.T

@@ -1,0 +1,45 @@
+"""Photos that lie near every text (CLIP's "hubs"), told apart from the photos a query describes.
+
+A hub stands out for "xyzzy", for words a model never learnt, as much as for the model's generic
+prompts ("a photo."), so a cut-off that only asks how far a photo stands out lists hubs for words
+that say nothing. Such words order the library as the generic prompts do; words the model knows
+do not. :mod:`photoclip.core.relevance` uses both measures here: how far each photo stands out for
+the generic prompts, and how closely a query's order follows theirs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+#: No spread is taken as smaller than this (a library of near-identical photos).
+MIN_SPREAD = 1e-3
+
+
+@dataclass(frozen=True)
+class GenericLevel:
+    """The ordinary level and spread of the library's cosines with the generic prompts."""
+
+    median: float
+    spread: float
+
+    @classmethod
+    def measure(cls, sample_cosines: np.ndarray) -> GenericLevel:
+        """Measured on the library sample's cosines with the generic prompts' vector."""
+        median = float(np.median(sample_cosines))
+        return cls(median, max(1.4826 * float(np.median(np.abs(sample_cosines - median))), MIN_SPREAD))
+
+    def standing_out(self, cosines: np.ndarray) -> np.ndarray:
+        """How many spreads each cosine stands above the ordinary level (0 for those at or below it)."""
+        return np.maximum((cosines - self.median) / self.spread, 0.0).astype(np.float32)
+
+
+def lean(standing: np.ndarray, generic_cosines: np.ndarray) -> float:
+    """How closely a term's order of the sample follows the generic prompts' (Spearman's rank
+    correlation, so a photo far out for the term does not sway it; 0 when opposed or unrelated):
+    0.9 or more for words that say nothing to the model, 0.45 or less for words it knows (the small
+    model on its pictures)."""
+    with np.errstate(invalid="ignore", divide="ignore"):  # constant values: no correlation
+        value = float(np.corrcoef(np.argsort(np.argsort(standing)), np.argsort(np.argsort(generic_cosines)))[0, 1])
+    return max(value, 0.0) if np.isfinite(value) else 0.0

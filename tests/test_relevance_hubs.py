@@ -1,0 +1,72 @@
+"""Words the model never learnt ("xyzzy", "a photo of my grandmother" in a library of shapes) list
+no photo as relevant: the photos that lie near every text (hubs) must stand out for a query beyond
+where they stand for the model's generic prompts. A rare photo that the words do describe is still
+found."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from photoclip.core.relevance import QueryRelevance, Strictness
+from photoclip.smallclip.evaluate_relevance import write_plain
+
+NOTHING = "No photo stands out clearly for this search; these come closest."
+
+
+@pytest.fixture(scope="module")
+def rare_library(tmp_path_factory, tiny_model):
+    """Two pictures of each colour + shape, but one red circle only: "a red circle" is a rare find."""
+    from photoclip.core.library import Library
+
+    folder = tmp_path_factory.mktemp("pictures")
+    pictures = write_plain(folder, 2, seed=4242)
+    red_circles = sorted(n for n, p in pictures.items() if (p.colour, p.shape) == ("red", "circle"))
+    for name in red_circles[1:]:
+        (folder / name).unlink()
+        del pictures[name]
+    library = Library.open(tmp_path_factory.mktemp("library"), model="photoclip-tiny", loaded_model=tiny_model)
+    library.add_root(folder)
+    library.update()
+    yield library, pictures
+    library.close()
+
+
+@pytest.mark.parametrize("words", ["xyzzy", "a photo of my grandmother", "receipts", "bl"])
+def test_words_the_model_never_learnt_list_nothing_as_relevant(rare_library, words):
+    library, _ = rare_library
+    results = library.search(words, limit=1000)
+    assert results.level_counts["normal"] == 0 and results.level_counts["strict"] == 0, results.level_counts
+    # what comes closest is still shown, and said to be only that
+    assert results.hits and NOTHING in results.notes
+
+
+def test_a_rare_photo_the_words_describe_is_still_found(rare_library):
+    library, pictures = rare_library
+    found = [hit.photo.path.name for hit in library.search("a red circle", limit=1000).hits]
+    (red_circle,) = [n for n, p in pictures.items() if (p.colour, p.shape) == ("red", "circle")]
+    assert red_circle in found[:1]
+    results = library.search("a red circle", limit=1000)
+    assert NOTHING not in results.notes
+
+
+def test_in_the_tail_a_hub_must_stand_out_beyond_what_the_generic_prompts_predict():
+    """Words that order the sample as the generic prompts do (nonsense to the model) list no hub;
+    words that order it their own way keep the photos standing out for them, hub or not."""
+    rng = np.random.default_rng(3)
+    generic = rng.normal(0.3, 0.01, 400).astype(np.float32)
+    generic[0] = 0.35  # photo 0 is a hub: five spreads out for "a photo."
+    echo = (generic - 0.1 + rng.normal(0, 0.002, 400)).astype(np.float32)  # follows the generic order
+    own = rng.normal(0.2, 0.01, 400).astype(np.float32)  # an order of its own
+    own[0] = own[1] = 0.25  # the hub and another photo, five spreads out for these words
+    echo[1] = 0.25  # and photo 1 stands out for the nonsense words too, though no hub
+    for words, expected in ((echo, [False, True]), (own, [True, True])):
+        sample = words[:, None]
+        relevance = QueryRelevance.measure(sample, np.array([1.0]), np.array([True]), False, generic)
+        standing = relevance.standing(sample[:2])
+        assert relevance.keep(standing, Strictness.NORMAL).all()  # the candidates' generic cosines not given
+        bound = relevance.among(generic[:2])
+        assert bound.keep(standing, Strictness.NORMAL).tolist() == expected
+        assert bound.keep(standing, Strictness.ALL).all()
+    image = QueryRelevance.measure(echo[:, None], np.array([1.0]), np.array([False]), False, generic)
+    assert image.among(generic[:2]).keep(image.standing(echo[:2, None]), Strictness.NORMAL).all()  # an image: no bar
