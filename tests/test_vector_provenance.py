@@ -159,3 +159,22 @@ def test_weights_changed_on_disk_under_a_running_library_are_taken_up_when_it_ne
         assert reopened.update().remade == 3  # loaded from the new files, which did not make the vectors
     finally:
         reopened.close()
+
+
+def test_the_window_says_when_its_startup_scan_made_the_vectors_again(qtbot, tmp_path, open_library):
+    pytest.importorskip("PySide6")
+    from photoclip.core.library import Library
+    from photoclip.gui.main_window import MainWindow
+
+    indexed_with_the_shipped_model(tmp_path, open_library, 2).close()
+    library = Library.open(tmp_path / "library", model="photoclip-tiny", weights=other_tiny_weights(tmp_path))
+    win = MainWindow(library)
+    qtbot.addWidget(win)
+    win.show()
+    win.start()
+    try:
+        qtbot.waitUntil(lambda: "6 photos indexed again" in win.statusBar().currentMessage(), timeout=60_000)
+        assert library.update().remade == 0  # and they are made: the next run has nothing to do
+    finally:
+        win.close()
+        library.close()

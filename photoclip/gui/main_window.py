@@ -270,8 +270,9 @@ class MainWindow(QMainWindow):
                 self.photos.invalidate()
 
     def _indexing_finished(self, report: IndexReport) -> None:
-        self.refresh_sidebar()
-        self._follow_roots()
+        self._folders_changed()
+        if report.remade:  # the weights behind the model's name changed (a photoclip update, --weights)
+            self.statusBar().showMessage(f"{report.remade:,} photos indexed again: new model weights.", 30_000)
         if report.cancelled:
             library = self.library
             self.tasks.run(lambda: library.status().pending, done=self.indexing_panel.offer_resume, key="pending")
@@ -308,9 +309,8 @@ class MainWindow(QMainWindow):
         """Another window or a command changed the library: show it as it is now."""
         if self.indexing is not None and self.indexing.busy:
             return  # our own run writes too; its progress refreshes the window
-        self.refresh_sidebar()
+        self._folders_changed()
         self.photos.invalidate()
-        self._follow_roots()
         self.results.keep_place()
         self.refresh()
 
