@@ -2,9 +2,10 @@
 
 A hub stands out for "xyzzy", for words a model never learnt, as much as for the model's generic
 prompts ("a photo."), so a cut-off that only asks how far a photo stands out lists hubs for words
-that say nothing. Such words order the library as the generic prompts do; words the model knows
-do not. :mod:`photoclip.core.relevance` uses both measures here: how far each photo stands out for
-the generic prompts, and how closely a query's order follows theirs.
+that say nothing. Such words order the library much as the generic prompts do; words the model
+knows less so. :mod:`photoclip.core.relevance` counts a photo's standing for words only beyond what
+these two measures predict: how far it stands out for the generic prompts, times how closely the
+words' order follows theirs.
 """
 
 from __future__ import annotations
@@ -37,9 +38,9 @@ class GenericLevel:
 
 def lean(standing: np.ndarray, generic_cosines: np.ndarray) -> float:
     """How closely a term's order of the sample follows the generic prompts' (Spearman's rank
-    correlation, so a photo far out for the term does not sway it; 0 when opposed or unrelated):
-    0.9 or more for words that say nothing to the model, 0.45 or less for words it knows (the small
-    model on its pictures)."""
+    correlation, so a photo far out for the term does not sway it; 0 when opposed or unrelated).
+    The small model on three libraries of its pictures: 0.71–0.97 for words it never learnt
+    ("xyzzy", "receipts", "a dog on a beach"), 0–0.66 for words it knows ("star", "red", "noisy")."""
     with np.errstate(invalid="ignore", divide="ignore"):  # constant values: no correlation
         value = float(np.corrcoef(np.argsort(np.argsort(standing)), np.argsort(np.argsort(generic_cosines)))[0, 1])
     return max(value, 0.0) if np.isfinite(value) else 0.0

@@ -29,11 +29,13 @@ number can be the cut-off. Instead each term of a query is measured against *thi
   out: 2 for "normal", which a Gaussian bulk passes about once in 44 photos.
 * **Not a hub.** Some photos lie near every text (CLIP's "hubs"): they stand out for "xyzzy", for
   "a photo of my grandmother" in a library of shapes, for words the model never learnt, as much
-  as for the model's generic prompts ("a photo."). Such words order the library as those prompts
-  do (rank correlation 0.9 or more over the sample; words the model knows: 0.45 or less). So in
-  the tail a photo must stand the tail out beyond what its standing for those prompts predicts
-  (that correlation times it, the expectation for standardised values): a hub no longer passes
-  for words that say nothing more, and a query's own photos still do.
+  as for the model's generic prompts ("a photo."), alone or as a group. Such words order the
+  library much as those prompts do (see :mod:`photoclip.core.hubs`). So a photo's standing for
+  words is counted beyond what its standing for those prompts predicts: less that rank
+  correlation times how far it stands out for them (the expectation for standardised values).
+  Everything above (group, tail, score, order) is decided on that standing: a hub stands out no
+  more for words that say nothing more, a query's own photos still do. Left-out words are judged
+  without it: "-star" leaves out every star, hubs too.
 
 Query forms: each positive word term of a combined query ("red + circle", "2:red + circle",
 "photo.jpg + blue") must be relevant on its own, and an image term in such a query is judged among
@@ -51,7 +53,6 @@ generated pictures with photoclip-tiny (``python -m photoclip.smallclip.evaluate
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -165,17 +166,13 @@ class Decision:
         closest_layer = min(layered, key=lambda m: m.weight[-1])
         return cls(closest_layer, chosen if chosen is not None and chosen is not closest_layer else None)
 
-    def relevant(
-        self, values: np.ndarray, level: Strictness, partly: bool = True, generic: np.ndarray | float = 0.0
-    ) -> np.ndarray:
+    def relevant(self, values: np.ndarray, level: Strictness, partly: bool = True) -> np.ndarray:
         """Which values are relevant at ``level``; ``partly`` False leaves out what More adds for
-        sharing part of it (a left-out "-red car" leaves out red cars, not every red thing). In the
-        tail a value must clear it by ``generic`` more: what each photo's standing for the model's
-        generic prompts predicts for these values (0 for images; see "Not a hub")."""
+        sharing part of it (a left-out "-red car" leaves out red cars, not every red thing)."""
         if level == Strictness.ALL:
             return np.ones(len(values), bool)
         if self.group is None:
-            return values >= level.tail + generic
+            return values >= level.tail
         keep = _in_group(self.group, values, level.posterior)
         if level == Strictness.LOOSE:
             if self.wider is not None:
@@ -251,8 +248,7 @@ class QueryRelevance:
     judged_by_names: frozenset[int] = frozenset()  # left-out terms that name photos (see excluded)
     beside_words: dict[int, ImageAmongWords] = field(default_factory=dict)  # image terms beside words
     generic_level: GenericLevel | None = None  # the generic prompts' ordinary level and spread
-    generic_lean: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))  # per term, see "Not a hub"
-    generic: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))  # per candidate: see among
+    leans: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))  # per term, see "Not a hub"
 
     @classmethod
     def measure(
@@ -265,17 +261,16 @@ class QueryRelevance:
     ) -> QueryRelevance:
         """Fits every decision from the cosines of the library sample (photos × terms); ``groups``
         False judges by the tail alone. ``generic_cosines`` (the sample's with the model's generic
-        prompts, when the query has words) let the tail tell a query's photos from hubs."""
+        prompts, when the query has words) let words tell their own photos from hubs."""
         median = np.median(sample_cosines, axis=0)
         spread = np.maximum(1.4826 * np.median(np.abs(sample_cosines - median), axis=0), MIN_SPREAD)
         standing = (sample_cosines - median) / spread
-        generic_level, sample_generic = None, np.zeros(len(sample_cosines), np.float32)
-        leans = np.zeros(standing.shape[1], np.float32)
+        generic_level, leans = None, np.zeros(standing.shape[1], np.float32)
         if generic_cosines is not None and len(generic_cosines) >= MIN_LIBRARY:
             generic_level = GenericLevel.measure(generic_cosines)
-            sample_generic = generic_level.standing_out(generic_cosines)
-            for j in np.flatnonzero(is_text):
+            for j in np.flatnonzero(is_text & (weights > 0)):  # "-star" leaves out every star, hubs too
                 leans[j] = lean(standing[:, j], generic_cosines)
+            standing = standing - leans * generic_level.standing_out(generic_cosines)[:, None]
         # Only word and left-out terms need their own decision (a positive image is judged by the
         # combined score or among the words' photos). Words come in layers too (see Decision.fit),
         # "a red circle" above red things and circles (plain, seed 8080: phrases 0.943 -> 0.995).
@@ -293,7 +288,7 @@ class QueryRelevance:
         if words.any():
             found = np.ones(len(standing), bool)
             for j in np.flatnonzero(words):
-                found &= terms[j].relevant(standing[:, j], Strictness.NORMAL, generic=leans[j] * sample_generic)
+                found &= terms[j].relevant(standing[:, j], Strictness.NORMAL)
             if found.sum() >= MIN_FOUND:
                 for j in np.flatnonzero((weights > 0) & ~is_text):
                     among = standing[found, j]
@@ -307,27 +302,18 @@ class QueryRelevance:
             combined,
             beside_words=beside_words,
             generic_level=generic_level,
-            generic_lean=leans,
+            leans=leans,
         )
 
-    def standing(self, cosines: np.ndarray) -> np.ndarray:
-        """Candidates' standings (candidates × terms)."""
-        return ((cosines - self.median) / self.spread).astype(np.float32)
-
-    def among(self, generic_cosines: np.ndarray) -> QueryRelevance:
-        """This relevance for one set of candidates, given their cosines with the generic prompts:
-        how far each stands out for them raises its bar in the tail (see "Not a hub")."""
-        if self.generic_level is None:
-            return self
-        return dataclasses.replace(self, generic=self.generic_level.standing_out(generic_cosines))
-
-    def _generic(self, candidates: int, term: int) -> np.ndarray | float:
-        """How much the candidates' bars rise in the tail for a term (0: an image, or not given)."""
-        if not len(self.generic):
-            return 0.0
-        if len(self.generic) != candidates:
-            raise ValueError(f"{candidates} candidates, generic standings for {len(self.generic)}")
-        return float(self.generic_lean[term]) * self.generic
+    def standing(self, cosines: np.ndarray, generic_cosines: np.ndarray | None = None) -> np.ndarray:
+        """Candidates' standings (candidates × terms); given their cosines with the generic prompts
+        (needed when the query was measured with them), words' standings beyond what those predict."""
+        standing = (cosines - self.median) / self.spread
+        if self.generic_level is not None:
+            if generic_cosines is None or len(generic_cosines) != len(cosines):
+                raise ValueError("the candidates' cosines with the generic prompts are needed")
+            standing = standing - self.leans * self.generic_level.standing_out(generic_cosines)[:, None]
+        return standing.astype(np.float32)
 
     def score(self, standing: np.ndarray) -> np.ndarray:
         """The one score a result shows and is ordered by."""
@@ -340,13 +326,12 @@ class QueryRelevance:
         positive = np.flatnonzero(self.weights > 0)
         words = [j for j in positive if self.is_text[j]]
         if len(positive) == 1 or not words:
-            generic = self._generic(len(standing), int(positive[0])) if len(positive) == 1 else 0.0
-            keep = self.combined.relevant(self.score(standing), level, generic=generic)
+            keep = self.combined.relevant(self.score(standing), level)
         else:
             keep = np.ones(len(standing), bool)
             for j in positive:
                 if self.is_text[j]:
-                    keep &= self.terms[j].relevant(standing[:, j], level, generic=self._generic(len(standing), int(j)))
+                    keep &= self.terms[j].relevant(standing[:, j], level)
                 elif int(j) in self.beside_words:
                     keep &= self.beside_words[int(j)].relevant(standing[:, j], level)
                 else:

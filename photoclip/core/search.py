@@ -120,6 +120,10 @@ class Searcher:
         generic = sample @ self.generic_vector() if words else None
         return QueryRelevance.measure(sample @ vectors.T, weights, is_text, groups, generic)
 
+    def _generic_cosines(self, relevance: QueryRelevance, vectors: np.ndarray) -> np.ndarray | None:
+        """The photos' cosines with the generic prompts, when the query's relevance was measured with them."""
+        return vectors @ self.generic_vector() if relevance.generic_level is not None else None
+
     def generic_vector(self) -> np.ndarray:
         """The model's generic prompts ("a photo.") as one unit vector: what the photos that lie near
         every text lie near (see :mod:`photoclip.core.relevance`, "Not a hub")."""
@@ -205,13 +209,11 @@ class Searcher:
         if words is not None:  # photos the query's words name are candidates whatever their pixels
             ids, candidate_vectors = words.with_candidates(index, ids, candidate_vectors, allowed)
         relevance = self.relevance(index, query, vectors, weights)
-        if relevance is not None and relevance.generic_level is not None:
-            relevance = relevance.among(candidate_vectors @ self.generic_vector())
         if words is not None:
             relevance = words.relevance(words.judge_by_names(relevance), ids)
         cosines = candidate_vectors @ vectors.T
         wanted_ids = ~np.isin(ids, np.asarray(exclude, dtype=np.int64)) if len(exclude) else np.ones(len(ids), bool)
-        notes = []
+        notes, only_closest = [], False
         if relevance is None:  # too few photos to tell what is ordinary: all of them, by mean cosine
             positive = weights > 0
             scores = (cosines[:, positive] * weights[positive]).sum(1) / float(weights[positive].sum())
@@ -221,7 +223,7 @@ class Searcher:
             keep = wanted_ids & (scores >= cut)
             counts = {str(level): int(wanted_ids.sum()) for level in Strictness}
         else:
-            standing = relevance.standing(cosines)
+            standing = relevance.standing(cosines, self._generic_cosines(relevance, candidate_vectors))
             scores = relevance.score(standing)
             level = Strictness(strictness)
             listed = {lv: relevance.keep(standing, lv) & wanted_ids for lv in Strictness}
@@ -239,6 +241,7 @@ class Searcher:
                 keep = closest(scores, pool)
                 if keep.any():
                     notes.append("No photo stands out clearly for this search; these come closest.")
+                    only_closest = True
             counts = {str(lv): int(kept.sum()) for lv, kept in listed.items()}
         kept = np.flatnonzero(keep)
         kept = kept[_order(kept, scores, ids, sort, self.catalog)][:limit]
@@ -252,7 +255,14 @@ class Searcher:
             self.words.describe(words, hits)
             notes += [words.note] if words.note else []
         return SearchResults(
-            hits, query, cut, considered=len(ids), cut=int((~keep).sum()), notes=notes, level_counts=counts
+            hits,
+            query,
+            cut,
+            considered=len(ids),
+            cut=int((~keep).sum()),
+            notes=notes,
+            level_counts=counts,
+            closest=only_closest,
         )
 
     def _candidates(
@@ -328,7 +338,8 @@ class Searcher:
             for start in range(0, len(ids), chunk):
                 found, found_vectors = index.get_vectors(ids[start : start + chunk])
                 if len(found):
-                    shown = relevance.excluded(relevance.standing(found_vectors @ vectors.T))
+                    generic = self._generic_cosines(relevance, found_vectors)
+                    shown = relevance.excluded(relevance.standing(found_vectors @ vectors.T, generic))
                     left_out |= np.isin(ids, found[shown])
         return ids[~left_out]
 

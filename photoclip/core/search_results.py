@@ -59,6 +59,8 @@ class SearchResults:
     all_ids: np.ndarray | None = None
     #: How many photos each relevance level would list for this query ('strict', 'normal', ...).
     level_counts: dict[str, int] = field(default_factory=dict)
+    #: None stood out: the hits are only the few closest (a page, not an answer for a script).
+    closest: bool = False
 
     @property
     def ids(self) -> np.ndarray:
