@@ -91,6 +91,14 @@ def test_demo_builds_a_searchable_library_offline(tmp_path, capsys):
     blue_circles = {p for p in (tmp_path / "demo" / "pictures").iterdir() if "blue-circle" in p.name}
     assert hits and "blue-circle" in hits[0].name
     assert blue_circles <= set(hits) or set(hits) <= blue_circles, hits
+    # Words the model does not know: the page shows the closest few, said to be only that; a script
+    # gets no paths (it should not copy them), and JSON marks them.
+    assert cli(["--library", str(tmp_path / "demo"), "search", "xyzzy", "--paths"]) == 0
+    said = capsys.readouterr()
+    assert said.out == "" and "No photo stands out clearly" in said.err and "relevant photos listed" not in said.err
+    assert cli(["--library", str(tmp_path / "demo"), "search", "xyzzy", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows and all(row["closest"] for row in rows)
     assert cli(["--library", str(tmp_path / "demo"), "tag", "--label-set", "shapes"]) == 0
     assert "photos tagged" in capsys.readouterr().out
 

@@ -145,8 +145,11 @@ def print_results(results: SearchResults, args: argparse.Namespace, library: Lib
     if dates is not None:
         said = ", ".join(f"'{w}'" for w in dates.words)
         print(f"dates: {dates.describe()} (from {said})", file=sys.stderr)
+    if args.json or args.paths or args.null:
+        for note in results.notes:  # stdout stays the results
+            print(note, file=sys.stderr)
     if args.json:
-        rows = [hit_json(h) for h in results.hits]
+        rows = [dict(hit_json(h), closest=True) if results.closest else hit_json(h) for h in results.hits]
         if getattr(args, "explain", False) and library is not None:
             for row, hit in zip(rows, results.hits, strict=True):
                 row["terms"] = term_scores(hit, results)
@@ -158,7 +161,9 @@ def print_results(results: SearchResults, args: argparse.Namespace, library: Lib
         say_more(results)
         return
     if args.paths or args.null:  # a file name may hold a newline; NULs never
-        print_paths((hit.photo.path for hit in results.hits), end=b"\0" if args.null else b"\n")
+        # Only photos that answer the search: a script should not copy the closest few of nothing.
+        shown = () if results.closest else results.hits
+        print_paths((hit.photo.path for hit in shown), end=b"\0" if args.null else b"\n")
         say_more(results)
         return
     for hit in results.hits:
@@ -182,7 +187,7 @@ def print_results(results: SearchResults, args: argparse.Namespace, library: Lib
 def say_more(results: SearchResults) -> None:
     """Says so (on stderr) when more photos pass the cut-off than -n let through."""
     relevant = results.considered - results.cut
-    if results.query.positive and relevant > len(results.hits):
+    if results.query.positive and not results.closest and relevant > len(results.hits):
         print(
             f"{len(results.hits)} of {relevant} relevant photos listed: -n {relevant} lists them all.", file=sys.stderr
         )
