@@ -113,6 +113,10 @@ def test_combined_terms_and_weights(library, pictures):
     text_and_image = next(p for p, label in pictures[1].items() if label == ("yellow", "circle"))
     found = labels(library.search(f"{text_and_image} + 2:a yellow circle", limit=4, strictness="all").hits, pictures)
     assert found.count(("yellow", "circle")) >= 3
+    # a weight of 0 takes a term out, and the search says so rather than dropping it silently
+    weightless = library.search("0:blue + a star", limit=4)
+    assert "“blue” has a weight of 0, so it counts for nothing." in weightless.notes
+    assert {label[1] for label in labels(weightless.hits, pictures)} == {"star"}
 
 
 def test_filters_by_folder_and_date_and_sorting_by_date(library, pictures, tmp_path):

@@ -61,6 +61,7 @@ class Query:
     folders: tuple[str, ...] = ()  # folder: filters, each a folder name's words
     cameras: tuple[str, ...] = ()  # camera: filters, each part of a camera's name
     without_tags: tuple[str, ...] = ()  # -tag: the photos with these tags are left out
+    weightless: tuple[str, ...] = ()  # terms given a weight of 0 ("0:red"), which count for nothing
 
     @property
     def positive(self) -> tuple[QueryTerm, ...]:
@@ -71,6 +72,10 @@ class Query:
     def is_empty(self) -> bool:
         """True when there is nothing to rank by (no terms, maybe only tags)."""
         return not self.positive
+
+    def weightless_notes(self) -> list[str]:
+        """Says which terms were given a weight of 0 and so count for nothing ("0:red + circle")."""
+        return [f"“{part}” has a weight of 0, so it counts for nothing." for part in self.weightless]
 
 
 def _typed_path(text: str) -> Path:
@@ -235,13 +240,15 @@ def parse_query(
             raw, (QueryTerm(1.0, image=whole),), tags, folders=folders, cameras=cameras, without_tags=without_tags
         )
     dates, text = find_dates(text, now)
-    terms = []
+    terms, weightless = [], []
     for sign, part, image in _with_image_names(split_terms(text), is_image):
         part = part.strip()
         weight = 1.0
         match = _WEIGHT.match(part)
         if match:
             weight, part = float(match.group(1)), match.group(2).strip()
+        if part and weight == 0:
+            weightless.append(part)
         if not part or weight == 0:
             continue
         image = image or is_image(part)
@@ -251,4 +258,13 @@ def parse_query(
             terms.append(QueryTerm(sign * weight, image=_typed_path(part).absolute()))
         else:
             terms.append(QueryTerm(sign * weight, text=" ".join(part.split())))
-    return Query(raw, tuple(terms), tags, dates, folders=folders, cameras=cameras, without_tags=without_tags)
+    return Query(
+        raw,
+        tuple(terms),
+        tags,
+        dates,
+        folders=folders,
+        cameras=cameras,
+        without_tags=without_tags,
+        weightless=tuple(weightless),
+    )
