@@ -86,7 +86,9 @@ def test_demo_builds_a_searchable_library_offline(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "40 indexed" in out and "search" in out
     assert cli(["--library", str(tmp_path / "demo"), "search", "a blue circle", "-n", "3", "--json"]) == 0
-    hits = [Path(h["path"]) for h in json.loads(capsys.readouterr().out)]
+    rows = json.loads(capsys.readouterr().out)
+    assert not any(row["closest"] for row in rows)  # they answer the search
+    hits = [Path(h["path"]) for h in rows]
     # The demo's files are named after what they show (00011-black-star.jpg): the model must find them.
     blue_circles = {p for p in (tmp_path / "demo" / "pictures").iterdir() if "blue-circle" in p.name}
     assert hits and "blue-circle" in hits[0].name

@@ -62,6 +62,28 @@ def test_hubs_that_form_a_group_are_not_an_answer_to_words_the_model_does_not_kn
     results = scenes_library.search(words, limit=1000)
     assert results.level_counts["normal"] == 0, results.level_counts
     assert results.closest and NOTHING in results.notes
+    if "+" not in words:  # the score shown is the corrected standing too: none of these stands out
+        assert results.hits[0].score < Strictness.NORMAL.tail, results.hits[0].score
+
+
+def test_a_saved_search_for_words_the_model_does_not_know_holds_no_photo(rare_library):
+    library, _ = rare_library
+    library.save_search("receipts", "receipts")
+    assert library.collection_album("receipts").photo_ids == []  # nothing to tag or review
+    library.save_search("red circles", "a red circle")
+    assert len(library.collection_album("red circles").photo_ids) >= 1
+
+
+def test_the_window_does_not_count_the_closest_few_as_matches_a_filter_hides(rare_library):
+    pytest.importorskip("PySide6")
+    from photoclip.core.search_results import SearchFilters
+    from photoclip.gui.filter_chips import count_hidden
+
+    library, _ = rare_library
+    some = SearchFilters(photo_ids=tuple(int(i) for i in library.catalog.filter_photo_ids()[:10]))
+    found = library.search("xyzzy", filters=some)
+    hidden = count_hidden(lambda filters: library.search("xyzzy", filters=filters), some, library, found)
+    assert found.closest and hidden is not None and hidden.everywhere == 0
 
 
 def test_a_rare_photo_the_words_describe_is_still_found(rare_library):

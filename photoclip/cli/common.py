@@ -149,7 +149,7 @@ def print_results(results: SearchResults, args: argparse.Namespace, library: Lib
         for note in results.notes:  # stdout stays the results
             print(note, file=sys.stderr)
     if args.json:
-        rows = [dict(hit_json(h), closest=True) if results.closest else hit_json(h) for h in results.hits]
+        rows = [dict(hit_json(h), closest=results.closest) for h in results.hits]
         if getattr(args, "explain", False) and library is not None:
             for row, hit in zip(rows, results.hits, strict=True):
                 row["terms"] = term_scores(hit, results)

@@ -46,6 +46,7 @@ def collection_album(library: Library, name: str) -> Album:
         known = ", ".join(c.name for c in store.collections()) or "none yet"
         raise PhotoclipError(f"No collection named '{name}' (collections: {known}).")
     if collection.query:
-        hits = library.search(collection.query, limit=1_000_000).hits
+        results = library.search(collection.query, limit=1_000_000)
+        hits = [] if results.closest else results.hits  # the closest few of nothing are not its photos
         return Album(f"collection '{name}' (search: {collection.query})", [h.photo.id for h in hits])
     return Album(f"collection '{name}'", store.collection_photo_ids(collection))

@@ -250,12 +250,13 @@ class Browser(QObject):
         results, hidden, timeline = outcome
         self._show(results, timeline)
         shown, chips = len(results.ids), self.chips()
+        matched = 0 if results.closest else shown  # the closest few of nothing match nothing
         said = " ".join(results.notes) if shown else ""  # "No photo stands out clearly…: these come closest."
-        if hidden is None or hidden.everywhere <= shown:
+        if hidden is None or hidden.everywhere <= matched:
             self.hidden_note.emit(said)
             return  # the filter hides nothing this search would find
         if shown:
-            self.hidden_note.emit(" ".join(filter(None, (hidden_text(shown, hidden, chips), said))))
+            self.hidden_note.emit(" ".join(filter(None, (hidden_text(matched, hidden, chips), said))))
             return
         self.hidden_note.emit("")  # the empty page says it, with the button that shows them
         where = " and ".join(chip.name for chip in chips)

@@ -93,9 +93,10 @@ def count_hidden(
     """For a ranked search narrowed by ``filters`` that found few photos (``found``), runs the same
     search (``run``) on the whole library, and counts the photos in the filter; None otherwise.
     Runs in the search's own background job."""
-    if not filters.active or not found.query.positive or len(found.ids) >= FEW:
+    if not filters.active or not found.query.positive or (len(found.ids) >= FEW and not found.closest):
         return None
-    everywhere = len(run(SearchFilters()).ids)
+    whole = run(SearchFilters())
+    everywhere = 0 if whole.closest else len(whole.ids)  # the closest few of nothing are no match
     in_filter = len(library.search("", limit=10**9, filters=filters).ids)
     return HiddenMatches(in_filter, everywhere)
 
