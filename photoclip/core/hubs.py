@@ -39,7 +39,7 @@ class GenericLevel:
 def lean(standing: np.ndarray, generic_cosines: np.ndarray) -> float:
     """How closely a term's order of the sample follows the generic prompts' (Spearman's rank
     correlation, so a photo far out for the term does not sway it; 0 when opposed or unrelated).
-    The small model on three libraries of its pictures: 0.71–0.97 for words it never learnt
+    The small model on two scene libraries and the demo's: 0.71–0.97 for words it never learnt
     ("xyzzy", "receipts", "a dog on a beach"), 0–0.66 for words it knows ("star", "red", "noisy")."""
     with np.errstate(invalid="ignore", divide="ignore"):  # constant values: no correlation
         value = float(np.corrcoef(np.argsort(np.argsort(standing)), np.argsort(np.argsort(generic_cosines)))[0, 1])
