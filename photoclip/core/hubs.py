@@ -18,6 +18,12 @@ import numpy as np
 MIN_SPREAD = 1e-3
 
 
+def robust_spread(values: np.ndarray, median: np.ndarray | float) -> np.ndarray:
+    """The median absolute deviation from ``median``, scaled to a standard deviation, per column
+    (at least MIN_SPREAD): a spread that the few photos a query asks for do not widen."""
+    return np.maximum(1.4826 * np.median(np.abs(values - median), axis=0), MIN_SPREAD)
+
+
 @dataclass(frozen=True)
 class GenericLevel:
     """The ordinary level and spread of the library's cosines with the generic prompts."""
@@ -29,7 +35,7 @@ class GenericLevel:
     def measure(cls, sample_cosines: np.ndarray) -> GenericLevel:
         """Measured on the library sample's cosines with the generic prompts' vector."""
         median = float(np.median(sample_cosines))
-        return cls(median, max(1.4826 * float(np.median(np.abs(sample_cosines - median))), MIN_SPREAD))
+        return cls(median, float(robust_spread(sample_cosines, median)))
 
     def standing_out(self, cosines: np.ndarray) -> np.ndarray:
         """How many spreads each cosine stands above the ordinary level (0 for those at or below it)."""

@@ -57,7 +57,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from photoclip.core.hubs import MIN_SPREAD, GenericLevel, lean
+from photoclip.core.hubs import GenericLevel, lean, robust_spread
 from photoclip.core.mixture import Mixture, fits
 from photoclip.core.records import TextEnum
 
@@ -263,7 +263,7 @@ class QueryRelevance:
         False judges by the tail alone. ``generic_cosines`` (the sample's with the model's generic
         prompts, when the query has words) let words tell their own photos from hubs."""
         median = np.median(sample_cosines, axis=0)
-        spread = np.maximum(1.4826 * np.median(np.abs(sample_cosines - median), axis=0), MIN_SPREAD)
+        spread = robust_spread(sample_cosines, median)
         standing = (sample_cosines - median) / spread
         generic_level, leans = None, np.zeros(standing.shape[1], np.float32)
         if generic_cosines is not None and len(generic_cosines) >= MIN_LIBRARY:
