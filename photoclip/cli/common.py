@@ -145,9 +145,6 @@ def print_results(results: SearchResults, args: argparse.Namespace, library: Lib
     if dates is not None:
         said = ", ".join(f"'{w}'" for w in dates.words)
         print(f"dates: {dates.describe()} (from {said})", file=sys.stderr)
-    if args.json or args.paths or args.null:
-        for note in results.notes:  # stdout stays the results
-            print(note, file=sys.stderr)
     if args.json:
         rows = [dict(hit_json(h), closest=results.closest) for h in results.hits]
         if getattr(args, "explain", False) and library is not None:
@@ -158,22 +155,20 @@ def print_results(results: SearchResults, args: argparse.Namespace, library: Lib
                     {"label": label, "score": round(s, 4)} for label, s in library.looks_like(hit.photo.id)
                 ]
         print(json.dumps(rows, indent=2))
-        say_more(results)
+        say_notes(results)
         return
     if args.paths or args.null:  # a file name may hold a newline; NULs never
         # Only photos that answer the search: a script should not copy the closest few of nothing.
         shown = () if results.closest else results.hits
         print_paths((hit.photo.path for hit in shown), end=b"\0" if args.null else b"\n")
-        say_more(results)
+        say_notes(results)
         return
     for hit in results.hits:
         offline = "  [offline]" if not hit.photo.online else ""
         print(f"{hit.score:6.2f}  {shown_date(hit.photo):11}  {display_path(hit.photo.path)}{offline}")
         if getattr(args, "explain", False) and library is not None:
             print("        " + explanation(hit, results, library))
-    for note in results.notes:
-        print(note, file=sys.stderr)
-    say_more(results)
+    say_notes(results)
     if not results.hits:
         if getattr(args, "min_score", None) is not None and results.cut:
             hint = f" with a score of {args.min_score:g} or more (try a lower --min-score)"
@@ -184,8 +179,11 @@ def print_results(results: SearchResults, args: argparse.Namespace, library: Lib
         print("~ before a date: the file's date (the photo has no date taken in it).", file=sys.stderr)
 
 
-def say_more(results: SearchResults) -> None:
-    """Says so (on stderr) when more photos pass the cut-off than -n let through."""
+def say_notes(results: SearchResults) -> None:
+    """The search's notes, and how many more photos pass the cut-off than -n let through, on stderr
+    (stdout stays the results, whatever the output's form)."""
+    for note in results.notes:
+        print(note, file=sys.stderr)
     relevant = results.considered - results.cut
     if results.query.positive and not results.closest and relevant > len(results.hits):
         print(
