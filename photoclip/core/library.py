@@ -258,7 +258,7 @@ class Library(FoldersMixin, TagsMixin, DuplicatesMixin, TimelineMixin, HistoryMi
         options.setdefault("strictness", self.settings.get("relevance"))
         known_tags: list[str] | None = None
         if isinstance(query, str) and (
-            mentions_similar_to(query) or any(k in query for k in ("tag:", "folder:", "camera:"))
+            mentions_similar_to(query) or any(key in query for key in ("tag:", "folder:", "camera:"))
         ):
             words = self.searcher().words
             known_tags = [label for label, _ in self.tags.counts()] if "tag:" in query else []
