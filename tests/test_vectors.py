@@ -119,6 +119,20 @@ def test_filtered_search_only_returns_allowed_ids(tmp_path, catalog):
         assert len(ids) == 10 and set(ids.tolist()) <= set(allowed.tolist())
 
 
+def test_a_filter_larger_than_one_read_of_the_graph_finds_the_exact_best(tmp_path, monkeypatch):
+    from photoclip.core import hnsw_index
+
+    monkeypatch.setattr(hnsw_index, "SCAN_CHUNK", 64)  # a folder of many reads, without 100,000 photos
+    vectors = unit(1000, 3)
+    ids = np.arange(1, 1001)
+    index = VectorIndex.from_vectors(tmp_path / "index", "m", ids, vectors, exact_limit=0)
+    allowed = ids[ids % 3 != 0]
+    query = unit(1, 4)[0]
+    found, scores = index.search(query, 50, allowed=allowed)
+    best = allowed[np.argsort(-(vectors[allowed - 1] @ query))[:50]]
+    assert found.tolist() == best.tolist() and np.all(np.diff(scores) <= 1e-6)
+
+
 def test_a_failed_save_leaves_the_previous_files_valid(tmp_path, catalog, monkeypatch):
     index = VectorIndex(tmp_path / "index", "m", DIM, exact_limit=0)
     index.open(catalog)

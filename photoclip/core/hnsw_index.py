@@ -24,6 +24,8 @@ HNSW_M = 24
 HNSW_EF_CONSTRUCTION = 128
 #: A filter that keeps fewer ids than this is searched exactly over just those ids.
 FILTER_EXACT_LIMIT = 100_000
+#: Vectors read from the graph at a time by such a search, so a large filter is never copied whole.
+SCAN_CHUNK = 16_384
 #: Rebuild once deleted slots are this share of the graph (and at least COMPACT_MIN_DELETED).
 COMPACT_SHARE = 0.25
 COMPACT_MIN_DELETED = 1000
@@ -118,13 +120,21 @@ class HnswIndex:
             return self._knn(query, min(k, self._count), max(ef, k), None)
         allowed = self._live_of(np.asarray(allowed, dtype=np.int64))
         if len(allowed) <= FILTER_EXACT_LIMIT:
-            if not len(allowed):
-                return np.zeros(0, np.int64), np.zeros(0, np.float32)
-            vectors = np.asarray(self._graph.get_items(allowed, return_type="numpy"), dtype=np.float32)
-            return top_k(allowed, vectors @ query, k)
+            return self._scan(query, allowed, k)
         mask = np.zeros(len(self._live), dtype=bool)
         mask[allowed] = True
         return self._knn(query, min(k, len(allowed)), max(ef, 2 * k), lambda label: bool(mask[label]))
+
+    def _scan(self, query: np.ndarray, ids: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """The exact ``k`` best of ``ids``, reading their vectors a chunk at a time."""
+        best_ids, best_scores = [np.zeros(0, np.int64)], [np.zeros(0, np.float32)]
+        for start in range(0, len(ids), SCAN_CHUNK):
+            chunk = ids[start : start + SCAN_CHUNK]
+            vectors = np.asarray(self._graph.get_items(chunk, return_type="numpy"), dtype=np.float32)
+            found, scores = top_k(chunk, vectors @ query, k)
+            best_ids.append(found)
+            best_scores.append(scores)
+        return top_k(np.concatenate(best_ids), np.concatenate(best_scores), k)
 
     def _knn(
         self, query: np.ndarray, k: int, ef: int, keep: Callable[[int], bool] | None
