@@ -314,13 +314,13 @@ def test_some_of_the_words_lift_only_photos_the_pixels_already_find(library, pic
 def test_named_photos_are_found_beyond_the_graphs_nearest(library, pictures, monkeypatch):
     """A large library's graph search returns only the photos nearest to the query's pixels; the
     photos its words name are scored too."""
-    searcher = library.searcher()
-    nearest = searcher._candidates
+    from photoclip.core import search
+    from photoclip.core.candidates import Candidates, find_candidates
 
-    def few(index, query, vectors, weights, wanted, sort, allowed):
-        ids, found = nearest(index, query, vectors, weights, wanted, sort, allowed)
-        return ids[:5], found[:5]
+    def few(*args, **options):
+        found = find_candidates(*args, **options)
+        return Candidates(found.ids[:5], found.vectors[:5], complete=False)
 
-    monkeypatch.setattr(searcher, "_candidates", few)
+    monkeypatch.setattr(search, "find_candidates", few)
     found = library.search("vellmora", limit=50)
     assert set(pictures[1]["2019 Vellmora trip"]) <= set(paths(found))

@@ -185,7 +185,10 @@ def say_notes(results: SearchResults) -> None:
     for note in results.notes:
         print(note, file=sys.stderr)
     relevant = results.considered - results.cut
-    if results.query.positive and not results.closest and relevant > len(results.hits):
+    if results.query.positive and results.more_beyond:
+        more = max(relevant, len(results.hits)) * 4
+        print(f"{len(results.hits)} of at least {relevant} photos listed: -n {more} lists more.", file=sys.stderr)
+    elif results.query.positive and not results.closest and relevant > len(results.hits):
         print(
             f"{len(results.hits)} of {relevant} relevant photos listed: -n {relevant} lists them all.", file=sys.stderr
         )

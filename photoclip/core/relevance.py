@@ -315,6 +315,27 @@ class QueryRelevance:
             standing = standing - self.leans * self.generic_level.standing_out(generic_cosines)[:, None]
         return standing.astype(np.float32)
 
+    def direction(self, vectors: np.ndarray, generic_vector: np.ndarray | None = None) -> np.ndarray:
+        """The vector whose inner product with a photo's orders photos as :meth:`ceiling` does: what a
+        large library's graph is searched with. ``vectors``: the terms' vectors; ``generic_vector``:
+        the generic prompts', when measured with them."""
+        per_term = np.where(self.weights > 0, self.weights, 0.0) / self.spread
+        direction = (per_term[:, None] * vectors).sum(0)
+        if self.generic_level is not None and generic_vector is not None:
+            hub = float((per_term * self.spread * self.leans).sum()) / self.generic_level.spread
+            direction = direction - hub * generic_vector
+        return (direction / float(self.weights[self.weights > 0].sum())).astype(np.float32)
+
+    def ceiling(self, cosines: np.ndarray, generic_cosines: np.ndarray | None = None) -> np.ndarray:
+        """The score with the correction for hubs taken whole, where the score takes it only above
+        the ordinary level: never under the score, and in the order of :meth:`direction`, so no photo
+        further along that direction than these scores more than the lowest of them."""
+        standing = (cosines - self.median) / self.spread
+        if self.generic_level is not None and generic_cosines is not None:
+            level = self.generic_level
+            standing = standing - self.leans * ((generic_cosines - level.median) / level.spread)[:, None]
+        return self.score(standing.astype(np.float32))
+
     def score(self, standing: np.ndarray) -> np.ndarray:
         """The one score a result shows and is ordered by."""
         return _combine(standing, self.weights)

@@ -1,10 +1,11 @@
 """Ranking photos for a query: text, images, combinations and exclusions, with a relevance cut-off.
 
 Every term has a vector (text through the model, an image from the library's stored vector or
-through the model). The index is searched with the terms' combined vector (positive terms add,
-negative ones subtract); its candidates are then scored exactly against each term, measured
-against the library (how far each stands above the library's ordinary level for that term; see
-:mod:`photoclip.core.relevance`), cut off and ordered by that one score, which is what is shown.
+through the model). Each term is measured against the library (how far each photo stands above
+the library's ordinary level for it; see :mod:`photoclip.core.relevance`); the index gives the
+candidates (:mod:`photoclip.core.candidates`: all of a small library, else enough of the graph's),
+which are scored exactly against each term, cut off and ordered by that one score, which is what
+is shown.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from photoclip.core.candidates import find_candidates
 from photoclip.core.catalog import Catalog
 from photoclip.core.discernment import AGREEMENT_LIMIT, Discernment, spread_labels
 from photoclip.core.errors import ImageError, PhotoclipError
@@ -25,10 +27,10 @@ from photoclip.core.images import open_upright
 from photoclip.core.metadata_match import MetadataMatcher
 from photoclip.core.models.registry import ModelSpec
 from photoclip.core.query import Query, QueryTerm, parse_query
-from photoclip.core.records import IndexMode, PhotoStatus, SortOrder
+from photoclip.core.records import PhotoStatus, SortOrder
 from photoclip.core.relevance import MIN_LIBRARY, SAMPLE, QueryRelevance, Strictness, closest
 from photoclip.core.search_results import SearchFilters, SearchHit, SearchResults
-from photoclip.core.vectors import EF_IMAGE, VectorIndex, text_ef
+from photoclip.core.vectors import VectorIndex
 
 if TYPE_CHECKING:
     from photoclip.core.models.engine import Engine
@@ -204,12 +206,27 @@ class Searcher:
             return dataclasses.replace(self._browse(query, shown, limit, sort), level_counts=counts)
         vectors, weights = self._term_vectors(query)
         index = self.index_provider()
-        ids, candidate_vectors = self._candidates(index, query, vectors, weights, limit + len(exclude), sort, allowed)
+        relevance = self.relevance(index, query, vectors, weights)
+        generic = self.generic_vector() if relevance is not None and relevance.generic_level is not None else None
+        candidates = find_candidates(
+            index,
+            query,
+            vectors,
+            weights,
+            wanted=limit + len(exclude),
+            sort=sort,
+            allowed=allowed,
+            relevance=relevance,
+            generic_vector=generic,
+            sample=self._sample[1] if self._sample is not None else None,
+            level=Strictness(strictness),
+            min_score=min_score,
+        )
+        ids, candidate_vectors, edge = candidates.ids, candidates.vectors, candidates.edge()
         words = self.words.match(query, len(index)) if match_metadata else None
         if words is not None:  # photos the query's words name are candidates whatever their pixels
             ids, candidate_vectors = words.with_candidates(index, ids, candidate_vectors, allowed)
-        relevance = self.relevance(index, query, vectors, weights)
-        if words is not None:
+            edge = np.concatenate([edge, np.zeros(len(ids) - len(edge), bool)])
             relevance = words.relevance(words.judge_by_names(relevance), ids)
         cosines = candidate_vectors @ vectors.T
         wanted_ids = ~np.isin(ids, np.asarray(exclude, dtype=np.int64)) if len(exclude) else np.ones(len(ids), bool)
@@ -222,6 +239,7 @@ class Searcher:
             cut = float("-inf") if min_score is None else float(min_score)
             keep = wanted_ids & (scores >= cut)
             counts = {str(level): int(wanted_ids.sum()) for level in Strictness}
+            at_least = frozenset(str(level) for level in Strictness) if edge.any() else frozenset()
         else:
             standing = relevance.standing(cosines, self._generic_cosines(relevance, candidate_vectors))
             scores = relevance.score(standing)
@@ -243,6 +261,7 @@ class Searcher:
                     notes.append("No photo stands out clearly for this search; these come closest.")
                     only_closest = True
             counts = {str(lv): int(kept.sum()) for lv, kept in listed.items()}
+            at_least = frozenset(str(lv) for lv, kept in listed.items() if (kept & edge).any())
         kept = np.flatnonzero(keep)
         kept = kept[_order(kept, scores, ids, sort, self.catalog)][:limit]
         photos = {p.id: p for p in self.catalog.photos_by_ids(ids[kept].tolist())}
@@ -262,30 +281,10 @@ class Searcher:
             cut=int((~keep).sum()),
             notes=notes,
             level_counts=counts,
+            counts_at_least=at_least,
+            more_beyond=bool((keep & edge).any()),
             closest=only_closest,
         )
-
-    def _candidates(
-        self,
-        index: VectorIndex,
-        query: Query,
-        vectors: np.ndarray,
-        weights: np.ndarray,
-        wanted: int,
-        sort: str,
-        allowed: np.ndarray | None,
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """(ids, vectors) the query's photos are found among: every photo when search is exact
-        (a small library), else the graph's nearest to the combined vector, enough of them for the
-        cut-off and a date sort to see every likely match."""
-        direction = (weights[:, None] * vectors).sum(0) / float(weights[weights > 0].sum())
-        if index.mode == IndexMode.EXACT:
-            k = len(index)
-        else:
-            k = max(3 * wanted, 1000 if SortOrder.parse(sort) == SortOrder.RELEVANCE else 5000)
-        ef = text_ef(len(index)) if any(t.text is not None for t in query.terms) else EF_IMAGE
-        ids, _ = index.search(direction, k, allowed=allowed, ef=ef)
-        return index.get_vectors(ids)
 
     def similar(
         self,

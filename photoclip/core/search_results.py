@@ -59,6 +59,11 @@ class SearchResults:
     all_ids: np.ndarray | None = None
     #: How many photos each relevance level would list for this query ('strict', 'normal', ...).
     level_counts: dict[str, int] = field(default_factory=dict)
+    #: The levels whose count is a floor: a large library's search scored only part of it, and
+    #: those levels list photos up to its edge (the level asked for is always counted whole).
+    counts_at_least: frozenset[str] = frozenset()
+    #: So is the count of what this search lists ("all" in a large library: its nearest photos).
+    more_beyond: bool = False
     #: None stood out: the hits are only the few closest (a page, not an answer for a script).
     closest: bool = False
 

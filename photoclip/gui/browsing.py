@@ -275,7 +275,7 @@ class Browser(QObject):
         self.query_chips = query_date_chips(results)
         self.filters_changed.emit(self.chips() + self.query_chips)
         ranked = bool(results.query.positive)
-        self.search_bar.show_level_counts(results.level_counts if ranked else None)
+        self.search_bar.show_level_counts(results.level_counts if ranked else None, results.counts_at_least)
         if not count:
             self._show_nothing(results)
         noun = "result" if ranked else "photo"

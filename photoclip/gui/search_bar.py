@@ -133,11 +133,13 @@ class SearchBar(QWidget):
         self.relevance.setCurrentIndex(max(0, self.relevance.findData(value)))
         self.relevance.blockSignals(False)
 
-    def show_level_counts(self, counts: dict[str, int] | None) -> None:
-        """Writes into each choice how many photos it would show for the current search."""
+    def show_level_counts(self, counts: dict[str, int] | None, at_least: frozenset[str] = frozenset()) -> None:
+        """Writes into each choice how many photos it would show for the current search ("1,000+"
+        for those ``at_least`` that many: a large library's search counted no further)."""
         for row, (key, label) in enumerate(LEVELS):
             number = (counts or {}).get(key)
-            self.relevance.setItemText(row, label if number is None else f"{label} ({number:,})")
+            more = "+" if key in at_least else ""
+            self.relevance.setItemText(row, label if number is None else f"{label} ({number:,}{more})")
 
     def sort_order(self) -> str:
         """The order the user chose: "relevance", "date" (newest first) or "date-asc"."""
