@@ -2,6 +2,7 @@
 
     python benchmarks/search_latency.py [--sizes 10000,100000,200000,1000000] [--queries 200]
     python benchmarks/search_latency.py --end-to-end      # text query through Library.search at 100k
+    python benchmarks/search_latency.py --answer 5000     # a query 5,000 of those 100k photos answer
 
 For each size it prints, for text-like and image queries, the p50/p95 latency of exact search
 (one matrix-vector product) and of HNSW at several ``ef``, with HNSW's recall@10 against the exact
@@ -17,6 +18,7 @@ import argparse
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from common import clip_like_vectors, peak_rss_mb, percentiles, text_like_queries, timed
@@ -84,29 +86,44 @@ def bench_size(size: int, queries: int, dim: int, workdir: Path) -> None:
     del hnsw, auto
 
 
+def catalogued_library(tmp: Path, size: int, model: Any, planted: tuple[str, int] | None = None) -> Any:
+    """A library of ``size`` catalogued photos with CLIP-shaped vectors, its index opened; with
+    ``planted`` (words, count), that many photos are made to answer those words (moved towards
+    their text vector until they stand well out), as "people" or "dog" does in a real library."""
+    from photoclip.core.catalog import PhotoMetadata
+    from photoclip.core.library import Library
+
+    library = Library.open(tmp / "library", cache=tmp / "cache", model=model.id, loaded_model=model)
+    root = library.catalog.add_root(tmp)
+    library.catalog.add_pending(root.id, ((f"{i // 1000:03d}/IMG_{i:06d}.jpg", 1, 1) for i in range(size)))
+    ids = library.catalog.filter_photo_ids()
+    vectors = clip_like_vectors(size, model.dim, seed=2)
+    if planted is not None:
+        words, count = planted
+        text = model.encode_text([words])[0]
+        chosen = np.random.default_rng(3).choice(size, count, replace=False)
+        moved = vectors[chosen] + 0.5 * text
+        vectors[chosen] = moved / np.linalg.norm(moved, axis=1, keepdims=True)
+    for start in range(0, size, 20_000):
+        chunk = ids[start : start + 20_000]
+        library.catalog.store_indexed(
+            [
+                # dates spread over 2000-2030, unrelated to what the photos show
+                (int(i), PhotoMetadata(f"{i:032x}", 4000, 3000, 9.5e8 + (int(i) * 7919) % 10**9, "file"), v)
+                for i, v in zip(chunk, vectors[start : start + 20_000], strict=True)
+            ],
+            model.id,
+        )
+    return library
+
+
 def end_to_end(size: int, queries: int) -> None:
     """Text queries through Library.search on a catalogued library of ``size`` photos."""
     from common import random_weight_model
 
-    from photoclip.core.catalog import PhotoMetadata
-    from photoclip.core.library import Library
-
     model = random_weight_model()
     with tempfile.TemporaryDirectory() as tmp:
-        library = Library.open(Path(tmp) / "library", cache=Path(tmp) / "cache", model=model.id, loaded_model=model)
-        root = library.catalog.add_root(Path(tmp))
-        library.catalog.add_pending(root.id, ((f"{i // 1000:03d}/IMG_{i:06d}.jpg", 1, 1) for i in range(size)))
-        ids = library.catalog.filter_photo_ids()
-        vectors = clip_like_vectors(size, model.dim, seed=2)
-        for start in range(0, size, 20_000):
-            chunk = ids[start : start + 20_000]
-            library.catalog.store_indexed(
-                [
-                    (int(i), PhotoMetadata(f"{i:032x}", 4000, 3000, 1e9 + int(i), "file"), v)
-                    for i, v in zip(chunk, vectors[start : start + 20_000], strict=True)
-                ],
-                model.id,
-            )
+        library = catalogued_library(Path(tmp), size, model)
         opened = time.perf_counter()
         library.index()
         print(f"\n== end to end: Library.search at {size:,} photos (text tower of {model.id}, random weights) ==")
@@ -131,6 +148,64 @@ def end_to_end(size: int, queries: int) -> None:
         library.close()
 
 
+def large_answer(size: int, answer: int, repeats: int) -> None:
+    """A query that ``answer`` photos of a ``size``-photo library answer, through Library.search
+    at the default level: the time to the answer and what it counts, as the window (5,000 results)
+    and the command line (100) ask, by relevance and by date; beside it an everyday query."""
+    from common import random_weight_model
+
+    model = random_weight_model()
+    words = "a dog on a beach"
+    with tempfile.TemporaryDirectory() as tmp:
+        library = catalogued_library(Path(tmp), size, model, planted=(words, answer))
+        library.index()
+        print(f"\n== a query {answer:,} of {size:,} photos answer ({library.index().mode}, {model.id}) ==")
+        library.search(words, limit=20)  # warm-up
+        for query, limit, sort in (
+            (words, 100, "relevance"),
+            (words, 5000, "relevance"),
+            (words, 100, "date"),
+            ("a birthday near a snow", 5000, "relevance"),
+        ):
+            samples = timed(lambda q=query, n=limit, s=sort: library.search(q, limit=n, sort=s), repeats)
+            found = library.search(query, limit=limit, sort=sort)
+            p50, _ = percentiles(samples)
+            print(
+                f"  {query!r:26} -n {limit:<5} by {sort:9}: p50 {p50:7.1f} ms; normal counts "
+                f"{found.level_counts.get('normal')}, {len(found.hits)} listed"
+            )
+        everyday = ["dog", "beach", "sunset", "mountain", "birthday", "receipt", "snow", "car", "cat", "lake"]
+        queries = everyday + [f"a {a} near a {b}" for a, b in zip(everyday, everyday[3:] + everyday[:3], strict=True)]
+        counted = [library.search(q, limit=100).level_counts["normal"] for q in queries]
+        truth = every_photo_counts(library, queries)
+        missed = sum(t - c for c, t in zip(counted, truth, strict=True))
+        same = sum(c == t for c, t in zip(counted, truth, strict=True))
+        print(
+            f"  {len(queries)} everyday queries, -n 100: the count at normal equals every photo scored for "
+            f"{same}; {missed} of {sum(truth)} relevant photos missed"
+        )
+        library.close()
+
+
+def every_photo_counts(library: Any, queries: list[str]) -> list[int]:
+    """How many photos each query lists at normal when every photo of the library is scored, with
+    the relevance the search itself measures (the truth a graph search is held to)."""
+    from photoclip.core.query import parse_query
+    from photoclip.core.relevance import Strictness
+
+    searcher, index = library.searcher(), library.index()
+    _, every = index.get_vectors(index.ids())
+    counts = []
+    for text in queries:
+        query = parse_query(text)
+        vectors, weights = searcher._term_vectors(query)
+        relevance = searcher.relevance(index, query, vectors, weights)
+        generic = every @ searcher.generic_vector() if relevance.generic_level is not None else None
+        standing = relevance.standing(every @ vectors.T, generic)
+        counts.append(int(relevance.keep(standing, Strictness.NORMAL).sum()))
+    return counts
+
+
 def main() -> None:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -139,7 +214,11 @@ def main() -> None:
     parser.add_argument("--dim", type=int, default=512)
     parser.add_argument("--end-to-end", action="store_true", help="only the Library.search timing at 100k")
     parser.add_argument("--e2e-size", type=int, default=100_000)
+    parser.add_argument("--answer", type=int, default=0, help="only a query this many photos answer, at --e2e-size")
     args = parser.parse_args()
+    if args.answer:
+        large_answer(args.e2e_size, args.answer, 10)
+        return
     if args.end_to_end:
         end_to_end(args.e2e_size, args.queries)
         return
