@@ -115,3 +115,27 @@ def test_a_hub_stands_out_for_words_only_beyond_what_the_generic_prompts_predict
             relevance.standing(sample[:2])  # measured with the generic prompts, so they are needed
     image = QueryRelevance.measure(echo[:, None], np.array([1.0]), np.array([False]), False, generic)
     assert image.keep(image.standing(echo[:2, None], generic[:2]), Strictness.NORMAL).all()  # an image: no hub rule
+
+
+def test_the_graphs_search_direction_orders_photos_by_a_bound_on_their_score(rare_library):
+    """A large library's graph is searched along QueryRelevance.direction; its candidates are only
+    enough if no photo further along could score more than the farthest one's ceiling."""
+    from photoclip.core.query import parse_query
+
+    library, _ = rare_library
+    searcher, index = library.searcher(), library.index()
+    _, photos = index.get_vectors(index.ids())
+    for words in ("a red circle", "xyzzy", "star -yellow", "2:blue + square"):
+        query = parse_query(words)
+        vectors, weights = searcher._term_vectors(query)
+        relevance = searcher.relevance(index, query, vectors, weights)
+        assert relevance is not None and relevance.generic_level is not None
+        generic = photos @ searcher.generic_vector()
+        score = relevance.score(relevance.standing(photos @ vectors.T, generic))
+        ceiling = relevance.ceiling(photos @ vectors.T, generic)
+        along = photos @ relevance.direction(vectors, searcher.generic_vector())
+        assert np.all(ceiling >= score - 1e-4)
+        if words == "xyzzy":  # words that lean on the generic prompts: a bound, not the score
+            assert np.any(ceiling > score + 1e-3)
+        order = np.argsort(-along)
+        assert np.all(np.diff(ceiling[order]) <= 1e-3)  # the direction's order is the ceiling's
