@@ -88,6 +88,28 @@ def test_sorting_a_large_answer_by_date_orders_all_of_it(large_library):
     assert [hit.photo.taken_at for hit in oldest.hits] == every_date[:10]
 
 
+def test_all_ranked_lists_the_best_scores_of_the_whole_library(large_library):
+    library, _ = large_library
+    # words that lean on the model's generic prompts: the graph's order and the score's part most
+    every = library.search("xyzzy", strictness="all", limit=10**6)
+    assert len(every.ids) == 2500
+    first = library.search("xyzzy", strictness="all", limit=1000)
+    assert [hit.photo.id for hit in first.hits] == every.ids[:1000].tolist()
+    assert "normal" not in first.counts_at_least  # the menu's counts stay whole at "all"
+
+
+def test_all_sorted_by_date_lists_the_oldest_photos_of_the_whole_library(large_library, monkeypatch):
+    from photoclip.core import candidates
+
+    library, _ = large_library
+    monkeypatch.setattr(candidates, "DATE_CANDIDATES", 200)  # as a library of 100,000 photos is to 5,000
+    oldest = library.search("a red circle", strictness="all", sort="date-asc", limit=10)
+    every_date = sorted(
+        photo.taken_at for photo in library.catalog.photos_by_ids(library.catalog.filter_photo_ids().tolist())
+    )
+    assert [hit.photo.taken_at for hit in oldest.hits] == every_date[:10]
+
+
 def test_a_count_the_search_did_not_finish_is_said_to_be_a_floor(large_library, capsys):
     from photoclip.cli.common import say_notes
 

@@ -7,11 +7,14 @@ photos as the score does with its correction for hubs taken whole (``QueryReleva
 is asked for twice as many as the library sample says the level lists (at least a thousand), then
 for WIDEN times as many while photos past them could still be listed: some of the farthest are, or
 the farthest could still score as high as the lowest listed photo. So a query that thousands of
-photos answer ("people" in 100,000) is counted, sorted by date and listed whole.
+photos answer ("people" in 100,000) is counted, sorted by date and listed whole. At "all" the
+photos relevant at "normal" are found the same way (the menu's counts stay whole), then enough for
+the best ``-n`` by score, or, sorted by date, the first ``-n`` by date are added.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import NamedTuple
 
 import numpy as np
@@ -41,14 +44,22 @@ class Candidates(NamedTuple):
     ids: np.ndarray
     vectors: np.ndarray
     complete: bool
+    graph_count: int | None = None
 
     def edge(self) -> np.ndarray:
-        """Which candidates are the farthest EDGE share (none when the candidates are complete): a
-        level that lists any of them may list more photos beyond them."""
+        """Which candidates are the graph's farthest EDGE share, and the newest photos added for a
+        date sort of "all" (none when the candidates are complete): a level that lists any of them
+        may list more photos beyond them."""
         edge = np.zeros(len(self.ids), bool)
         if not self.complete:
-            edge[-max(1, int(len(self.ids) * EDGE)) :] = True
+            edge[-max(1, int(self.from_graph * EDGE)) : self.from_graph] = True
+            edge[self.from_graph :] = True
         return edge
+
+    @property
+    def from_graph(self) -> int:
+        """How many of the candidates came from the graph (the rest are the newest or oldest photos)."""
+        return len(self.ids) if self.graph_count is None else self.graph_count
 
 
 def find_candidates(
@@ -65,38 +76,78 @@ def find_candidates(
     sample: np.ndarray | None,
     level: Strictness,
     min_score: float | None,
+    dated: Callable[[], np.ndarray] | None = None,
 ) -> Candidates:
     """The photos the query's photos are found among: every photo (of ``allowed``) when search
     is exact, else the graph's nearest in the order of the score, enough of them to hold every photo
     relevant at ``level`` (or passing an explicit ``min_score``). ``vectors``, ``weights``: the
     query's terms; ``generic_vector``: the generic prompts' when ``relevance`` was measured with
-    them; ``sample``: the library sample's vectors it was measured on, which tell how many to expect."""
+    them; ``sample``: the library sample's vectors it was measured on, which tell how many to expect;
+    ``dated``: every photo it may list in the date order asked, for "all" sorted by date."""
     if relevance is None:  # too small a library to measure: the plain combined vector
         direction = (weights[:, None] * vectors).sum(0) / float(weights[weights > 0].sum())
     else:
         direction = relevance.direction(vectors, generic_vector)
     ef = text_ef(len(index)) if any(t.text is not None for t in query.terms) else EF_IMAGE
+    # At "all" every photo is listed; the photos relevant at "normal" are still all found, so the
+    # menu's counts stay whole, and the best ``wanted`` by score.
+    every = level == Strictness.ALL and min_score is None
+    judged = Strictness.NORMAL if every else level
+    by_relevance = SortOrder.parse(sort) == SortOrder.RELEVANCE
     if index.mode == IndexMode.EXACT:
         k = len(index)
-    elif level == Strictness.ALL and min_score is None:  # every photo is relevant: as many as wanted
-        k = max(wanted, FIRST_CANDIDATES if SortOrder.parse(sort) == SortOrder.RELEVANCE else DATE_CANDIDATES)
-    else:  # the relevant ones, however many: twice what the library sample says, more if the edge says so
+    else:  # twice what the library sample says is relevant, more if photos past them may be
         eligible = len(index) if allowed is None else len(allowed)
         expected = 0.0
         if relevance is not None and sample is not None and len(sample):
-            expected = float(_listed(relevance, sample, vectors, generic_vector, level, min_score).mean()) * eligible
+            expected = float(_listed(relevance, sample, vectors, generic_vector, judged, min_score).mean()) * eligible
         k = max(FIRST_CANDIDATES, int(2 * expected))
+        if every:
+            k = max(k, 2 * wanted if by_relevance else max(wanted, DATE_CANDIDATES))
     while True:
         breadth = GRAPH_BREADTH * k if relevance is not None and relevance.generic_level is not None else k
         found, _ = index.search(direction, k, allowed=allowed, ef=max(ef, breadth))
         ids, candidate_vectors = index.get_vectors(found)
         if len(found) < k or k >= len(index):
             return Candidates(ids, candidate_vectors, complete=True)
-        if relevance is None or (level == Strictness.ALL and min_score is None):
+        if relevance is None:
             return Candidates(ids, candidate_vectors, complete=False)
-        if not _more_beyond(relevance, candidate_vectors, sample, vectors, generic_vector, level, min_score):
+        more = _more_beyond(relevance, candidate_vectors, sample, vectors, generic_vector, judged, min_score)
+        if every and by_relevance and not more:
+            more = _better_beyond(relevance, candidate_vectors, vectors, generic_vector, wanted)
+        if not more:
+            if every and not by_relevance and dated is not None:
+                return _with_the_first_by_date(index, Candidates(ids, candidate_vectors, False), dated(), wanted)
             return Candidates(ids, candidate_vectors, complete=False)
         k *= WIDEN
+
+
+def _with_the_first_by_date(index: VectorIndex, found: Candidates, dated: np.ndarray, wanted: int) -> Candidates:
+    """The graph's candidates and the first ``wanted`` photos of ``dated`` (every photo the search
+    may list, in the order asked): "all" sorted by date lists those, wherever the graph would rank them."""
+    first = dated[:wanted]
+    ids, vectors = index.get_vectors(first[~np.isin(first, found.ids)])
+    complete = len(dated) <= wanted
+    return Candidates(
+        np.concatenate([found.ids, ids]), np.concatenate([found.vectors, vectors]), complete, len(found.ids)
+    )
+
+
+def _better_beyond(
+    relevance: QueryRelevance,
+    candidate_vectors: np.ndarray,
+    vectors: np.ndarray,
+    generic_vector: np.ndarray | None,
+    wanted: int,
+) -> bool:
+    """Whether a photo past the candidates could score higher than the ``wanted``-th best of them."""
+    if len(candidate_vectors) <= wanted:
+        return True
+    generic = _generic(relevance, candidate_vectors, generic_vector)
+    scores = relevance.score(relevance.standing(candidate_vectors @ vectors.T, generic))
+    edge = slice(-max(1, int(len(candidate_vectors) * EDGE)), None)
+    ceiling = relevance.ceiling(candidate_vectors[edge] @ vectors.T, None if generic is None else generic[edge])
+    return bool(ceiling.min() > np.partition(scores, -wanted)[-wanted])
 
 
 def _more_beyond(

@@ -221,6 +221,7 @@ class Searcher:
             sample=self._sample[1] if self._sample is not None else None,
             level=Strictness(strictness),
             min_score=min_score,
+            dated=lambda: self.catalog.ids_by_date(allowed, newest_first=SortOrder.parse(sort) != SortOrder.DATE_ASC),
         )
         ids, candidate_vectors, edge = candidates.ids, candidates.vectors, candidates.edge()
         words = self.words.match(query, len(index)) if match_metadata else None
