@@ -45,6 +45,7 @@ class Candidates(NamedTuple):
     vectors: np.ndarray
     complete: bool
     graph_count: int | None = None
+    floors: frozenset[str] = frozenset()  # levels that may list photos past the candidates
 
     def edge(self) -> np.ndarray:
         """Which candidates are the graph's farthest EDGE share, and the newest photos added for a
@@ -116,10 +117,28 @@ def find_candidates(
         if every and by_relevance and not more:
             more = _better_beyond(relevance, candidate_vectors, vectors, generic_vector, wanted)
         if not more:
+            floors = _floors(relevance, candidate_vectors, sample, vectors, generic_vector)
+            graph = Candidates(ids, candidate_vectors, False, floors=floors)
             if every and not by_relevance and dated is not None:
-                return _with_the_first_by_date(index, Candidates(ids, candidate_vectors, False), dated(), wanted)
-            return Candidates(ids, candidate_vectors, complete=False)
+                return _with_the_first_by_date(index, graph, dated(), wanted)
+            return graph
         k *= WIDEN
+
+
+def _floors(
+    relevance: QueryRelevance,
+    candidate_vectors: np.ndarray,
+    sample: np.ndarray | None,
+    vectors: np.ndarray,
+    generic_vector: np.ndarray | None,
+) -> frozenset[str]:
+    """The levels whose count over these candidates is only a floor: "all", and those that may list
+    photos past them (the level asked for was widened for; the others were not)."""
+    floors = {str(Strictness.ALL)}
+    for level in (Strictness.STRICT, Strictness.NORMAL, Strictness.LOOSE):
+        if _more_beyond(relevance, candidate_vectors, sample, vectors, generic_vector, level, None):
+            floors.add(str(level))
+    return frozenset(floors)
 
 
 def _with_the_first_by_date(index: VectorIndex, found: Candidates, dated: np.ndarray, wanted: int) -> Candidates:
@@ -129,7 +148,11 @@ def _with_the_first_by_date(index: VectorIndex, found: Candidates, dated: np.nda
     ids, vectors = index.get_vectors(first[~np.isin(first, found.ids)])
     complete = len(dated) <= wanted
     return Candidates(
-        np.concatenate([found.ids, ids]), np.concatenate([found.vectors, vectors]), complete, len(found.ids)
+        np.concatenate([found.ids, ids]),
+        np.concatenate([found.vectors, vectors]),
+        complete,
+        len(found.ids),
+        found.floors if not complete else frozenset(),
     )
 
 

@@ -262,7 +262,7 @@ class Searcher:
                     notes.append("No photo stands out clearly for this search; these come closest.")
                     only_closest = True
             counts = {str(lv): int(kept.sum()) for lv, kept in listed.items()}
-            at_least = frozenset(str(lv) for lv, kept in listed.items() if (kept & edge).any())
+            at_least = candidates.floors | {str(lv) for lv, kept in listed.items() if (kept & edge).any()}
         kept = np.flatnonzero(keep)
         kept = kept[_order(kept, scores, ids, sort, self.catalog)][:limit]
         photos = {p.id: p for p in self.catalog.photos_by_ids(ids[kept].tolist())}
