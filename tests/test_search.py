@@ -167,6 +167,15 @@ def test_minus_tag_leaves_out_the_photos_with_that_tag(library, pictures):
         library.tags.reject(photo_id, "set aside")
 
 
+def test_a_minimum_score_on_left_out_words_only_is_said_not_to_apply(library, pictures):
+    from photoclip.core.search import UNSCORED_NOTE
+
+    plain = library.search("-red", limit=1000)
+    with_score = library.search("-red", limit=1000, min_score=2.0)
+    assert [h.photo.id for h in with_score.hits] == [h.photo.id for h in plain.hits]  # nothing to score by
+    assert with_score.notes == [UNSCORED_NOTE] and UNSCORED_NOTE not in plain.notes
+
+
 def test_a_tag_of_several_words_filters_without_quotes(library, pictures):
     circles = [p for p, c in pictures[1].items() if c == ("green", "circle")]
     for path in circles:

@@ -36,6 +36,12 @@ if TYPE_CHECKING:
     from photoclip.core.models.engine import Engine
 
 
+#: Said when a search of left-out words only is given a minimum score.
+UNSCORED_NOTE = (
+    "A search of left-out words only scores no photo, so a minimum score does not apply: every other photo is listed."
+)
+
+
 class Searcher:
     """Answers queries against one model's vectors."""
 
@@ -203,7 +209,9 @@ class Searcher:
             rest = self._without_left_out(query, every)
             counts = {str(lv): len(every) if lv == Strictness.ALL else len(rest) for lv in Strictness}
             shown = every if Strictness(strictness) == Strictness.ALL else rest
-            return dataclasses.replace(self._browse(query, shown, limit, sort), level_counts=counts)
+            # Nothing is scored, so a minimum score has nothing to hold photos to: said, not silently dropped.
+            notes = [] if min_score is None else [UNSCORED_NOTE]
+            return dataclasses.replace(self._browse(query, shown, limit, sort), level_counts=counts, notes=notes)
         vectors, weights = self._term_vectors(query)
         index = self.index_provider()
         relevance = self.relevance(index, query, vectors, weights)
