@@ -95,13 +95,15 @@ def find_candidates(
     every = level == Strictness.ALL and min_score is None
     judged = Strictness.NORMAL if every else level
     by_relevance = SortOrder.parse(sort) == SortOrder.RELEVANCE
+    sample_standing: np.ndarray | None = None
     if index.mode == IndexMode.EXACT:
         k = len(index)
     else:  # twice what the library sample says is relevant, more if photos past them may be
         eligible = len(index) if allowed is None else len(allowed)
         expected = 0.0
         if relevance is not None and sample is not None and len(sample):
-            expected = float(_listed(relevance, sample, vectors, generic_vector, judged, min_score).mean()) * eligible
+            sample_standing = _standing(relevance, sample, vectors, generic_vector)
+            expected = float(_listed(relevance, sample_standing, judged, min_score).mean()) * eligible
         k = max(FIRST_CANDIDATES, int(2 * expected))
         if every:
             k = max(k, 2 * wanted if by_relevance else max(wanted, DATE_CANDIDATES))
@@ -113,32 +115,16 @@ def find_candidates(
             return Candidates(ids, candidate_vectors, complete=True)
         if relevance is None:
             return Candidates(ids, candidate_vectors, complete=False)
-        more = _more_beyond(relevance, candidate_vectors, sample, vectors, generic_vector, judged, min_score)
+        judge = _Judge(relevance, candidate_vectors, vectors, generic_vector, sample_standing)
+        more = judge.more_beyond(judged, min_score)
         if every and by_relevance and not more:
-            more = _better_beyond(relevance, candidate_vectors, vectors, generic_vector, wanted)
+            more = judge.better_beyond(wanted)
         if not more:
-            floors = _floors(relevance, candidate_vectors, sample, vectors, generic_vector)
-            graph = Candidates(ids, candidate_vectors, False, floors=floors)
+            graph = Candidates(ids, candidate_vectors, False, floors=judge.floors())
             if every and not by_relevance and dated is not None:
                 return _with_the_first_by_date(index, graph, dated(), wanted)
             return graph
         k *= WIDEN
-
-
-def _floors(
-    relevance: QueryRelevance,
-    candidate_vectors: np.ndarray,
-    sample: np.ndarray | None,
-    vectors: np.ndarray,
-    generic_vector: np.ndarray | None,
-) -> frozenset[str]:
-    """The levels whose count over these candidates is only a floor: "all", and those that may list
-    photos past them (the level asked for was widened for; the others were not)."""
-    floors = {str(Strictness.ALL)}
-    for level in (Strictness.STRICT, Strictness.NORMAL, Strictness.LOOSE):
-        if _more_beyond(relevance, candidate_vectors, sample, vectors, generic_vector, level, None):
-            floors.add(str(level))
-    return frozenset(floors)
 
 
 def _with_the_first_by_date(index: VectorIndex, found: Candidates, dated: np.ndarray, wanted: int) -> Candidates:
@@ -156,69 +142,69 @@ def _with_the_first_by_date(index: VectorIndex, found: Candidates, dated: np.nda
     )
 
 
-def _better_beyond(
-    relevance: QueryRelevance,
-    candidate_vectors: np.ndarray,
-    vectors: np.ndarray,
-    generic_vector: np.ndarray | None,
-    wanted: int,
-) -> bool:
-    """Whether a photo past the candidates could score higher than the ``wanted``-th best of them."""
-    if len(candidate_vectors) <= wanted:
-        return True
-    generic = _generic(relevance, candidate_vectors, generic_vector)
-    scores = relevance.score(relevance.standing(candidate_vectors @ vectors.T, generic))
-    edge = slice(-max(1, int(len(candidate_vectors) * EDGE)), None)
-    ceiling = relevance.ceiling(candidate_vectors[edge] @ vectors.T, None if generic is None else generic[edge])
-    return bool(ceiling.min() > np.partition(scores, -wanted)[-wanted])
+class _Judge:
+    """One set of candidates measured once against the query: their standings and scores, and the
+    ceiling of the farthest EDGE share (see ``QueryRelevance.ceiling``), beside the library
+    sample's standings; what tells whether photos past the candidates may count."""
+
+    def __init__(
+        self,
+        relevance: QueryRelevance,
+        candidate_vectors: np.ndarray,
+        vectors: np.ndarray,
+        generic_vector: np.ndarray | None,
+        sample_standing: np.ndarray | None,
+    ) -> None:
+        self.relevance = relevance
+        self.standing = _standing(relevance, candidate_vectors, vectors, generic_vector)
+        self.scores = relevance.score(self.standing)
+        self.edge = slice(-max(1, int(len(candidate_vectors) * EDGE)), None)
+        farthest = candidate_vectors[self.edge]
+        ceiling = relevance.ceiling(farthest @ vectors.T, relevance.generic_cosines(farthest, generic_vector))
+        self.edge_ceiling = float(ceiling.min())
+        self.sample_standing = sample_standing
+
+    def more_beyond(self, level: Strictness, min_score: float | None) -> bool:
+        """Whether photos past the candidates may be listed: some of the farthest are, or the
+        farthest could score as high as the lowest listed photo (among the candidates and the
+        library sample) or ``min_score``."""
+        if _listed(self.relevance, self.standing[self.edge], level, min_score).any():
+            return True
+        floor = min_score
+        if floor is None:
+            lowest = []
+            for standing in (self.standing, self.sample_standing):
+                if standing is not None and len(standing):
+                    listed = self.relevance.keep(standing, level)
+                    if listed.any():
+                        lowest.append(float(self.relevance.score(standing)[listed].min()))
+            if not lowest:
+                return False
+            floor = min(lowest)
+        return self.edge_ceiling >= floor
+
+    def better_beyond(self, wanted: int) -> bool:
+        """Whether a photo past the candidates could score higher than the ``wanted``-th best of them."""
+        if len(self.scores) <= wanted:
+            return True
+        return self.edge_ceiling > float(np.partition(self.scores, -wanted)[-wanted])
+
+    def floors(self) -> frozenset[str]:
+        """The levels whose count over these candidates is only a floor: "all", and those that may
+        list photos past them (the level asked for was widened for; the others were not)."""
+        levels = (Strictness.STRICT, Strictness.NORMAL, Strictness.LOOSE)
+        return frozenset(str(lv) for lv in (Strictness.ALL, *(lv for lv in levels if self.more_beyond(lv, None))))
 
 
-def _more_beyond(
-    relevance: QueryRelevance,
-    candidate_vectors: np.ndarray,
-    sample: np.ndarray | None,
-    vectors: np.ndarray,
-    generic_vector: np.ndarray | None,
-    level: Strictness,
-    min_score: float | None,
-) -> bool:
-    """Whether photos past the candidates may be listed: some of the farthest EDGE share are, or
-    the farthest could score (see ``QueryRelevance.ceiling``) as high as the lowest listed photo
-    (among the candidates and the library sample) or ``min_score``."""
-    edge = candidate_vectors[-max(1, int(len(candidate_vectors) * EDGE)) :]
-    if _listed(relevance, edge, vectors, generic_vector, level, min_score).any():
-        return True
-    floor = min_score
-    if floor is None:
-        lowest = []
-        for photos in (candidate_vectors, sample):
-            if photos is not None and len(photos):
-                standing = relevance.standing(photos @ vectors.T, _generic(relevance, photos, generic_vector))
-                listed = relevance.keep(standing, level)
-                if listed.any():
-                    lowest.append(float(relevance.score(standing)[listed].min()))
-        if not lowest:
-            return False
-        floor = min(lowest)
-    ceiling = relevance.ceiling(edge @ vectors.T, _generic(relevance, edge, generic_vector))
-    return bool(ceiling.min() >= floor)
-
-
-def _generic(relevance: QueryRelevance, photos: np.ndarray, generic_vector: np.ndarray | None) -> np.ndarray | None:
-    """The photos' cosines with the generic prompts, when the query was measured with them."""
-    return photos @ generic_vector if relevance.generic_level is not None and generic_vector is not None else None
-
-
-def _listed(
-    relevance: QueryRelevance,
-    photo_vectors: np.ndarray,
-    vectors: np.ndarray,
-    generic_vector: np.ndarray | None,
-    level: Strictness,
-    min_score: float | None,
+def _standing(
+    relevance: QueryRelevance, photo_vectors: np.ndarray, vectors: np.ndarray, generic_vector: np.ndarray | None
 ) -> np.ndarray:
-    """Which of these photos the search lists at ``level`` (or with an explicit ``min_score``)."""
-    standing = relevance.standing(photo_vectors @ vectors.T, _generic(relevance, photo_vectors, generic_vector))
+    """The photos' standings for the query's terms."""
+    return relevance.standing(photo_vectors @ vectors.T, relevance.generic_cosines(photo_vectors, generic_vector))
+
+
+def _listed(relevance: QueryRelevance, standing: np.ndarray, level: Strictness, min_score: float | None) -> np.ndarray:
+    """Which of these standings the search lists at ``level`` (or with an explicit ``min_score``)."""
     if min_score is not None:
         return relevance.keep_above(standing, min_score)
     return relevance.keep(standing, level)

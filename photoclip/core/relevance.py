@@ -305,6 +305,10 @@ class QueryRelevance:
             leans=leans,
         )
 
+    def generic_cosines(self, photo_vectors: np.ndarray, generic_vector: np.ndarray | None) -> np.ndarray | None:
+        """The photos' cosines with the generic prompts' vector, when measured with them (else None)."""
+        return None if self.generic_level is None or generic_vector is None else photo_vectors @ generic_vector
+
     def standing(self, cosines: np.ndarray, generic_cosines: np.ndarray | None = None) -> np.ndarray:
         """Candidates' standings (candidates × terms); given their cosines with the generic prompts
         (needed when the query was measured with them), words' standings beyond what those predict."""
@@ -327,9 +331,8 @@ class QueryRelevance:
         return (direction / float(self.weights[self.weights > 0].sum())).astype(np.float32)
 
     def ceiling(self, cosines: np.ndarray, generic_cosines: np.ndarray | None = None) -> np.ndarray:
-        """The score with the correction for hubs taken whole, where the score takes it only above
-        the ordinary level: never under the score, and in the order of :meth:`direction`, so no photo
-        further along that direction than these scores more than the lowest of them."""
+        """The score with the correction for hubs taken whole (the score takes it only above the
+        ordinary level): never under the score, in the order of :meth:`direction`."""
         standing = (cosines - self.median) / self.spread
         if self.generic_level is not None and generic_cosines is not None:
             level = self.generic_level

@@ -128,9 +128,9 @@ class Searcher:
         generic = sample @ self.generic_vector() if words else None
         return QueryRelevance.measure(sample @ vectors.T, weights, is_text, groups, generic)
 
-    def _generic_cosines(self, relevance: QueryRelevance, vectors: np.ndarray) -> np.ndarray | None:
-        """The photos' cosines with the generic prompts, when the query's relevance was measured with them."""
-        return vectors @ self.generic_vector() if relevance.generic_level is not None else None
+    def _generic_for(self, relevance: QueryRelevance | None) -> np.ndarray | None:
+        """The generic prompts' vector when ``relevance`` was measured with it, else None."""
+        return self.generic_vector() if relevance is not None and relevance.generic_level is not None else None
 
     def generic_vector(self) -> np.ndarray:
         """The model's generic prompts ("a photo.") as one unit vector: what the photos that lie near
@@ -215,7 +215,7 @@ class Searcher:
         vectors, weights = self._term_vectors(query)
         index = self.index_provider()
         relevance = self.relevance(index, query, vectors, weights)
-        generic = self.generic_vector() if relevance is not None and relevance.generic_level is not None else None
+        generic = self._generic_for(relevance)
         candidates = find_candidates(
             index,
             query,
@@ -250,7 +250,7 @@ class Searcher:
             counts = {str(level): int(wanted_ids.sum()) for level in Strictness}
             at_least = frozenset(str(level) for level in Strictness) if edge.any() else frozenset()
         else:
-            standing = relevance.standing(cosines, self._generic_cosines(relevance, candidate_vectors))
+            standing = relevance.standing(cosines, relevance.generic_cosines(candidate_vectors, generic))
             scores = relevance.score(standing)
             level = Strictness(strictness)
             listed = {lv: relevance.keep(standing, lv) & wanted_ids for lv in Strictness}
@@ -343,11 +343,12 @@ class Searcher:
         if words is not None:
             relevance = words.judge_by_names(relevance)
         if relevance is not None:
+            generic = self._generic_for(relevance)
             for start in range(0, len(ids), chunk):
                 found, found_vectors = index.get_vectors(ids[start : start + chunk])
                 if len(found):
-                    generic = self._generic_cosines(relevance, found_vectors)
-                    shown = relevance.excluded(relevance.standing(found_vectors @ vectors.T, generic))
+                    generic_cosines = relevance.generic_cosines(found_vectors, generic)
+                    shown = relevance.excluded(relevance.standing(found_vectors @ vectors.T, generic_cosines))
                     left_out |= np.isin(ids, found[shown])
         return ids[~left_out]
 
