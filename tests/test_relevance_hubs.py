@@ -66,6 +66,34 @@ def test_hubs_that_form_a_group_are_not_an_answer_to_words_the_model_does_not_kn
         assert results.hits[0].score < Strictness.NORMAL.tail, results.hits[0].score
 
 
+VAIN = 'Nothing here looks like "{}", so leaving it out leaves out no photo.'
+
+
+@pytest.mark.parametrize("left_out", ["xyzzy", "people", "a photo of my grandmother"])
+@pytest.mark.parametrize("query", ["triangle", "a blue square"])
+def test_leaving_out_words_the_model_does_not_know_leaves_out_nothing(rare_library, scenes_library, query, left_out):
+    """Judged as known words are, "-xyzzy" would leave out the hubs: photos of triangles that lie
+    near every text. Nothing in the library is like it, so it leaves out nothing, and says so."""
+    for library in (rare_library[0], scenes_library):
+        plain = library.search(query, limit=1000)
+        without = library.search(f"{query} -{left_out}", limit=1000)
+        assert [h.photo.id for h in without.hits] == [h.photo.id for h in plain.hits]
+        assert without.level_counts == plain.level_counts
+        assert VAIN.format(left_out) in without.notes
+        alone = library.search(f"-{left_out}", limit=1000)  # only left-out words: every photo
+        assert len(alone.hits) == len(library.catalog.filter_photo_ids()), len(alone.hits)
+
+
+def test_leaving_out_words_the_model_knows_still_leaves_out_their_photos(rare_library):
+    library, pictures = rare_library
+    results = library.search("triangle -red", limit=1000)
+    shown = [pictures[hit.photo.path.name] for hit in results.hits]
+    assert shown and all(p.colour != "red" for p in shown) and {p.shape for p in shown} == {"triangle"}
+    assert not any(note.startswith("Nothing here looks like") for note in results.notes)
+    stars = {n for n, p in pictures.items() if p.shape == "star"}
+    assert not stars & {hit.photo.path.name for hit in library.search("-star", limit=1000).hits}
+
+
 def test_a_saved_search_for_words_the_model_does_not_know_holds_no_photo(rare_library):
     library, _ = rare_library
     library.save_search("receipts", "receipts")

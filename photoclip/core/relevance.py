@@ -35,7 +35,8 @@ number can be the cut-off. Instead each term of a query is measured against *thi
   correlation times how far it stands out for them (the expectation for standardised values).
   Everything above (group, tail, score, order) is decided on that standing: a hub stands out no
   more for words that say nothing more, a query's own photos still do. Left-out words are judged
-  without it: "-star" leaves out every star, hubs too.
+  without it ("-star" leaves out every star, hubs too), unless with it they find nothing: "-xyzzy"
+  leaves out nothing rather than the hubs.
 
 Query forms: each positive word term of a combined query ("red + circle", "2:red + circle",
 "photo.jpg + blue") must be relevant on its own, and an image term in such a query is judged among
@@ -107,11 +108,6 @@ LAYER_STEP = 1 / 3
 #: stand this far above the ordinary instead.
 IMAGE_FLOOR = 0.5
 MIN_FOUND = 5
-#: When no photo clears the cut-off, the closest few are still shown (marked as such): those
-#: within this many spreads of the best one, at most CLOSEST of them. An empty page says less than
-#: "nothing stands out; here is what comes nearest".
-CLOSEST_BAND = 1.0
-CLOSEST = 12
 
 
 @dataclass(frozen=True)
@@ -246,6 +242,7 @@ class QueryRelevance:
     terms: tuple[Decision, ...]
     combined: Decision
     judged_by_names: frozenset[int] = frozenset()  # left-out terms that name photos (see excluded)
+    names_nothing: frozenset[int] = frozenset()  # left-out words nothing here is like (see excluded)
     beside_words: dict[int, ImageAmongWords] = field(default_factory=dict)  # image terms beside words
     generic_level: GenericLevel | None = None  # the generic prompts' ordinary level and spread
     leans: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))  # per term, see "Not a hub"
@@ -265,12 +262,17 @@ class QueryRelevance:
         median = np.median(sample_cosines, axis=0)
         spread = robust_spread(sample_cosines, median)
         standing = (sample_cosines - median) / spread
-        generic_level, leans = None, np.zeros(standing.shape[1], np.float32)
+        generic_level, leans, names_nothing = None, np.zeros(standing.shape[1], np.float32), set()
         if generic_cosines is not None and len(generic_cosines) >= MIN_LIBRARY:
             generic_level = GenericLevel.measure(generic_cosines)
+            hubness = generic_level.standing_out(generic_cosines)
             for j in np.flatnonzero(is_text & (weights > 0)):  # "-star" leaves out every star, hubs too
                 leans[j] = lean(standing[:, j], generic_cosines)
-            standing = standing - leans * generic_level.standing_out(generic_cosines)[:, None]
+            for j in np.flatnonzero(is_text & (weights < 0)):  # ...but "-xyzzy" leaves out no hub
+                own = standing[:, j] - lean(standing[:, j], generic_cosines) * hubness
+                if not Decision.fit(own, groups, layers=True).relevant(own, Strictness.NORMAL).any():
+                    names_nothing.add(int(j))
+            standing = standing - leans * hubness[:, None]
         # Only word and left-out terms need their own decision (a positive image is judged by the
         # combined score or among the words' photos). Words come in layers too (see Decision.fit),
         # "a red circle" above red things and circles (plain, seed 8080: phrases 0.943 -> 0.995).
@@ -300,6 +302,7 @@ class QueryRelevance:
             spread.astype(np.float32),
             terms,
             combined,
+            names_nothing=frozenset(names_nothing),
             beside_words=beside_words,
             generic_level=generic_level,
             leans=leans,
@@ -368,10 +371,14 @@ class QueryRelevance:
         names photos (see ``judged_by_names``) is left to the names unless its photos form a group
         of their own: then the model knows the word ("-blue" where one photo is tagged "blue
         sky"), and what it sees is left out too; otherwise it would leave out whatever few photos
-        happen to lie nearest to a word it never learnt ("-vellmora" for a folder of that name)."""
+        happen to lie nearest to a word it never learnt ("-vellmora" for a folder of that name). A
+        word whose own photos, hubs counted down, are none at Normal (``names_nothing``: "-xyzzy")
+        leaves nothing out: judged as it is, it would leave out the hubs, which lie near every word."""
         excluded = np.zeros(len(standing), bool)
         for j in np.flatnonzero(self.weights < 0):
             decision = self.terms[j]
+            if int(j) in self.names_nothing:
+                continue
             if int(j) not in self.judged_by_names or decision.group is not None:
                 excluded |= decision.relevant(standing[:, j], Strictness.LOOSE, partly=False)
         return excluded
@@ -387,14 +394,3 @@ def _combine(standing: np.ndarray, weights: np.ndarray) -> np.ndarray:
     if not positive.any():
         return np.zeros(len(standing), np.float32)
     return ((standing[:, positive] * weights[positive]).sum(1) / float(weights[positive].sum())).astype(np.float32)
-
-
-def closest(scores: np.ndarray, eligible: np.ndarray) -> np.ndarray:
-    """The few candidates nearest to the query when none clears the cut-off (see CLOSEST_BAND)."""
-    if not eligible.any():
-        return eligible
-    best = float(scores[eligible].max())
-    near = eligible & (scores >= best - CLOSEST_BAND) & (scores > 0)
-    if near.sum() > CLOSEST:
-        near &= scores >= np.sort(scores[near])[-CLOSEST]
-    return near

@@ -21,6 +21,7 @@ import numpy as np
 
 from photoclip.core.candidates import find_candidates
 from photoclip.core.catalog import Catalog
+from photoclip.core.closest import closest
 from photoclip.core.discernment import AGREEMENT_LIMIT, Discernment, spread_labels
 from photoclip.core.errors import ImageError, PhotoclipError
 from photoclip.core.images import open_upright
@@ -28,7 +29,7 @@ from photoclip.core.metadata_match import MetadataMatcher
 from photoclip.core.models.registry import ModelSpec
 from photoclip.core.query import Query, QueryTerm, parse_query
 from photoclip.core.records import PhotoStatus, SortOrder
-from photoclip.core.relevance import MIN_LIBRARY, SAMPLE, QueryRelevance, Strictness, closest
+from photoclip.core.relevance import MIN_LIBRARY, SAMPLE, QueryRelevance, Strictness
 from photoclip.core.search_results import SearchFilters, SearchHit, SearchResults
 from photoclip.core.vectors import VectorIndex
 
@@ -124,8 +125,8 @@ class Searcher:
             return None
         is_text = np.array([t.text is not None for t in query.terms])
         groups = self.trusts_groups(key, sample, len(index), measure=bool(is_text.any()))
-        words = bool((is_text & (weights > 0)).any()) and bool(self.spec.none_prompts)
-        generic = sample @ self.generic_vector() if words else None
+        # the generic prompts tell hubs apart for words, and which left-out words find nothing here
+        generic = sample @ self.generic_vector() if is_text.any() and self.spec.none_prompts else None
         return QueryRelevance.measure(sample @ vectors.T, weights, is_text, groups, generic)
 
     def _generic_for(self, relevance: QueryRelevance | None) -> np.ndarray | None:
@@ -206,11 +207,12 @@ class Searcher:
                 return self._browse(query, allowed, limit, sort)
             # Only left-out terms ("-star", "2019 -paris"): every photo but theirs ("all": every photo).
             every = self.index_provider().ids() if allowed is None else np.asarray(allowed, np.int64)
-            rest = self._without_left_out(query, every)
+            rest, relevance = self._without_left_out(query, every)
             counts = {str(lv): len(every) if lv == Strictness.ALL else len(rest) for lv in Strictness}
             shown = every if Strictness(strictness) == Strictness.ALL else rest
             # Nothing is scored, so a minimum score has nothing to hold photos to: said, not silently dropped.
             notes = [] if min_score is None else [UNSCORED_NOTE]
+            notes += _left_out_in_vain(query, relevance)
             return dataclasses.replace(self._browse(query, shown, limit, sort), level_counts=counts, notes=notes)
         vectors, weights = self._term_vectors(query)
         index = self.index_provider()
@@ -282,6 +284,7 @@ class Searcher:
         if words is not None:
             self.words.describe(words, hits)
             notes += [words.note] if words.note else []
+        notes += _left_out_in_vain(query, relevance)
         return SearchResults(
             hits,
             query,
@@ -329,9 +332,11 @@ class Searcher:
             query, limit=limit, min_score=min_score, strictness=strictness, sort=sort, filters=filters, exclude=exclude
         )
 
-    def _without_left_out(self, query: Query, allowed: np.ndarray, chunk: int = 8192) -> np.ndarray:
+    def _without_left_out(
+        self, query: Query, allowed: np.ndarray, chunk: int = 8192
+    ) -> tuple[np.ndarray, QueryRelevance | None]:
         """The photos of ``allowed`` that no term of a query of left-out terms names or
-        shows, judged as in any search (loosely, by pixels and by names)."""
+        shows, judged as in any search (loosely, by pixels and by names), and how they were judged."""
         index = self.index_provider()
         ids = np.sort(np.asarray(allowed, np.int64))
         left_out = np.zeros(len(ids), bool)
@@ -350,7 +355,7 @@ class Searcher:
                     generic_cosines = relevance.generic_cosines(found_vectors, generic)
                     shown = relevance.excluded(relevance.standing(found_vectors @ vectors.T, generic_cosines))
                     left_out |= np.isin(ids, found[shown])
-        return ids[~left_out]
+        return ids[~left_out], relevance
 
     def _browse(
         self, query: Query, allowed: np.ndarray | None, limit: int, sort: str, page: int = 500
@@ -360,6 +365,14 @@ class Searcher:
         ids = self.catalog.ids_by_date(allowed, newest_first=newest_first)[:limit]
         hits = [SearchHit(p, 0.0) for p in self.catalog.photos_by_ids(ids[:page].tolist())]
         return SearchResults(hits, query, 0.0, considered=len(ids), all_ids=ids)
+
+
+def _left_out_in_vain(query: Query, relevance: QueryRelevance | None) -> list[str]:
+    """Notes for the left-out words nothing in the library is like, which so leave nothing out."""
+    if relevance is None:
+        return []
+    vain = sorted(relevance.names_nothing - relevance.judged_by_names)
+    return [f'Nothing here looks like "{query.terms[j].text}", so leaving it out leaves out no photo.' for j in vain]
 
 
 def _order(kept: np.ndarray, scores: np.ndarray, ids: np.ndarray, sort: str, catalog: Catalog) -> np.ndarray:
