@@ -112,3 +112,22 @@ def test_similar_takes_a_library_photos_name_like_a_search_does(library):
     assert names(by_name) == names(by_path) and folder / name not in names(by_name)
     with pytest.raises(PhotoclipError, match=r'add its folder \("2019/red-circle-0\.png"\)'):
         opened.similar(Path("red-circle-0.png"))
+
+
+def test_a_bare_file_name_beside_words_is_that_library_photo(library, tmp_path, monkeypatch):
+    """ "IMG_10004.jpg + blue" run outside the photo's folder searched the file name as words and
+    found nothing that stood out; a name that no photo has said nothing about it either."""
+    opened, folder, pictures = library
+    monkeypatch.chdir(tmp_path)  # not the photos' folder: the name is no file here
+    name = next(n for n, p in pictures.items() if (p.colour, p.shape) == ("green", "star"))
+    bare = opened.search(f"{name} + blue", limit=10, strictness="all")
+    by_path = opened.search(f"{folder / name} + blue", limit=10, strictness="all")
+    assert [t.image.name if t.image else t.text for t in bare.query.terms] == [name, "blue"]
+    assert names(bare) == names(by_path)
+    assert opened.search(f"2:{name} -blue", limit=3).query.terms[0].weight == 2.0
+    with pytest.raises(PhotoclipError, match=r"No photo called nosuch\.jpg in the library: type the image's path"):
+        opened.search("nosuch.jpg + blue")
+    with pytest.raises(PhotoclipError, match=r"2 photos are called red-circle-0\.png"):
+        opened.search("red-circle-0.png + green")
+    words = opened.search("a red circle", limit=3)  # no file name: words, as before
+    assert all(t.image is None for t in words.query.terms)

@@ -23,7 +23,7 @@ from photoclip.core.lockfile import WriterLock
 from photoclip.core.models.download import DownloadProgress
 from photoclip.core.models.loaded import LoadedModels
 from photoclip.core.models.registry import ModelSpec, get_model
-from photoclip.core.named_photo import SIMILAR_TO, image_or_named_photo, mentions_similar_to, named_photo
+from photoclip.core.named_photo import SIMILAR_TO, image_or_named_photo, mentions_photo_name, named_photo
 from photoclip.core.paths import LibraryPaths
 from photoclip.core.query import Query, parse_query
 from photoclip.core.scanner import offline_reason
@@ -258,7 +258,7 @@ class Library(FoldersMixin, TagsMixin, DuplicatesMixin, TimelineMixin, HistoryMi
         options.setdefault("strictness", self.settings.get("relevance"))
         known_tags: list[str] | None = None
         if isinstance(query, str) and (
-            mentions_similar_to(query) or any(key in query for key in ("tag:", "folder:", "camera:"))
+            mentions_photo_name(query) or any(key in query for key in ("tag:", "folder:", "camera:"))
         ):
             words = self.searcher().words
             known_tags = [label for label, _ in self.tags.counts()] if "tag:" in query else []

@@ -1,10 +1,12 @@
-"""``similar to cat.jpg``: a search by a library photo named by its file name alone.
+"""``similar to cat.jpg``, ``cat.jpg + snow``: a search by a library photo named by its file name alone.
 
 The window writes "similar to NAME" in the search box for Find similar, and the README shows words
 typed after it; typed by hand (or kept from an earlier session) it must mean the same photo. A
 term "similar to NAME" whose NAME is an image file's name is that file when it is a path, else the
 one library photo of that name; none or several is a clear error, not a search for the words. Any
-other "similar to ..." ("similar to a lion") stays words.
+other "similar to ..." ("similar to a lion") stays words. A term that is an image file's bare name
+("cat.jpg + snow") and no file in the working folder means the same: searched as words, it found
+whatever the model makes of a file name.
 """
 
 from __future__ import annotations
@@ -22,9 +24,12 @@ if TYPE_CHECKING:
 SIMILAR_TO = re.compile(r"^\s*similar to\s+(?P<name>.+?)\s*$", re.IGNORECASE)
 
 
-def mentions_similar_to(text: str) -> bool:
-    """Whether a query may hold a "similar to NAME" term (worth looking the name up)."""
-    return "similar to" in text.lower()
+def mentions_photo_name(text: str) -> bool:
+    """Whether a query may name a photo by its file name ("similar to NAME", "cat.jpg + snow"):
+    worth looking the name up."""
+    from photoclip.core.images import is_supported
+
+    return "similar to" in text.lower() or any(is_supported(word.strip("\"'")) for word in text.split())
 
 
 def names_a_photo_file(text: str) -> bool:
@@ -40,12 +45,15 @@ def names_a_photo_file(text: str) -> bool:
 
 
 def image_or_named_photo(text: str, catalog: Catalog) -> Path | None:
-    """The image a term means: a path to an image file, or "similar to NAME" (see the module)."""
+    """The image a term means: a path to an image file, "similar to NAME", or an image file's bare
+    name (see the module); a path with folders that is not there is left to the query's parser."""
     found = image_file(text)
     if found is not None:
         return found
     match = SIMILAR_TO.match(text)
-    return None if match is None else named_photo(match.group("name"), catalog)
+    if match is not None:
+        return named_photo(match.group("name"), catalog)
+    return None if "/" in text or "\\" in text else named_photo(text, catalog)
 
 
 def named_photo(name: str, catalog: Catalog) -> Path | None:
