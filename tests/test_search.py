@@ -119,6 +119,17 @@ def test_combined_terms_and_weights(library, pictures):
     assert {label[1] for label in labels(weightless.hits, pictures)} == {"star"}
 
 
+def test_a_mistyped_filter_is_said_to_be_searched_as_words(library):
+    """ "foldr:paris" or "abc:red + circle" listed a photo or two with no word about why."""
+    typo = library.search("foldr:odd a red shape", limit=4)
+    assert [t.text for t in typo.query.terms] == ["foldr:odd a red shape"]
+    assert any("There is no “foldr:” filter" in n and "Did you mean “folder:”?" in n for n in typo.notes)
+    assert any("There is no “abc:” filter" in n for n in library.search("abc:red + circle", limit=4).notes)
+    # a weight, a time of day, a drive letter or a web address is no filter
+    for fine in ("2:red + circle", "red at 10:30", "tag:none red", "see http://x.org"):
+        assert not any("filter" in note for note in library.search(fine, limit=4).notes), fine
+
+
 def test_filters_by_folder_and_date_and_sorting_by_date(library, pictures, tmp_path):
     folder, _labelled = pictures
     # Give a few photos in a sub-folder old file dates (they have no EXIF date).

@@ -277,7 +277,7 @@ class Library(FoldersMixin, TagsMixin, DuplicatesMixin, TimelineMixin, HistoryMi
         results = self.searcher().search(query, **options)
         if known_tags is not None and isinstance(query, Query):
             results.notes += _names_not_found(query, known_tags)
-        results.notes += results.query.weightless_notes() + stale_vectors_notes(self)
+        results.notes += results.query.notes() + stale_vectors_notes(self)
         return results
 
     def similar(self, target: int | Path, **options: Any) -> SearchResults:

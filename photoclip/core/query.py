@@ -24,6 +24,7 @@ An operator is a ``+`` or ``-`` at the start or after a space, so "t-shirt" stay
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -34,6 +35,9 @@ from photoclip.core.metadata_words import contains_phrase, fold, words_of
 from photoclip.core.query_dates import find_dates
 
 _WEIGHT = re.compile(r"^(\d+(?:\.\d+)?|\.\d+):(.+)$", re.S)
+#: The filters a search may name (the rest of "word:..." is words), and how such a word is written.
+FILTER_KEYS = ("tag", "folder", "camera")
+_KEYED = re.compile(r"(?:(?<=\s)|^)-?([^\W\d_]{2,}):(?=[^\s/\\])")
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,7 @@ class Query:
     cameras: tuple[str, ...] = ()  # camera: filters, each part of a camera's name
     without_tags: tuple[str, ...] = ()  # -tag: the photos with these tags are left out
     weightless: tuple[str, ...] = ()  # terms given a weight of 0 ("0:red"), which count for nothing
+    unknown_keys: tuple[str, ...] = ()  # "foldr:paris": written like a filter, searched as words
 
     @property
     def positive(self) -> tuple[QueryTerm, ...]:
@@ -73,9 +78,17 @@ class Query:
         """True when there is nothing to rank by (no terms, maybe only tags)."""
         return not self.positive
 
-    def weightless_notes(self) -> list[str]:
-        """Says which terms were given a weight of 0 and so count for nothing ("0:red + circle")."""
-        return [f"“{part}” has a weight of 0, so it counts for nothing." for part in self.weightless]
+    def notes(self) -> list[str]:
+        """What the search should say about how it read the query: terms given a weight of 0
+        ("0:red" counts for nothing) and words written like a filter that does not exist."""
+        notes = [f"“{part}” has a weight of 0, so it counts for nothing." for part in self.weightless]
+        for key in self.unknown_keys:
+            near = difflib.get_close_matches(key.lower(), FILTER_KEYS, n=1)
+            hint = f" Did you mean “{near[0]}:”?" if near else ""
+            notes.append(
+                f"There is no “{key}:” filter (tag:, folder: and camera: are), so it was searched as words.{hint}"
+            )
+        return notes
 
 
 def _typed_path(text: str) -> Path:
@@ -239,6 +252,9 @@ def parse_query(
         return Query(
             raw, (QueryTerm(1.0, image=whole),), tags, folders=folders, cameras=cameras, without_tags=without_tags
         )
+    unknown_keys = tuple(
+        dict.fromkeys(m.group(1) for m in _KEYED.finditer(text) if m.group(1).lower() not in FILTER_KEYS)
+    )
     dates, text = find_dates(text, now)
     terms, weightless = [], []
     for sign, part, image in _with_image_names(split_terms(text), is_image):
@@ -267,4 +283,5 @@ def parse_query(
         cameras=cameras,
         without_tags=without_tags,
         weightless=tuple(weightless),
+        unknown_keys=unknown_keys,
     )
