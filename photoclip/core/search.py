@@ -37,6 +37,11 @@ if TYPE_CHECKING:
     from photoclip.core.models.engine import Engine
 
 
+#: Said when the library is too small to tell what is ordinary in it (see relevance.MIN_LIBRARY).
+SMALL_LIBRARY_NOTE = (
+    "With {photos} photos in the library there are too few to tell which stand out from the rest, "
+    "so every photo is listed, best first."
+)
 #: Said when a search of left-out words only is given a minimum score.
 UNSCORED_NOTE = (
     "A search of left-out words only scores no photo, so a minimum score does not apply: every other photo is listed."
@@ -245,6 +250,11 @@ class Searcher:
         if relevance is None:  # too few photos to tell what is ordinary: all of them, by mean cosine
             positive = weights > 0
             scores = (cosines[:, positive] * weights[positive]).sum(1) / float(weights[positive].sum())
+            if (~positive).any():  # left-out terms push their photos down, as nothing is left out
+                scores = scores - (cosines[:, ~positive] * -weights[~positive]).sum(1) / float(
+                    -weights[~positive].sum()
+                )
+            notes.append(SMALL_LIBRARY_NOTE.format(photos=len(index)))
             if words is not None:
                 scores = words.lift_scores(ids, scores)
             cut = float("-inf") if min_score is None else float(min_score)
