@@ -174,3 +174,16 @@ def test_tab_goes_along_the_search_row_as_it_is_seen(tagged_window):
         widget = widget.nextInFocusChain()
     assert reached == row
     assert bar.query.focusPolicy() & Qt.FocusPolicy.TabFocus and win.dates.focusPolicy() & Qt.FocusPolicy.TabFocus
+
+
+def test_in_a_narrow_window_the_search_box_gets_a_row_of_its_own(qtbot, tagged_window):
+    """At 640 pixels the choices beside it left the search box 62 pixels: a few letters of a query."""
+    win = tagged_window
+    bar = win.search_bar
+    for width, two_rows in ((1280, False), (640, True), (1280, False)):
+        win.resize(width, 600)
+        qtbot.waitUntil(lambda w=width: win.width() == w, timeout=5_000)
+        qtbot.waitUntil(lambda r=two_rows: (bar.relevance.geometry().top() >= bar.query.geometry().bottom()) == r)
+        assert bar.query.width() >= 280, (width, bar.query.width())
+        for control in (bar.sort, win.dates, bar.relevance, bar.count):  # every choice stays whole
+            assert control.isVisible() and control.width() >= control.minimumSizeHint().width()

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QToolButton, QWidget
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QLineEdit, QToolButton, QWidget
 
 #: A search runs this long after a word is finished (a space typed) ...
 WORD_DELAY_MS = 150
@@ -19,6 +20,9 @@ _KEY_WITHOUT_VALUE = re.compile(r'(?:^|\s)-?(?:tag|folder|camera):"?$', re.IGNOR
 WIDEST_COUNT = "000,000 results"
 #: The relevance box keeps room for its widest choice with a count, for the same reason.
 WIDEST_LEVEL = "All, ranked (000,000)"
+
+#: Narrower than this beside the choices, the search box goes on a row of its own.
+MIN_QUERY_WIDTH = 280
 
 #: The relevance levels, from fewer results to more, as people read them.
 LEVELS = (
@@ -79,13 +83,38 @@ class SearchBar(QWidget):
         add = QToolButton()
         add.setText("Add folder…")
         add.clicked.connect(self.add_folder)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(8, 8, 8, 4)
-        row.addWidget(self.query, 1)
-        row.addWidget(self.sort)
-        row.addWidget(self.relevance)
-        row.addWidget(self.count)
-        row.addWidget(add)
+        self._controls: list[QWidget] = [self.sort, self.relevance, self.count, add]
+        self._grid = QGridLayout(self)
+        self._grid.setContentsMargins(8, 8, 8, 4)
+        self._grid.setColumnStretch(0, 1)
+        self._two_rows: bool | None = None
+        self._lay_out(two_rows=False)
+
+    def _lay_out(self, two_rows: bool) -> None:
+        """One row, or, in a narrow window, the search box alone on the first row and the choices
+        under it: side by side they left the box a few letters wide."""
+        if two_rows == self._two_rows:
+            return
+        self._two_rows = two_rows
+        self._grid.addWidget(self.query, 0, 0, 1, 1 + len(self._controls) if two_rows else 1)
+        for column, widget in enumerate(self._controls, start=1):  # under the box, to the right
+            self._grid.addWidget(widget, 1 if two_rows else 0, column)
+
+    def add_control(self, widget: QWidget, after: QWidget) -> None:
+        """Puts ``widget`` in the row after ``after`` (the window's Dates button after the sort order)."""
+        self._controls.insert(self._controls.index(after) + 1, widget)
+        self._two_rows = None
+        self._lay_out(two_rows=False)
+
+    def widgets_in_order(self) -> list[QWidget]:
+        """The search box and the choices as they are seen, for Tab to follow."""
+        return [self.query, *self._controls]
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Lays the bar out again when the room left for the search box crosses MIN_QUERY_WIDTH."""
+        super().resizeEvent(event)
+        controls = sum(w.sizeHint().width() for w in self._controls) + 6 * self._grid.horizontalSpacing() + 16
+        self._lay_out(two_rows=event.size().width() - controls < MIN_QUERY_WIDTH)
 
     def _keep_room_for_counts(self) -> None:
         """Makes the relevance box as wide as its widest choice with a count ("All, ranked (000,000)"),

@@ -17,11 +17,9 @@ def arrange(
     row after the sort order (what it narrows is read together with it). The chips sit above the
     results, not above the sidebar: choosing a folder or tag makes one appear, and the sidebar's
     rows must stay where they were under the pointer."""
-    row = search_bar.layout()
-    row.insertWidget(row.indexOf(search_bar.sort) + 1, dates)
+    search_bar.add_control(dates, after=search_bar.sort)
     # Tab follows the row as it is seen; made last, the Dates button would come after the sidebar.
-    in_row = [row.itemAt(i).widget() for i in range(row.count()) if row.itemAt(i).widget() is not None]
-    for before, after in pairwise(in_row):
+    for before, after in pairwise(search_bar.widgets_in_order()):
         QWidget.setTabOrder(before, after)
     # With the Dates button the row is fuller: the relevance box keeps the width its counts need
     # ("Normal (27)"), rather than the one it had before the first search.
