@@ -17,7 +17,9 @@ number can be the cut-off. Instead each term of a query is measured against *thi
   Decision.fit; an image beside words, judged among the words' photos, with up to three): when
   the highest component stands well apart from the next (``SEPARATION`` pooled deviations) and is
   not the bulk of the library (``GROUP_SHARE``), it is the query's answer, and a photo belongs to
-  it when its probability of coming from that component is high enough (``posterior``).
+  it when its probability of coming from that component is high enough (``posterior``). For
+  words, two components above the bulk with no dip between them and alike in size are one answer
+  in two shades, not two layers (``LAYER_SIZE``, ``RAMP``): a layer of partial likeness outnumbers its answer.
   A model that does not tell the photos apart by what words name finds the same "groups" for
   every query (its clusters of look-alike photos); for such a model and library groups are not
   trusted (:mod:`photoclip.core.discernment`).
@@ -59,28 +61,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from photoclip.core.hubs import GenericLevel, lean, robust_spread
-from photoclip.core.mixture import Mixture, fits
-from photoclip.core.records import TextEnum
-
-
-class Strictness(TextEnum):
-    """How much a photo must stand out to be listed: fewer results (strict) to more (loose, all)."""
-
-    STRICT = "strict"
-    NORMAL = "normal"
-    LOOSE = "loose"
-    ALL = "all"
-
-    @property
-    def tail(self) -> float:
-        """The standing a photo needs when the query's photos form no group of their own."""
-        return {"strict": 3.0, "normal": 2.0, "loose": 1.5, "all": float("-inf")}[self.value]
-
-    @property
-    def posterior(self) -> float:
-        """The probability of belonging to the query's group a photo needs."""
-        return {"strict": 0.9, "normal": 0.5, "loose": 0.2, "all": 0.0}[self.value]
-
+from photoclip.core.mixture import Mixture, fits, one_slope_cut
+from photoclip.core.strictness import Strictness as Strictness  # where most of photoclip finds it
 
 #: Below this many photos there is no ordinary level to measure: everything is listed, ranked.
 MIN_LIBRARY = 20
@@ -103,6 +85,11 @@ LAYERS = 5
 #: A top layer that stands above the next by less than this share of the next one's height over the
 #: rest is one answer in shades (the vivid blues above the pale ones for "blue"), not a closer layer.
 LAYER_STEP = 1 / 3
+#: A layer of partial likeness holds at least this many times its answer's photos (the red things
+#: and the circles under the red circles); two layers nearer in size are one answer in two shades
+#: unless the values sink between them below RAMP of the lower one's height (see mixture.dip).
+LAYER_SIZE = 2.0
+RAMP = 0.8
 #: In a query of words and images, an image term is judged among the sample's photos the words find
 #: (see QueryRelevance.measure); with fewer than MIN_FOUND of them that says little, and it must
 #: stand this far above the ordinary instead.
@@ -118,7 +105,7 @@ class Decision:
     wider: Mixture | None = None  # in layers: the next layer out, for "loose"
 
     @classmethod
-    def fit(cls, sample: np.ndarray, groups: bool = True, layers: bool = False) -> Decision:
+    def fit(cls, sample: np.ndarray, groups: bool = True, layers: bool = False, words: bool = False) -> Decision:
         """Looks for a group of its own among the sample's standings (unless ``groups`` is False:
         a model whose groups are not the query's, see :mod:`photoclip.core.discernment`).
 
@@ -135,26 +122,32 @@ class Decision:
         height over the rest (vivid and pale blues are one answer to "blue"). "Better" is Akaike's
         criterion here: three photos of the same thing among 150 barely move the Bayesian one, and
         the other conditions keep plain noise out (it lists no more than without layers). The
-        criterion's group, when wider, is what "loose" adds."""
+        criterion's group, when wider, is what "loose" adds. For ``words`` no fit counts that cuts
+        one slope of values in two (see LAYER_SIZE and :func:`photoclip.core.mixture.one_slope_cut`)."""
         photos = int(np.isfinite(sample).sum())
         if not groups or photos == 0:
             return cls(None)
         candidates = fits(sample, LAYERS if layers else 3)
-        best = min(candidates[:3], key=lambda m: m.bic)
+        if words:
+            candidates = [m for m in candidates if not one_slope_cut(m, sample, LAYER_SIZE, RAMP)]
+        best = min((m for m in candidates if m.components <= 3), key=lambda m: m.bic)
         chosen = best if _apart(best, photos) else None
         if not layers:
             return cls(chosen)
         no_group = min(m.aic for m in candidates if not _apart(m, photos))
         layered = [
             m
-            for m in candidates[1:]
-            if m is chosen
-            or (
-                _apart(m, photos)
-                and m.aic < no_group
-                and m.top_separation() >= 2 * SEPARATION
-                and m.mean[-1] >= Strictness.NORMAL.tail
-                and _top_step(m) >= LAYER_STEP
+            for m in candidates
+            if m.components > 1
+            and (
+                m is chosen
+                or (
+                    _apart(m, photos)
+                    and m.aic < no_group
+                    and m.top_separation() >= 2 * SEPARATION
+                    and m.mean[-1] >= Strictness.NORMAL.tail
+                    and _top_step(m) >= LAYER_STEP
+                )
             )
         ]
         if not layered:
@@ -270,17 +263,20 @@ class QueryRelevance:
                 leans[j] = lean(standing[:, j], generic_cosines)
             for j in np.flatnonzero(is_text & (weights < 0)):  # ...but "-xyzzy" leaves out no hub
                 own = standing[:, j] - lean(standing[:, j], generic_cosines) * hubness
-                if not Decision.fit(own, groups, layers=True).relevant(own, Strictness.NORMAL).any():
+                if not Decision.fit(own, groups, layers=True, words=True).relevant(own, Strictness.NORMAL).any():
                     names_nothing.add(int(j))
             standing = standing - leans * hubness[:, None]
         # Only word and left-out terms need their own decision (a positive image is judged by the
         # combined score or among the words' photos). Words come in layers too (see Decision.fit),
         # "a red circle" above red things and circles (plain, seed 8080: phrases 0.943 -> 0.995).
         terms = tuple(
-            Decision.fit(standing[:, j], groups, layers=True) if is_text[j] or weights[j] < 0 else Decision(None)
+            Decision.fit(standing[:, j], groups, layers=True, words=bool(is_text[j]))
+            if is_text[j] or weights[j] < 0
+            else Decision(None)
             for j in range(standing.shape[1])
         )
-        combined = Decision.fit(_combine(standing, weights), groups, layers=True)
+        words_only = bool(is_text[weights > 0].all())
+        combined = Decision.fit(_combine(standing, weights), groups, layers=True, words=words_only)
         # "photo.jpg + blue": the words say what is wanted, the image what it should look like. A
         # blue star is not close to a red one, as the whole library goes, but it is closer to it
         # than most blue photos are; so an image term beside words is judged among the photos the
