@@ -1,10 +1,11 @@
 """How well the default relevance cut-off decides what a person sees, for every kind of query.
 
-    python -m photoclip.smallclip.evaluate_relevance [--look both] [--per-class 12] [--seed 7070] [--json]
+    python -m photoclip.smallclip.evaluate_relevance [--look all] [--per-class 12] [--seed 7070] [--json]
 
-Two looks of pictures, each drawn afresh from seeds training never used: scenes from
+Three looks of pictures, each drawn afresh from seeds training never used: scenes from
 :mod:`photoclip.smallclip.scenes` (textured backgrounds, turned and small objects, clutter, clutter-only
-pictures) and classic pictures (one upright shape, :func:`write_plain`). Each is indexed by a real
+pictures), classic pictures (one upright shape, :func:`write_plain`) and pictures of a renderer
+training never uses (:mod:`photoclip.smallclip.unseen`: other colours, gradients, outlines). Each is indexed by a real
 photoclip library; then each query form is searched with the default cut-off
 and its results are held against what the query should find: precision, recall and F1 per
 query, averaged per form, and the queries that found nothing right although right answers exist;
@@ -40,6 +41,7 @@ from typing import Any
 from photoclip.smallclip import shapes
 from photoclip.smallclip.scenes import Scene, write_scenes
 from photoclip.smallclip.shapes import COLOURS, SHAPES
+from photoclip.smallclip.unseen import write_unseen
 
 #: (form, query, does this scene belong in the answer)
 Case = tuple[str, str, Callable[[Scene], bool]]
@@ -227,7 +229,10 @@ def main() -> None:
     parser.add_argument("--empty", type=int, default=48, help="scenes of clutter only")
     parser.add_argument("--seed", type=int, default=7070)
     parser.add_argument(
-        "--look", choices=("scenes", "plain", "both"), default="both", help="scenes, classic pictures, or both"
+        "--look",
+        choices=("scenes", "plain", "unseen", "both", "all"),
+        default="all",
+        help="scenes, classic pictures, another renderer's (unseen), scenes and classic (both), or all three",
     )
     parser.add_argument("--min-score", type=float, default=None, help="a fixed cut-off instead of the default")
     parser.add_argument("--weights", type=Path, default=None, help="another photoclip-tiny (a model folder)")
@@ -235,7 +240,7 @@ def main() -> None:
     args = parser.parse_args()
     from photoclip.core.library import Library
 
-    looks = ("scenes", "plain") if args.look == "both" else (args.look,)
+    looks = {"both": ("scenes", "plain"), "all": ("scenes", "plain", "unseen")}.get(args.look, (args.look,))
     report: dict[str, Any] = {}
     for look in looks:
         with tempfile.TemporaryDirectory(prefix="photoclip-relevance-") as tmp:
@@ -243,6 +248,8 @@ def main() -> None:
             started = time.monotonic()
             if look == "scenes":
                 scenes = write_scenes(folder, args.per_class, args.empty, args.seed)
+            elif look == "unseen":
+                scenes = write_unseen(folder, args.per_class, args.seed)
             else:
                 scenes = write_plain(folder, args.per_class, args.seed)
             with Library.open(
