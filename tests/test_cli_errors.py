@@ -64,6 +64,10 @@ def test_empty_labels_do_not_tag_with_the_default_set(capsys, demo_library):
     code, err = run(capsys, *demo_library, "search", "tag:red", "-n", "5")
     assert code == 0 and "red" not in capsys.readouterr().out  # nothing was tagged
     assert "No photo is tagged “red”." in err  # not just "No photos match."
+    code, err = run(capsys, *demo_library, "search", "folder:nowhere red", "-n", "5")
+    assert code == 0 and "No folder's name holds “nowhere”." in err
+    code, err = run(capsys, *demo_library, "search", "camera:zzz red", "-n", "5")
+    assert code == 0 and "No photo was taken with a camera whose name holds “zzz”." in err
 
 
 def test_similar_to_nothing_asks_for_a_photo(capsys, demo_library):

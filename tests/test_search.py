@@ -119,12 +119,16 @@ def test_combined_terms_and_weights(library, pictures):
     assert {label[1] for label in labels(weightless.hits, pictures)} == {"star"}
 
 
-def test_a_mistyped_filter_is_said_to_be_searched_as_words(library):
-    """ "foldr:paris" or "abc:red + circle" listed a photo or two with no word about why."""
-    typo = library.search("foldr:odd a red shape", limit=4)
-    assert [t.text for t in typo.query.terms] == ["foldr:odd a red shape"]
-    assert any("There is no “foldr:” filter" in n and "Did you mean “folder:”?" in n for n in typo.notes)
-    assert any("There is no “abc:” filter" in n for n in library.search("abc:red + circle", limit=4).notes)
+def test_a_mistyped_filter_is_left_out_and_said_so(library, pictures):
+    """ "foldr:paris red" searched "foldr:paris red" as one phrase (no red photo among the closest
+    few), and "abc:red + circle" listed a photo or two, with no word about why."""
+    typo = library.search("foldr:odd a red shape", limit=8)
+    assert [t.text for t in typo.query.terms] == ["a red shape"]
+    assert {colour for colour, _ in labels(typo.hits, pictures)} == {"red"}
+    assert any("“foldr:odd” was left out" in n and "Did you mean “folder:”?" in n for n in typo.notes)
+    circles = library.search("abc:red + circle", limit=8)
+    assert [t.text for t in circles.query.terms] == ["circle"]
+    assert any("“abc:red” was left out: there is no “abc:” filter" in n for n in circles.notes)
     # a weight, a time of day, a drive letter or a web address is no filter
     for fine in ("2:red + circle", "red at 10:30", "tag:none red", "see http://x.org"):
         assert not any("filter" in note for note in library.search(fine, limit=4).notes), fine

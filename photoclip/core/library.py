@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import sqlite3
 import threading
 from pathlib import Path
@@ -28,6 +27,7 @@ from photoclip.core.paths import LibraryPaths
 from photoclip.core.query import Query, parse_query
 from photoclip.core.scanner import offline_reason
 from photoclip.core.search import Searcher
+from photoclip.core.search_notes import names_not_found
 from photoclip.core.settings import Settings
 from photoclip.core.status import LibraryStatus, RootStatus, UnreachablePath
 from photoclip.core.tag_store import TagStore
@@ -276,7 +276,7 @@ class Library(FoldersMixin, TagsMixin, DuplicatesMixin, TimelineMixin, HistoryMi
                     options.setdefault("exclude", [photo.id])
         results = self.searcher().search(query, **options)
         if known_tags is not None and isinstance(query, Query):
-            results.notes += _names_not_found(query, known_tags)
+            results.notes += names_not_found(query, known_tags, self.searcher().words)
         results.notes += results.query.notes() + stale_vectors_notes(self)
         return results
 
@@ -382,19 +382,3 @@ class _WriterSection:
                 self.lock.release()
         finally:
             self.mutex.release()
-
-
-def _names_not_found(query: Query, known_tags: list[str]) -> list[str]:
-    """Notes on what a search named that the library does not have: a tag no photo has, or
-    "similar to IMG_0001" (one word, no image's name: searched as words, which may not be meant)."""
-    known = {label.casefold() for label in known_tags}
-    notes = [f"No photo is tagged “{tag}”." for tag in query.tags if tag.casefold() not in known]
-    named = SIMILAR_TO.match(query.raw)
-    word = named.group("name") if named else ""
-    # a file name's look (IMG_0001, picture-00002), not a word like "dogs"
-    if word and not any(term.image for term in query.terms) and re.fullmatch(r"\S*[\d_]\S*", word):
-        notes.append(
-            f"No photo is called “{word}”, so it was searched as words; "
-            "a photo is named with its extension (IMG_0001.jpg)."
-        )
-    return notes

@@ -37,7 +37,7 @@ from photoclip.core.query_dates import find_dates
 _WEIGHT = re.compile(r"^(\d+(?:\.\d+)?|\.\d+):(.+)$", re.S)
 #: The filters a search may name (the rest of "word:..." is words), and how such a word is written.
 FILTER_KEYS = ("tag", "folder", "camera")
-_KEYED = re.compile(r"(?:(?<=\s)|^)-?([^\W\d_]{2,}):(?=[^\s/\\])")
+_KEYED = re.compile(r'(?:(?<=\s)|^)-?([^\W\d_]{2,}):(?=[^\s/\\])(?:"[^"]*"?|\S+)')
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ class Query:
     cameras: tuple[str, ...] = ()  # camera: filters, each part of a camera's name
     without_tags: tuple[str, ...] = ()  # -tag: the photos with these tags are left out
     weightless: tuple[str, ...] = ()  # terms given a weight of 0 ("0:red"), which count for nothing
-    unknown_keys: tuple[str, ...] = ()  # "foldr:paris": written like a filter, searched as words
+    unknown_keys: tuple[str, ...] = ()  # "foldr:paris": written like a filter that is not one, left out
 
     @property
     def positive(self) -> tuple[QueryTerm, ...]:
@@ -82,11 +82,12 @@ class Query:
         """What the search should say about how it read the query: terms given a weight of 0
         ("0:red" counts for nothing) and words written like a filter that does not exist."""
         notes = [f"“{part}” has a weight of 0, so it counts for nothing." for part in self.weightless]
-        for key in self.unknown_keys:
+        for written in self.unknown_keys:
+            key = written.lstrip("-").split(":", 1)[0]
             near = difflib.get_close_matches(key.lower(), FILTER_KEYS, n=1)
             hint = f" Did you mean “{near[0]}:”?" if near else ""
             notes.append(
-                f"There is no “{key}:” filter (tag:, folder: and camera: are), so it was searched as words.{hint}"
+                f"“{written}” was left out: there is no “{key}:” filter (tag:, folder: and camera: are).{hint}"
             )
         return notes
 
@@ -252,9 +253,11 @@ def parse_query(
         return Query(
             raw, (QueryTerm(1.0, image=whole),), tags, folders=folders, cameras=cameras, without_tags=without_tags
         )
-    unknown_keys = tuple(
-        dict.fromkeys(m.group(1) for m in _KEYED.finditer(text) if m.group(1).lower() not in FILTER_KEYS)
-    )
+    # Meant as a filter, "foldr:paris" searched as words finds whatever the model makes of them
+    unknown = [m for m in _KEYED.finditer(text) if m.group(1).lower() not in FILTER_KEYS]
+    unknown_keys = tuple(dict.fromkeys(m.group(0) for m in unknown))
+    for m in reversed(unknown):
+        text = text[: m.start()] + text[m.end() :]
     dates, text = find_dates(text, now)
     terms, weightless = [], []
     for sign, part, image in _with_image_names(split_terms(text), is_image):
