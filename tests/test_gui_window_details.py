@@ -187,3 +187,22 @@ def test_in_a_narrow_window_the_search_box_gets_a_row_of_its_own(qtbot, tagged_w
         assert bar.query.width() >= 280, (width, bar.query.width())
         for control in (bar.sort, win.dates, bar.relevance, bar.count):  # every choice stays whole
             assert control.isVisible() and control.width() >= control.minimumSizeHint().width()
+
+
+def test_a_long_note_above_the_photos_is_read_whole_in_a_narrow_window(qtbot, tagged_window):
+    """ "“foldr:x” was left out: there is no “foldr:” filter … Did you mean “folder:”?" lost its end
+    (what to type instead) past the window's edge."""
+    win = tagged_window
+    win.resize(640, 480)
+    qtbot.waitUntil(lambda: win.width() == 640, timeout=5_000)
+    with qtbot.waitSignal(win.results_shown, timeout=30_000):
+        win.search("foldr:x a red circle")
+    note = win.chips.note
+    qtbot.waitUntil(lambda: "Did you mean “folder:”?" in note.text() and note.isVisible(), timeout=10_000)
+
+    def read_whole() -> bool:
+        on_one_line = note.fontMetrics().horizontalAdvance(note.text()) <= note.contentsRect().width()
+        wrapped = note.wordWrap() and note.heightForWidth(note.width()) <= note.height()
+        return note.geometry().right() <= win.chips.width() and (on_one_line or wrapped)
+
+    qtbot.waitUntil(read_whole, timeout=5_000)

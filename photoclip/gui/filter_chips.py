@@ -125,7 +125,7 @@ class FilterChips(QWidget):
         self.row.setSpacing(6)
         self.chips: list[Chip] = []
         self.buttons: list[QToolButton] = []  # one per chip, in order
-        self.note = QLabel()
+        self.note = _note_label()
         self.hide()
 
     def show_chips(self, chips: list[Chip]) -> None:
@@ -135,7 +135,7 @@ class FilterChips(QWidget):
             if widget is not None:
                 widget.deleteLater()
         self.chips, self.buttons = list(chips), []
-        self.note = QLabel()  # what the filters hide from the search on show
+        self.note = _note_label()  # what the filters hide from the search on show
         if chips:
             self.row.addWidget(QLabel("Only in:"))
         for chip in chips:
@@ -162,3 +162,11 @@ class FilterChips(QWidget):
         nothing; the row shows for a note even without chips."""
         self.note.setText(text)
         self.setVisible(bool(self.chips) or bool(text))
+
+
+def _note_label() -> QLabel:
+    """The note beside the chips, wrapped: in a narrow window a long one ("“foldr:x” was left out:
+    there is no “foldr:” filter …") lost its end, where it says what to type instead."""
+    label = QLabel()
+    label.setWordWrap(True)
+    return label
