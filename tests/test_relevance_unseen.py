@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from photoclip.smallclip.unseen import COLOURS, SHAPES, write_unseen
+from photoclip.smallclip.shapes import COLOURS, SHAPES
+from photoclip.smallclip.unseen import write_unseen
 
 
 @pytest.fixture(scope="module")

@@ -48,6 +48,11 @@ class Mixture:
         """How many components it has."""
         return len(self.mean)
 
+    @property
+    def bulk_mean(self) -> float:
+        """The mean of the heaviest component: where most of the values lie."""
+        return float(self.mean[int(np.argmax(self.weight))])
+
     def top_separation(self) -> float:
         """How far the highest component stands from the next, in their pooled standard deviations
         (0 for a single component)."""
@@ -227,7 +232,7 @@ def one_slope_cut(mixture: Mixture, values: np.ndarray, size_ratio: float, ramp:
     do not sink between them (their :func:`dip` is at least ``ramp``). "star" on pictures the model
     never saw: the clearest stars pile at the top, the rest spread below; two layers, Normal listed
     33 of 76 stars."""
-    if mixture.components < 3 or mixture.mean[-2] <= mixture.mean[int(np.argmax(mixture.weight))]:
+    if mixture.components < 3 or mixture.mean[-2] <= mixture.bulk_mean:
         return False
     if mixture.weight[-2] >= size_ratio * mixture.weight[-1]:
         return False

@@ -195,8 +195,7 @@ def _partly_like(group: Mixture, values: np.ndarray) -> np.ndarray:
 def _top_step(mixture: Mixture) -> float:
     """How far the highest component lies above the next, as a share of how far that one lies above
     the bulk (the heaviest component); infinite when the next one is no higher than the bulk."""
-    bulk = mixture.mean[int(np.argmax(mixture.weight))]
-    below = float(mixture.mean[-2] - bulk)
+    below = float(mixture.mean[-2] - mixture.bulk_mean)
     return float("inf") if below <= 0 else float(mixture.mean[-1] - mixture.mean[-2]) / below
 
 
@@ -276,7 +275,7 @@ class QueryRelevance:
             for j in range(standing.shape[1])
         )
         words_only = bool(is_text[weights > 0].all())
-        combined = Decision.fit(_combine(standing, weights), groups, layers=True, words=words_only)
+        combined = Decision.fit(combine(standing, weights), groups, layers=True, words=words_only)
         # "photo.jpg + blue": the words say what is wanted, the image what it should look like. A
         # blue star is not close to a red one, as the whole library goes, but it is closer to it
         # than most blue photos are; so an image term beside words is judged among the photos the
@@ -340,7 +339,7 @@ class QueryRelevance:
 
     def score(self, standing: np.ndarray) -> np.ndarray:
         """The one score a result shows and is ordered by."""
-        return _combine(standing, self.weights)
+        return combine(standing, self.weights)
 
     def keep(self, standing: np.ndarray, level: Strictness) -> np.ndarray:
         """Which candidates are relevant at ``level`` (see the module docstring)."""
@@ -384,8 +383,9 @@ class QueryRelevance:
         return (self.score(standing) >= min_score) & ~self.excluded(standing)
 
 
-def _combine(standing: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """The weighted mean standing over the positive terms (0 for a query of left-out terms only)."""
+def combine(standing: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """The weighted mean standing (or cosine) over the positive terms (0 for a query of left-out
+    terms only; ``-weights`` gives the mean over the left-out ones)."""
     positive = weights > 0
     if not positive.any():
         return np.zeros(len(standing), np.float32)

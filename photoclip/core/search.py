@@ -29,7 +29,7 @@ from photoclip.core.metadata_match import MetadataMatcher
 from photoclip.core.models.registry import ModelSpec
 from photoclip.core.query import Query, QueryTerm, parse_query
 from photoclip.core.records import PhotoStatus, SortOrder
-from photoclip.core.relevance import MIN_LIBRARY, SAMPLE, QueryRelevance, Strictness
+from photoclip.core.relevance import MIN_LIBRARY, SAMPLE, QueryRelevance, Strictness, combine
 from photoclip.core.search_results import SearchFilters, SearchHit, SearchResults
 from photoclip.core.vectors import VectorIndex
 
@@ -248,12 +248,9 @@ class Searcher:
         wanted_ids = ~np.isin(ids, np.asarray(exclude, dtype=np.int64)) if len(exclude) else np.ones(len(ids), bool)
         notes, only_closest = [], False
         if relevance is None:  # too few photos to tell what is ordinary: all of them, by mean cosine
-            positive = weights > 0
-            scores = (cosines[:, positive] * weights[positive]).sum(1) / float(weights[positive].sum())
-            if (~positive).any():  # left-out terms push their photos down, as nothing is left out
-                scores = scores - (cosines[:, ~positive] * -weights[~positive]).sum(1) / float(
-                    -weights[~positive].sum()
-                )
+            scores = combine(cosines, weights)
+            if (weights < 0).any():  # left-out terms push their photos down, as nothing is left out
+                scores = scores - combine(cosines, -weights)
             notes.append(SMALL_LIBRARY_NOTE.format(photos=len(index)))
             if words is not None:
                 scores = words.lift_scores(ids, scores)

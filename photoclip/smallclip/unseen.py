@@ -13,6 +13,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
 from photoclip.smallclip.scenes import Scene
+from photoclip.smallclip.shapes import SHAPES
 
 COLOURS = {
     "red": (200, 40, 50),
@@ -24,7 +25,6 @@ COLOURS = {
     "white": (245, 245, 240),
     "black": (25, 25, 30),
 }
-SHAPES = ("circle", "square", "triangle", "star")
 
 
 def _background(size: tuple[int, int], rng: random.Random) -> Image.Image:
