@@ -113,8 +113,10 @@ class SearchBar(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         """Lays the bar out again when the room left for the search box crosses MIN_QUERY_WIDTH."""
         super().resizeEvent(event)
-        controls = sum(w.sizeHint().width() for w in self._controls) + 6 * self._grid.horizontalSpacing() + 16
-        self._lay_out(two_rows=event.size().width() - controls < MIN_QUERY_WIDTH)
+        margins = self._grid.contentsMargins()
+        beside = len(self._controls) * self._grid.horizontalSpacing() + margins.left() + margins.right()
+        beside += sum(w.sizeHint().width() for w in self._controls)
+        self._lay_out(two_rows=event.size().width() - beside < MIN_QUERY_WIDTH)
 
     def _keep_room_for_counts(self) -> None:
         """Makes the relevance box as wide as its widest choice with a count ("All, ranked (000,000)"),
