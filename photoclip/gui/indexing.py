@@ -48,11 +48,17 @@ class IndexingController(QObject):
         self.cancel = self.queue.cancel
         self.watcher: FolderWatcher | None = None
         self._watcher_saw.connect(self._saw)
+        self._heard_busy = False
+        self.busy_changed.connect(self._hear_busy)
 
     @property
     def busy(self) -> bool:
-        """True while a stretch of runs is going on."""
-        return self.queue.busy
+        """True while a run is going on or asked for, and until this thread has heard the last one
+        end: its report arrives just before that, so once this is False the window has shown it."""
+        return not self.queue.idle() or self._heard_busy
+
+    def _hear_busy(self, busy: bool) -> None:
+        self._heard_busy = busy
 
     @property
     def watching(self) -> bool:
