@@ -124,6 +124,9 @@ def test_a_search_for_nothing_says_so_instead_of_listing_every_photo(capsys, dem
         assert code == 1 and "nothing to search for" in printed.err and printed.out == "", (query, printed)
     # Narrowed by an option (or a tag:, folder: or date word), an empty query lists those photos by date.
     assert run(capsys, *demo_library, "search", "", "--from", "2000")[0] == 0
+    # A mistyped filter alone: nothing is left to search for, and the message says which filter was meant.
+    code, err = run(capsys, *demo_library, "search", "foldr:paris")
+    assert code == 1 and "nothing to search for" in err and "Did you mean “folder:”?" in err, err
 
 
 def test_no_photo_above_an_explicit_min_score_suggests_lowering_it(capsys, demo_library):

@@ -15,6 +15,17 @@ def test_minus_and_plus_split_terms_but_hyphenated_words_stay_whole():
     assert [(t.weight, t.text) for t in query.terms] == [(1.0, "beach"), (-1.0, "people"), (1.0, "a t-shirt")]
 
 
+def test_a_minus_against_a_word_leaves_out_that_word_alone():
+    """As web searches read it: the words after "-people" go on with the search, not with "people"."""
+    terms = lambda text: [(t.weight, t.text) for t in parse_query(text, no_images).terms]  # noqa: E731
+    assert terms("beach -people sunset") == [(1.0, "beach sunset"), (-1.0, "people")]
+    assert terms("-blue red") == [(-1.0, "blue"), (1.0, "red")]
+    assert terms('circle -"blue square" big') == [(1.0, "circle big"), (-1.0, "blue square")]
+    assert terms("x -2:people y") == [(1.0, "x y"), (-2.0, "people")]
+    # a spaced minus still leaves out everything up to the next operator
+    assert terms("red circle - blue square") == [(1.0, "red circle"), (-1.0, "blue square")]
+
+
 def test_spaced_operators_and_weights():
     query = parse_query("2:sunset - 0.5:clouds + lake", no_images)
     assert [(t.weight, t.text) for t in query.terms] == [(2.0, "sunset"), (-0.5, "clouds"), (1.0, "lake")]
@@ -110,3 +121,9 @@ def test_a_tag_in_single_quotes_is_one_tag_but_an_apostrophe_is_not_a_quote():
     query = parse_query("tag:'rouge rond' circle", known_tags=["rouge rond"])
     assert query.tags == ("rouge rond",) and [t.text for t in query.terms] == ["circle"]
     assert parse_query("tag:kid's party", known_tags=["kid's party"]).tags == ("kid's party",)
+
+
+def test_a_huge_weight_is_capped_rather_than_infinite():
+    """400 nines used to be an infinite weight, and the weighted score no number at all."""
+    terms = parse_query("9" * 400 + ":red + blue", no_images).terms
+    assert [(t.weight, t.text) for t in terms] == [(100.0, "red"), (1.0, "blue")]

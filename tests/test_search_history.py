@@ -159,7 +159,7 @@ def test_every_example_of_the_help_page_is_a_query_the_parser_understands():
 
 # -- why it matched ------------------------------------------------------------------------------
 def test_each_term_of_a_combined_query_has_its_score(library):
-    results = library.search("red circle -blue square", strictness="all", limit=50)
+    results = library.search("red circle - blue square", strictness="all", limit=50)
     hit = results.hits[0]
     scores = term_scores(hit, results.query)
     assert [(s.term, s.negative) for s in scores] == [("red circle", False), ("blue square", True)]

@@ -41,9 +41,15 @@ def _ranked(args: argparse.Namespace, run: object) -> int:
         named = query.tags or query.without_tags or query.folders or query.cameras or query.dates
         if not (query.terms or named or filters.active):
             # The window shows every photo for an empty box; asked for nothing here, say so.
+            # "foldr:paris" alone: what was left out, and the filter it was likely meant to be
             raise PhotoclipError(
-                f"nothing to search for in {query.raw!r}: give words, an image or a filter"
-                " (see 'photoclip search --help')."
+                " ".join(
+                    [
+                        f"nothing to search for in {query.raw!r}: give words, an image or a filter"
+                        " (see 'photoclip search --help').",
+                        *query.notes(),
+                    ]
+                )
             )
         print_results(results, args, library)
     return 0

@@ -35,6 +35,8 @@ from photoclip.core.metadata_words import contains_phrase, fold, words_of
 from photoclip.core.query_dates import find_dates
 
 _WEIGHT = re.compile(r"^(\d+(?:\.\d+)?|\.\d+):(.+)$", re.S)
+#: The most a term's weight counts ("1000:red" is as much as "red" alone wants to say).
+MAX_WEIGHT = 100.0
 #: The filters a search may name (the rest of "word:..." is words), and how such a word is written.
 FILTER_KEYS = ("tag", "folder", "camera")
 _KEYED = re.compile(r'(?:(?<=\s)|^)-?([^\W\d_]{2,}):(?=[^\s/\\])(?:"[^"]*"?|\S+)')
@@ -126,24 +128,35 @@ def _names_an_image(text: str) -> bool:
 
 
 def split_terms(raw: str) -> list[tuple[int, str]]:
-    """Splits at operators outside quotes; returns (sign, text) parts."""
-    parts: list[tuple[int, str]] = []
-    buffer: list[str] = []
-    sign, quoted = 1, False
+    """Splits at operators outside quotes; returns (sign, text) parts.
+
+    A spaced operator ("sunset - beach", "sunset + lake") starts a term that runs to the next
+    operator. A minus against a word leaves out that word alone (or the quoted words after it,
+    ``-"blue sky"``), as web searches read it: "beach -people sunset" is "beach sunset" without
+    people, where running to the next operator would leave out "people sunset" and search nothing.
+    """
+    parts: list[tuple[int, list[str]]] = []
+    current: list[str] | None = None  # where the words go
+    resume: list[str] | None = None  # the term a one-word minus broke into, taken up after that word
+    one_word = quoted = False
     for i, ch in enumerate(raw):
         at_boundary = i == 0 or raw[i - 1].isspace()
         if ch == '"':
             quoted = not quoted
             continue
+        if one_word and not quoted and ch.isspace():
+            one_word, current, resume = False, resume, None
         if not quoted and ch in "+-" and at_boundary:
-            if "".join(buffer).strip():
-                parts.append((sign, "".join(buffer)))
-            sign, buffer = (-1 if ch == "-" else 1), []
+            glued = ch == "-" and i + 1 < len(raw) and not raw[i + 1].isspace() and raw[i + 1] not in "+-"
+            resume = current if glued else None
+            one_word, current = glued, []
+            parts.append((-1 if ch == "-" else 1, current))
             continue
-        buffer.append(ch)
-    if "".join(buffer).strip():
-        parts.append((sign, "".join(buffer)))
-    return parts
+        if current is None:  # words after a one-word minus that nothing came before
+            current = []
+            parts.append((1, current))
+        current.append(ch)
+    return [(sign, "".join(chars)) for sign, chars in parts if "".join(chars).strip()]
 
 
 def _with_image_names(
@@ -265,7 +278,8 @@ def parse_query(
         weight = 1.0
         match = _WEIGHT.match(part)
         if match:
-            weight, part = float(match.group(1)), match.group(2).strip()
+            # "999…9:red" would be an infinite weight, and a weighted mean of it no number at all
+            weight, part = min(float(match.group(1)), MAX_WEIGHT), match.group(2).strip()
         if part and weight == 0:
             weightless.append(part)
         if not part or weight == 0:

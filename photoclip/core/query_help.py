@@ -20,7 +20,8 @@ class SyntaxExample:
 
 QUERY_SYNTAX: tuple[SyntaxExample, ...] = (
     SyntaxExample("a dog on a beach at sunset", "photos that look like the description"),
-    SyntaxExample("beach -people", "minus: leave out photos that match “people”"),
+    SyntaxExample("beach -people sunset", "minus: leave out photos that match “people” (the word after it)"),
+    SyntaxExample("beach - people on bikes", "a spaced minus leaves out everything up to the next + or -"),
     SyntaxExample("sunset + lake", "plus: photos that match both"),
     SyntaxExample("2:sunset + lake", "a weight in front of a term: “sunset” counts twice"),
     SyntaxExample("tag:beach sunset", "only photos tagged “beach”, ranked by “sunset”"),
