@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from photoclip.core.catalog_base import CatalogBase
+from photoclip.core.catalog_kept import keep_for_later, restore_kept
 from photoclip.core.catalog_text import db_text, from_db, in_folder
 from photoclip.core.catalog_words import add_words_after, largest_id, refresh_words
 from photoclip.core.records import PhotoMetadata, PhotoRow, PhotoStatus, Root
@@ -93,52 +94,16 @@ class PhotosMixin(CatalogBase):
         places are kept by fingerprint, and come back if the same bytes are found again; a photo
         of the same bytes still in the library has them at once (a copy trashed, a path that was
         a link forgotten: what was said of the picture stays with it)."""
-        ids = [(pid,) for pid in photo_ids]
-        now = time.time()
+        ids = list(photo_ids)
         with self.transaction() as conn:
-            fingerprints = {
-                row[0]
-                for (pid,) in ids
-                for row in conn.execute("SELECT fingerprint FROM photos WHERE id = ? AND fingerprint NOT NULL", (pid,))
-            }
-            conn.executemany(
-                "INSERT OR REPLACE INTO kept_tags (fingerprint, label, source, score, state, model, label_set, "
-                "added_at, removed_at) SELECT p.fingerprint, t.label, t.source, t.score, t.state, t.model, "
-                "t.label_set, t.added_at, ? FROM tags t JOIN photos p ON p.id = t.photo_id "
-                "WHERE t.photo_id = ? AND p.fingerprint IS NOT NULL",
-                [(now, pid) for (pid,) in ids],
-            )
-            conn.executemany(
-                "INSERT OR REPLACE INTO kept_collection_photos (collection_id, fingerprint, removed_at) "
-                "SELECT c.collection_id, p.fingerprint, ? FROM collection_photos c JOIN photos p ON p.id = c.photo_id "
-                "WHERE c.photo_id = ? AND p.fingerprint IS NOT NULL",
-                [(now, pid) for (pid,) in ids],
-            )
-            conn.executemany("DELETE FROM photos WHERE id = ?", ids)
+            fingerprints = keep_for_later(conn, ids)
+            conn.executemany("DELETE FROM photos WHERE id = ?", [(pid,) for pid in ids])
             for fingerprint in fingerprints:
                 twins = [r[0] for r in conn.execute("SELECT id FROM photos WHERE fingerprint = ?", (fingerprint,))]
                 for twin in twins:
-                    self._restore_kept(conn, twin, fingerprint, forget=twin == twins[-1])
+                    restore_kept(conn, twin, fingerprint, forget=twin == twins[-1])
             self._bump_all_models(conn)
         return len(ids)
-
-    @staticmethod
-    def _restore_kept(conn: sqlite3.Connection, photo_id: int, fingerprint: str, forget: bool = True) -> None:
-        """Gives a photo the tags and collection places kept from a deleted photo with its bytes
-        (and, with ``forget``, lets go of them: no later photo of those bytes has them again)."""
-        conn.execute(
-            "INSERT OR IGNORE INTO tags (photo_id, label, source, score, state, model, label_set, added_at) "
-            "SELECT ?, label, source, score, state, model, label_set, added_at FROM kept_tags WHERE fingerprint = ?",
-            (photo_id, fingerprint),
-        )
-        conn.execute(
-            "INSERT OR IGNORE INTO collection_photos (collection_id, photo_id) "
-            "SELECT collection_id, ? FROM kept_collection_photos WHERE fingerprint = ?",
-            (photo_id, fingerprint),
-        )
-        if forget:
-            conn.execute("DELETE FROM kept_tags WHERE fingerprint = ?", (fingerprint,))
-            conn.execute("DELETE FROM kept_collection_photos WHERE fingerprint = ?", (fingerprint,))
 
     def move_photo(self, photo_id: int, root_id: int, relpath: str, size: int, mtime_ns: int) -> None:
         """Gives a photo a new path, keeping its id, embeddings and tags."""
@@ -314,7 +279,7 @@ class PhotosMixin(CatalogBase):
                     "status = 'ok', error = NULL, camera = ?, lens = ?, place = ? WHERE id = ?",
                     (meta.fingerprint, meta.width, meta.height, meta.taken_at, meta.date_source, *meta.texts, photo_id),
                 )
-                self._restore_kept(conn, photo_id, meta.fingerprint)
+                restore_kept(conn, photo_id, meta.fingerprint)
                 if vector is not None:
                     conn.execute(
                         "INSERT OR REPLACE INTO embeddings (photo_id, model, vector, seq) VALUES (?, ?, ?, ?)",
@@ -335,7 +300,7 @@ class PhotosMixin(CatalogBase):
             refresh_words(conn, [target_id])
             fingerprint = conn.execute("SELECT fingerprint FROM photos WHERE id = ?", (target_id,)).fetchone()
             if fingerprint and fingerprint[0]:
-                self._restore_kept(conn, target_id, fingerprint[0])
+                restore_kept(conn, target_id, fingerprint[0])
             for model, vector in conn.execute(
                 "SELECT model, vector FROM embeddings WHERE photo_id = ?", (source_id,)
             ).fetchall():

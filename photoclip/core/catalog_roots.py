@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from photoclip.core.catalog_base import CatalogBase
+from photoclip.core.catalog_kept import keep_for_later
 from photoclip.core.catalog_text import db_text, from_db, glob_escape
 from photoclip.core.records import Root
 
@@ -41,11 +42,18 @@ class RootsMixin(CatalogBase):
         return next((r for r in self.roots() if r.path == wanted), None)
 
     def remove_root(self, root_id: int) -> int:
-        """Forgets a watched folder and its photos (never touching the files). Returns photos removed."""
+        """Forgets a watched folder and its photos (never touching the files). Returns photos removed.
+
+        Their tags and collection places are kept by fingerprint, as for deleted photos, and come
+        back when the folder (or a folder holding it) is added again. Unlike a deleted photo's,
+        they are not handed to copies elsewhere in the library at once: removing a folder says
+        nothing about the other photos, and handing them over would let go of them before the
+        folder comes back."""
         with self.transaction() as conn:
-            count = conn.execute("SELECT COUNT(*) FROM photos WHERE root_id = ?", (root_id,)).fetchone()[0]
-            conn.execute("DELETE FROM roots WHERE id = ?", (root_id,))
-        return count
+            ids = [row[0] for row in conn.execute("SELECT id FROM photos WHERE root_id = ?", (root_id,))]
+            keep_for_later(conn, ids)
+            conn.execute("DELETE FROM roots WHERE id = ?", (root_id,))  # its photos and their tags cascade
+        return len(ids)
 
     def move_root(self, root_id: int, path: Path) -> None:
         """Points a watched folder at the place it moved to (its photos keep their ids and all)."""
