@@ -146,6 +146,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
         root = library.find_root(args.folder)
         count = library.remove_root(root.id)
         print(f"Removed {display_path(root.path)} and its {count} photos from the library (the files are untouched).")
+        print("Their tags and collections come back if you add the folder (or a folder holding it) again.")
     return 0
 
 

@@ -149,7 +149,11 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument("--json", action="store_true")
     status.add_argument("--errors", action="store_true", help="list the files that could not be read, and why")
 
-    remove = command("remove", "forget a watched folder and its photos (the files are not touched)")
+    remove = command(
+        "remove",
+        "take a watched folder out of the library (the files are not touched; its photos' tags and "
+        "collections come back if the folder is added again)",
+    )
     remove.add_argument("folder", metavar="DIR")
 
     relocate = command("relocate", "a watched folder moved (renamed, or a drive mounted elsewhere): follow it")

@@ -179,13 +179,15 @@ def exclude_folder(ctx: GuiContext, root_id: int, folder: str, indexing: Rescann
 
 
 def remove_root(ctx: GuiContext, root_id: int, indexing: Rescanning) -> None:
-    """Asks, then forgets a watched folder and its photos (the files are untouched)."""
+    """Asks, then forgets a watched folder and its photos (the files are untouched; their tags and
+    collections are kept for when the folder is added again)."""
     root = ctx.library.find_root(root_id)
     answer = QMessageBox.question(
         ctx.parent,
         "Remove folder",
         f"Remove {root.path} from the library?\n\nIts photos leave the library (and its search results). "
-        "The files themselves are not touched.",
+        "The files themselves are not touched, and the photos' tags and collections come back "
+        "if you add the folder again.",
     )
     if answer != QMessageBox.StandardButton.Yes:
         return
