@@ -43,7 +43,8 @@ class FoldersMixin:
             if folder in root.path.parents:
                 raise PhotoclipError(
                     f"{folder} contains {root.path}, which is already in the library. "
-                    f"Remove it first ('photoclip remove {root.path}'), then add {folder}."
+                    f"Remove it first ('photoclip remove {root.path}'), then add {folder}: "
+                    "its photos' tags and collections come back when they are indexed again."
                 )
         return self.catalog.add_root(folder)
 

@@ -86,4 +86,5 @@ class EmptyState(QWidget):
         margin = 2 * 24
         self.text.setFixedWidth(max(160, min(TEXT_WIDTH, self.width() - margin)))
         # A wrapped label inside an aligned layout item is given one line's height unless told.
-        self.text.setMinimumHeight(self.text.heightForWidth(self.text.width()))
+        # (-1 before the label has text to wrap: Qt then warns of a negative size)
+        self.text.setMinimumHeight(max(0, self.text.heightForWidth(self.text.width())))
