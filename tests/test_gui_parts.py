@@ -73,6 +73,9 @@ def test_settings_take_an_excluded_folder_back_and_save_what_changed(qtbot, ctx)
     next(b for b in dialog.findChildren(QPushButton) if b.text() == "Include again").click()
     dialog.editors["relevance"].setCurrentIndex(dialog.editors["relevance"].findData("loose"))
     assert dialog.included_again() == [(root.id, "trip")]
+    # The model shown is the one running (opened with another than the saved one), left as it is.
+    assert library.settings.get("model") != library.spec.id
+    assert dialog.editors["model"].currentData() == library.spec.id
     assert dialog.changes() == {"relevance": "loose"}
 
     with qtbot.waitSignal(ctx.events.folders_changed):

@@ -135,7 +135,7 @@ class SettingsDialog(QDialog):
         form = QFormLayout()
         for key in SHOWN:
             setting = SETTINGS[key]
-            editor = _editor(setting, library.settings.get(key))
+            editor = _editor(setting, self._shown_value(key))
             editor.setToolTip(setting.help)
             self.editors[key] = editor
             form.addRow(LABELS[key], editor)
@@ -196,12 +196,17 @@ class SettingsDialog(QDialog):
             self._included.append(item.data(256))
             self.excluded.takeItem(self.excluded.row(item))
 
+    def _shown_value(self, key: str) -> Any:
+        """What a setting's editor starts at: the saved value, except the model, which is the one
+        this window runs (``--model`` may have chosen another for this run than the one saved)."""
+        return self.library.spec.id if key == "model" else self.library.settings.get(key)
+
     def changes(self) -> dict[str, Any]:
         """The settings whose value the user changed."""
         return {
             key: _value(SETTINGS[key], editor)
             for key, editor in self.editors.items()
-            if _value(SETTINGS[key], editor) != self.library.settings.get(key)
+            if _value(SETTINGS[key], editor) != self._shown_value(key)
         }
 
     def included_again(self) -> list[tuple[int, str]]:
