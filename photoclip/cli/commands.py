@@ -101,10 +101,13 @@ def cmd_status(args: argparse.Namespace) -> int:
             state = "online " if root.online else "OFFLINE"
             reason = f"  ({root.offline_reason})" if root.offline_reason else ""
             print(f"  {state}  {root.photos:7d}  {display_path(root.path)}{reason}")
-            for part in root.unreachable:
+            for part in root.offline_folders:
                 print(
                     f"  OFFLINE  {part.photos:7d}    {display_path(part.path)}/  ({part.reason}; its photos are kept)"
                 )
+            for part in root.missing_photos:  # files, not folders: a link whose photo is on an unplugged drive
+                kept = "its photo is kept" if part.photos else "skipped"
+                print(f"  missing  {part.photos:7d}    {display_path(part.path)}  ({part.reason}; {kept})")
         for model, count in status.other_models.items():
             print(f"Also stored: {count} vectors of {model}")
         for note in status.notes:

@@ -72,6 +72,10 @@ def summarise(report: Any, model_id: str, unreadable: int = 0) -> str:
         lines.append(f"not reached: {error} — the photos known there are kept")
     if len(report.walk_errors) > 5:
         lines.append(f"… and {len(report.walk_errors) - 5} more not reached: photoclip status lists them")
+    for skipped in report.skipped[:5]:
+        lines.append(f"skipped: {skipped} — a photo indexed from it before is kept until it is back")
+    if len(report.skipped) > 5:
+        lines.append(f"… and {len(report.skipped) - 5} more links to missing photos: photoclip status lists them")
     parts = [
         f"{report.embedded} indexed",
         f"{report.moved} moved",

@@ -55,6 +55,7 @@ class IndexReport:
     cancelled: bool = False
     index_status: str = ""
     walk_errors: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # links named like photos whose target is missing
     photo_ids: list[int] = field(default_factory=list)  # photos embedded, moved or copied
 
     @property

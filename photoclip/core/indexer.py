@@ -92,6 +92,7 @@ class Indexer:
                 self._retry_allowed(root, part)
                 diff = diff_root(self.catalog, root, part)
                 report.walk_errors += diff.walk_errors
+                report.skipped += diff.skipped
                 if "" in diff.unreachable:  # the watched folder itself cannot be listed
                     unreadable = True
                     report.offline.append(f"{root.path}: folder cannot be read ({diff.unreachable['']})")

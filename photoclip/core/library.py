@@ -25,7 +25,7 @@ from photoclip.core.models.registry import ModelSpec, get_model
 from photoclip.core.named_photo import SIMILAR_TO, image_or_named_photo, mentions_photo_name, named_photo
 from photoclip.core.paths import LibraryPaths
 from photoclip.core.query import Query, parse_query
-from photoclip.core.scanner import offline_reason
+from photoclip.core.scanner import is_missing_photo, offline_reason
 from photoclip.core.search import Searcher
 from photoclip.core.search_notes import names_not_found
 from photoclip.core.settings import Settings
@@ -313,7 +313,10 @@ class Library(FoldersMixin, TagsMixin, DuplicatesMixin, TimelineMixin, HistoryMi
                     photos=per_root.get(root.id, 0),
                     last_scan_at=root.last_scan_at,
                     excluded=root.excluded,
-                    unreachable=[UnreachablePath(*u) for u in self.catalog.unreachable(root.id)],
+                    unreachable=[
+                        UnreachablePath(*u, kind="photo" if is_missing_photo(root.path, u[0]) else "folder")
+                        for u in self.catalog.unreachable(root.id)
+                    ],
                 )
             )
         from photoclip.core.models.loading import describe_placement

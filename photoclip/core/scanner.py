@@ -17,6 +17,12 @@ SKIPPED_FOLDERS = frozenset(
     {"@eaDir", "#recycle", "$RECYCLE.BIN", "System Volume Information", "__MACOSX", "lost+found", "node_modules"}
 )
 
+#: Why a link named like a photo (``beach.jpg -> /media/usb/beach.jpg``) was skipped: a missing
+#: file, not a folder. A photo already indexed from it is kept (shown offline) until it is back.
+PHOTO_LINK_MISSING = "link target missing"
+#: Why a link to anything else was not followed: most likely a folder on an unplugged drive.
+FOLDER_LINK_MISSING = "link target missing (drive unplugged?)"
+
 
 @dataclass(frozen=True)
 class FileStat:
@@ -40,6 +46,9 @@ class ScanDiff:
     #: relpath (a file or a folder, '' for the whole scanned part) -> why it could not be reached.
     #: The photos known under such a path are kept, not counted as vanished.
     unreachable: dict[str, str] = field(default_factory=dict)
+    #: Links named like photos whose target is gone ("path: reason"): files skipped, not folders
+    #: offline. They are in ``unreachable`` too, so a photo indexed from one is kept.
+    skipped: list[str] = field(default_factory=list)
 
 
 def walk(
@@ -49,6 +58,7 @@ def walk(
     errors: list[str] | None = None,
     unreachable: dict[str, str] | None = None,
     other_roots: tuple[Path, ...] = (),
+    skipped: list[str] | None = None,
 ) -> Iterator[FileStat]:
     """Yields every photo file below ``root`` (or below its sub-folder ``under``).
 
@@ -56,7 +66,8 @@ def walk(
     followed, but not into what the library reaches anyway or leaves out (see :class:`_Links`), and
     a loop is cut where it comes back to a folder already seen. What cannot be reached (a folder
     that cannot be listed, a link whose target is gone) is put in ``unreachable`` (relpath ->
-    reason) and described in ``errors``.
+    reason) and described in ``errors``; a link named like a photo whose target is gone is a
+    missing file, not a folder: it is described in ``skipped`` instead.
     """
     excluded_set = {e.strip("/") for e in excluded}
     under = under.strip("/")
@@ -67,9 +78,9 @@ def walk(
     stack = [(start, False)]  # a folder, and whether the walk came to it through a link
     links = _Links(root, excluded_set, other_roots)
 
-    def cannot_reach(path: Path, reason: str) -> None:
-        if errors is not None:
-            errors.append(f"{path}: {reason}")
+    def cannot_reach(path: Path, reason: str, described: list[str] | None = errors) -> None:
+        if described is not None:
+            described.append(f"{path}: {reason}")
         if unreachable is not None:
             unreachable[Path(path).relative_to(root).as_posix() if path != root else ""] = reason
 
@@ -98,8 +109,10 @@ def walk(
                 is_link = entry.is_symlink()
                 if is_link and not os.path.exists(entry.path):
                     # A link to a folder or photo on a drive that is not there now: what it held stays.
-                    if not name.startswith("."):
-                        cannot_reach(Path(entry.path), "link target missing (drive unplugged?)")
+                    if names_a_photo(name):
+                        cannot_reach(Path(entry.path), PHOTO_LINK_MISSING, skipped)
+                    elif not name.startswith("."):
+                        cannot_reach(Path(entry.path), FOLDER_LINK_MISSING)
                     continue
                 if is_link and links.reached_anyway(entry.path):
                     continue
@@ -111,7 +124,7 @@ def walk(
                         continue
                     stack.append((Path(entry.path), linked or is_link))
                     continue
-                if name.startswith("._") or os.path.splitext(name)[1].lower() not in SUPPORTED_EXTENSIONS:
+                if not names_a_photo(name):
                     continue
                 st = entry.stat(follow_symlinks=True)
                 if not stat.S_ISREG(st.st_mode):
@@ -119,6 +132,19 @@ def walk(
             except OSError:
                 continue  # vanished between listing and stat
             yield FileStat(Path(entry.path).relative_to(root).as_posix(), st.st_size, st.st_mtime_ns)
+
+
+def names_a_photo(name: str) -> bool:
+    """Whether a file of this name is one the walk indexes (a known image extension; not a
+    macOS ``._`` resource fork)."""
+    return not name.startswith("._") and os.path.splitext(name)[1].lower() in SUPPORTED_EXTENSIONS
+
+
+def is_missing_photo(root: Path, relpath: str) -> bool:
+    """Whether an unreachable path of a root (see :attr:`ScanDiff.unreachable`) is a photo file
+    whose link lost its target rather than a folder: named like a photo and not a folder now. A
+    folder that cannot be listed is still a folder, whatever its name."""
+    return bool(relpath) and names_a_photo(relpath.rpartition("/")[2]) and not os.path.isdir(root / relpath)
 
 
 class _Links:
@@ -195,7 +221,8 @@ def diff_root(catalog: Catalog, root: Root, under: str = "") -> ScanDiff:
         known = {rel: v for rel, v in known.items() if rel.startswith(prefix)}
     seen: set[str] = set()
     others = tuple(r.path for r in catalog.roots() if r.id != root.id)
-    for item in walk(root.path, root.excluded, under.strip("/"), diff.walk_errors, diff.unreachable, others):
+    found = walk(root.path, root.excluded, under.strip("/"), diff.walk_errors, diff.unreachable, others, diff.skipped)
+    for item in found:
         seen.add(item.relpath)
         entry = known.get(item.relpath)
         if entry is None:

@@ -28,7 +28,7 @@ SEPARATOR = "  ·  "
 
 def _parts(status: LibraryStatus, search_model: str) -> list[tuple[str, str | None]]:
     """The line's parts, each with the link it carries (or None)."""
-    offline = status.offline_roots + sum(1 for r in status.roots for _ in r.unreachable)
+    offline = status.offline_folders  # links to missing photo files are not folders (see offline_details)
     parts: list[tuple[str, str | None]] = [(f"⚠ {note}", None) for note in status.notes]
     parts += [(plural(status.photos, "photo"), None), (f"{status.embedded:,} indexed", None)]
     if status.errors:
@@ -40,6 +40,17 @@ def _parts(status: LibraryStatus, search_model: str) -> list[tuple[str, str | No
     else:
         parts.append((search_model, None))
     return parts
+
+
+def offline_details(status: LibraryStatus) -> list[str]:
+    """Which folders the "N folders offline" count means, and the links to missing photos, one a
+    line for the tooltip: the sidebar marks a watched folder offline, but a sub-folder that a scan
+    could not reach may hold no photos yet, and then the sidebar has no row to mark."""
+    lines = [f"Offline: {root.path} ({root.offline_reason})" for root in status.roots if not root.online]
+    for root in status.roots:
+        lines += [f"Offline: {root.path}/{part.path} ({part.reason})" for part in root.offline_folders]
+        lines += [f"Skipped: {root.path}/{part.path} ({part.reason})" for part in root.missing_photos]
+    return lines
 
 
 def status_text(status: LibraryStatus, search_model: str) -> str:
@@ -83,6 +94,7 @@ class StatusLine(QLabel):
         QLabel.setText(self, status_html(status, search_model))
         where = f"{status.model} runs on the {status.device.upper() if status.device != 'cpu' else 'CPU'}"
         tip = status_text(status, search_model) + (f"\n{where}: {status.engine}" if status.device else "")
+        tip += "".join(f"\n{line}" for line in offline_details(status))
         self.setToolTip(tip)
 
     def plain_text(self) -> str:
