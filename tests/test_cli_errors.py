@@ -1,5 +1,6 @@
 """Wrong input on the command line gets a clear message and an exit status, never a traceback."""
 
+import json
 import sqlite3
 
 import pytest
@@ -72,7 +73,7 @@ def test_empty_labels_do_not_tag_with_the_default_set(capsys, demo_library):
 
 def test_similar_to_nothing_asks_for_a_photo(capsys, demo_library):
     code, err = run(capsys, *demo_library, "similar", "")
-    assert code == 1 and "Name a photo" in err and "neither a photo" not in err  # was ". is neither a photo…"
+    assert code == 2 and "'' is not a photo: give its path" in err and "neither a photo" not in err  # was ". is…"
 
 
 def test_weights_given_for_the_bundled_model_are_explained(tmp_path, capsys, demo_library):
@@ -147,3 +148,52 @@ def test_a_second_index_run_still_says_a_file_could_not_be_read(tmp_path, capsys
     assert cli(args) == 0
     second = capsys.readouterr().out
     assert "0 unreadable" in second and "1 file could not be read before" in second and "status --errors" in second
+
+
+def test_an_empty_path_is_refused_never_read_as_the_working_folder(tmp_path, capsys, monkeypatch, demo_library):
+    """``photoclip index "$DIR"`` with DIR unset indexed the folder it ran in (Path("") is ".");
+    every argument that names a folder, a photo, an album or the library refuses an empty one."""
+    here = tmp_path / "here"
+    write_set(here, [("green", "triangle")], 2)  # photos a wrong "." would add
+    monkeypatch.chdir(here)
+    monkeypatch.setenv("PHOTOCLIP_LIBRARY", str(tmp_path / "default-lib"))
+    photo = str(tmp_path / "photos" / "red-circle-0.png")
+    for args, said in (
+        (["index", ""], "'' is not a folder"),
+        (["index", "  "], "'  ' is not a folder"),
+        (["index", str(tmp_path / "photos"), "--exclude", ""], "'' is not a folder"),
+        (["remove", ""], "'' is not a folder"),
+        (["relocate", str(tmp_path / "photos"), ""], "'' is not a folder"),
+        (["similar", ""], "'' is not a photo"),
+        (["search", "red", "--folder", ""], "'' is not a folder"),
+        (["search", "red", "--root", " "], "' ' is not a folder"),
+        (["tags", ""], "'' is not a photo"),
+        (["tag", "", "--labels", "red, blue"], "'' is not an album"),  # "" was the whole library
+        (["review", "red", "--album", ""], "'' is not an album"),
+        (["collection", "add", "Picks", photo, ""], "'' is not a photo"),
+        (["--weights", "", "search", "red"], "'' is not a file"),
+    ):
+        code, err = run(capsys, *demo_library, *args)
+        assert code == 2 and said in err and "Traceback" not in err, (args, err)
+    monkeypatch.setattr("photoclip.cli.main._start_gui", lambda args: 0)  # no window, whatever happens
+    for args in (["--library", "", "index", str(here)], ["index", str(here), "--library", ""], ["--library", ""]):
+        code, err = run(capsys, *args)  # the bare one would open the window on the default library
+        assert code == 2 and "'' is not a library folder" in err and "leave --library out" in err, (args, err)
+    assert not (tmp_path / "default-lib").exists()  # "" fell back to $PHOTOCLIP_LIBRARY
+    assert cli([*demo_library, "status", "--json"]) == 0
+    roots = [root["path"] for root in json.loads(capsys.readouterr().out)["roots"]]
+    assert roots == [str(tmp_path / "photos")]  # the working folder was never added
+    assert cli([*demo_library, "collection", "list"]) == 0
+    assert capsys.readouterr().out == ""  # no collection was made
+
+
+def test_similar_to_a_path_that_is_not_there_says_the_file_does_not_exist(tmp_path, capsys, demo_library):
+    for typed in (str(tmp_path / "nonexist.jpg"), "./nonexist.jpg", "../nonexist.jpg"):
+        code, err = run(capsys, *demo_library, "similar", typed)
+        assert code == 1 and f"{typed} does not exist: no such file" in err, err
+        assert "type the image's path instead" not in err  # it was typed
+    # A bare name is still a library photo's name, or said not to be one.
+    code, err = run(capsys, *demo_library, "similar", "red-circle-0.png", "-n", "1")
+    assert code == 0
+    code, err = run(capsys, *demo_library, "similar", "nonexist.jpg")
+    assert code == 1 and "No photo called nonexist.jpg in the library" in err

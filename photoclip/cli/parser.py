@@ -50,6 +50,30 @@ def score(text: str) -> float:
     return value
 
 
+def named(what: str, hint: str) -> Callable[[str], str]:
+    """An argparse type for a path (or a name) that may not be empty: ``Path("")`` is ".", so an
+    empty argument, as ``photoclip index "$DIR"`` passes with DIR unset, would otherwise mean the
+    folder the command runs in, or fall back to a default (the whole library, your own library)."""
+
+    def parse(text: str) -> str:
+        if not text.strip():
+            # repr() shows the spaces of a whitespace-only argument, which print as nothing.
+            raise argparse.ArgumentTypeError(f"{text!r} is not {what}: {hint}")
+        return text
+
+    parse.__name__ = what  # what argparse names in its message
+    return parse
+
+
+A_FOLDER = named("a folder", "give its path ('.' for the folder you are in)")
+A_PHOTO = named("a photo", "give its path, or its file name in the library")
+A_PHOTO_PATH = named("a photo", "give its path")
+AN_ALBUM = named("an album", "name a folder of the library or @collection (leave it out for all photos)")
+A_FILE = named("a file", "give its path")
+A_LIBRARY = named(
+    "a library folder", "give its path, or leave --library out for the default ($PHOTOCLIP_LIBRARY or your own)"
+)
+
 LIBRARY_HELP = "library folder (default: $PHOTOCLIP_LIBRARY or your user data folder)"
 
 # The demo never builds into the user's library (it would add its pictures and switch the model).
@@ -62,11 +86,12 @@ DEMO_LIBRARY_HELP = (
 def _common(parser: argparse.ArgumentParser, top: bool, library_help: str = LIBRARY_HELP) -> None:
     """Options accepted before or after the command (``photoclip --library X search`` or the reverse)."""
     default = None if top else argparse.SUPPRESS
-    parser.add_argument("--library", metavar="DIR", default=default, help=library_help)
+    parser.add_argument("--library", metavar="DIR", type=A_LIBRARY, default=default, help=library_help)
     parser.add_argument("--model", metavar="ID", default=default, help="CLIP model (see 'photoclip models')")
     parser.add_argument(
         "--weights",
         metavar="FILE",
+        type=A_FILE,
         default=default,
         help="use this weights file (or models folder) instead of downloading",
     )
@@ -92,8 +117,10 @@ def _search_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--sort", choices=("relevance", "date", "date-asc"), default="relevance")
     parser.add_argument("--no-download", action="store_true", help="never download the model (fail instead)")
-    parser.add_argument("--root", action="append", metavar="DIR", help="only photos under this watched folder")
-    parser.add_argument("--folder", metavar="DIR", help="only photos in this folder and its sub-folders")
+    parser.add_argument(
+        "--root", action="append", metavar="DIR", type=A_FOLDER, help="only photos under this watched folder"
+    )
+    parser.add_argument("--folder", metavar="DIR", type=A_FOLDER, help="only photos in this folder and its sub-folders")
     parser.add_argument("--from", dest="date_from", metavar="DATE", help="taken on or after YYYY[-MM[-DD]]")
     parser.add_argument("--to", dest="date_to", metavar="DATE", help="taken up to the end of YYYY[-MM[-DD]]")
     parser.add_argument("--json", action="store_true", help="print JSON")
@@ -120,12 +147,13 @@ def build_parser() -> argparse.ArgumentParser:
         return sub
 
     index = command("index", "add folders to the library and index new, changed, moved and deleted photos")
-    index.add_argument("folders", nargs="*", metavar="DIR", help="folders to add (default: rescan all)")
+    index.add_argument("folders", nargs="*", metavar="DIR", type=A_FOLDER, help="folders to add (default: rescan all)")
     index.add_argument("--no-download", action="store_true", help="never download the model")
     index.add_argument(
         "--exclude",
         action="append",
         metavar="SUBFOLDER",
+        type=A_FOLDER,
         default=[],
         help="leave a sub-folder of the given folder out (repeatable)",
     )
@@ -142,7 +170,9 @@ def build_parser() -> argparse.ArgumentParser:
     _search_options(search)
 
     similar = command("similar", "find the photos most like a photo (from the library or not)")
-    similar.add_argument("photo", help="path of a photo, or the file name of a library photo (cat.jpg, trip/cat.jpg)")
+    similar.add_argument(
+        "photo", type=A_PHOTO, help="path of a photo, or the file name of a library photo (cat.jpg, trip/cat.jpg)"
+    )
     _search_options(similar)
 
     status = command("status", "show the library's folders, counts and model")
@@ -154,11 +184,13 @@ def build_parser() -> argparse.ArgumentParser:
         "take a watched folder out of the library (the files are not touched; its photos' tags and "
         "collections come back if the folder is added again)",
     )
-    remove.add_argument("folder", metavar="DIR")
+    remove.add_argument("folder", metavar="DIR", type=A_FOLDER)
 
     relocate = command("relocate", "a watched folder moved (renamed, or a drive mounted elsewhere): follow it")
-    relocate.add_argument("old", metavar="OLD", help="the folder as the library knows it (see 'photoclip status')")
-    relocate.add_argument("new", metavar="NEW", help="where it is now")
+    relocate.add_argument(
+        "old", metavar="OLD", type=A_FOLDER, help="the folder as the library knows it (see 'photoclip status')"
+    )
+    relocate.add_argument("new", metavar="NEW", type=A_FOLDER, help="where it is now")
 
     models = command("models", "list the supported models; download, export or choose one")
     models.add_argument(
@@ -184,7 +216,9 @@ def build_parser() -> argparse.ArgumentParser:
         DEMO_LIBRARY_HELP,
     )
     demo.add_argument("--count", type=at_least(1), default=300, help="how many pictures (default 300)")
-    demo.add_argument("--folder", metavar="DIR", help="where to write them (default: inside the demo library)")
+    demo.add_argument(
+        "--folder", metavar="DIR", type=A_FOLDER, help="where to write them (default: inside the demo library)"
+    )
     demo.add_argument(
         "--max-size", type=at_least(64), default=1600, help="largest picture side in px, 64 or more (default 1600)"
     )
@@ -210,7 +244,9 @@ def build_parser() -> argparse.ArgumentParser:
 def _tagging_parsers(command: Callable[[str, str], argparse.ArgumentParser]) -> None:
     """The tagging subcommands: tag, tags, review, collection."""
     tag = command("tag", "tag an album's photos with labels the model was never trained on")
-    tag.add_argument("album", nargs="?", help="a folder of the library, @collection, or nothing for all photos")
+    tag.add_argument(
+        "album", nargs="?", type=AN_ALBUM, help="a folder of the library, @collection, or nothing for all photos"
+    )
     which = tag.add_mutually_exclusive_group()
     which.add_argument("--labels", metavar="WORDS", help='your own labels, e.g. "beach, mountain, city"')
     which.add_argument("--label-set", metavar="NAME", help="a built-in or saved label set (see --list-sets)")
@@ -231,7 +267,9 @@ def _tagging_parsers(command: Callable[[str, str], argparse.ArgumentParser]) -> 
     tags = command(
         "tags", "show, accept, reject or add the tags of a photo; without one: list, rename, merge or delete tags"
     )
-    tags.add_argument("photo", nargs="?", help="path of a library photo (none: every tag, with its counts)")
+    tags.add_argument(
+        "photo", nargs="?", type=A_PHOTO_PATH, help="path of a library photo (none: every tag, with its counts)"
+    )
     tags.add_argument(
         "--accept",
         action="append",
@@ -264,17 +302,24 @@ def _tagging_parsers(command: Callable[[str, str], argparse.ArgumentParser]) -> 
 
     review = command("review", "review suggested tags in bulk: a tag's suggestions, or an album's")
     review.add_argument("tag", nargs="?", help="the tag to review (none: the tags with suggestions, and counts)")
-    review.add_argument("--album", help="only the photos of this folder of the library or @collection")
+    review.add_argument("--album", type=AN_ALBUM, help="only the photos of this folder of the library or @collection")
     review.add_argument("--accept-all", action="store_true", help="accept every suggestion of the tag")
     review.add_argument("--reject-all", action="store_true", help="reject every suggestion of the tag")
-    review.add_argument("--accept", action="extend", nargs="+", default=[], metavar="PHOTO", help="accept for these")
-    review.add_argument("--reject", action="extend", nargs="+", default=[], metavar="PHOTO", help="reject for these")
+    review.add_argument(
+        "--accept", action="extend", nargs="+", default=[], metavar="PHOTO", type=A_PHOTO_PATH, help="accept for these"
+    )
+    review.add_argument(
+        "--reject", action="extend", nargs="+", default=[], metavar="PHOTO", type=A_PHOTO_PATH, help="reject for these"
+    )
     review.add_argument("--by-photo", action="store_true", help="list the photos with suggestions, each with them")
 
     collection = command("collection", "albums that are not folders: saved searches and hand-picked sets")
     collection.add_argument("action", choices=("list", "save", "add", "show", "rename", "delete", "remove"))
     collection.add_argument("name", nargs="?")
     collection.add_argument(
-        "photos", nargs="*", help="photos to add or remove (with 'add', 'remove'); the new name (with 'rename')"
+        "photos",
+        nargs="*",
+        type=named("a photo", "give its path (with 'rename': the new name)"),
+        help="photos to add or remove (with 'add', 'remove'); the new name (with 'rename')",
     )
     collection.add_argument("--query", help="with 'save': the search this collection runs")

@@ -7,9 +7,13 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from photoclip.cli.common import open_library, print_results, require_vectors, search_filters
 from photoclip.core.errors import PhotoclipError
+
+if TYPE_CHECKING:
+    from photoclip.core.library import Library
 
 
 def cmd_search(args: argparse.Namespace) -> int:
@@ -19,9 +23,21 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 def cmd_similar(args: argparse.Namespace) -> int:
     """``photoclip similar PATH``."""
-    if not args.photo.strip():  # Path("") is ".", the folder the command runs in
-        raise PhotoclipError("Name a photo: its path, or its file name in the library (photoclip similar cat.jpg).")
-    return _ranked(args, lambda library, **options: library.similar(Path(args.photo), **options))
+    # An empty PHOTO never gets here: the parser refuses it (Path("") would be the working folder).
+    return _ranked(args, lambda library, **options: library.similar(_typed_photo(args.photo, library), **options))
+
+
+def _typed_photo(text: str, library: Library) -> Path:
+    """The photo ``similar`` was given. A path written from a folder (``/``, ``~``, ``./``,
+    ``../``) that is not there is refused as missing: it cannot be a library photo's file name,
+    which the library would look it up as, answering "no photo called … type the path instead"
+    to someone who did. A name like ``trip/cat.jpg`` may be either, so the library decides."""
+    path = Path(text).expanduser()
+    written_as_path = path.is_absolute() or text.startswith(("~", "./", "../", ".\\", "..\\"))
+    # A photo on an offline drive is not there but still has its vectors: the library knows it.
+    if written_as_path and not path.exists() and library.photo_at(path) is None:
+        raise PhotoclipError(f"{text} does not exist: no such file.")
+    return Path(text)
 
 
 def _ranked(args: argparse.Namespace, run: object) -> int:
