@@ -197,3 +197,29 @@ def test_similar_to_a_path_that_is_not_there_says_the_file_does_not_exist(tmp_pa
     assert code == 0
     code, err = run(capsys, *demo_library, "similar", "nonexist.jpg")
     assert code == 1 and "No photo called nonexist.jpg in the library" in err
+
+
+def test_collection_add_counts_each_photo_once_and_says_which_were_there(tmp_path, capsys, demo_library):
+    a, b, c = (
+        str(tmp_path / "photos" / name) for name in ("red-circle-0.png", "blue-square-0.png", "red-circle-1.png")
+    )
+    assert cli([*demo_library, "collection", "add", "Picks", a, b, a]) == 0
+    assert capsys.readouterr().out.strip() == "Added 2 photos to 'Picks'."  # was "Added 3 photos"
+    assert cli([*demo_library, "collection", "add", "Picks", a, c]) == 0
+    assert capsys.readouterr().out.strip() == "Added 1 photo to 'Picks' (1 was in it already)."
+    assert cli([*demo_library, "collection", "show", "Picks"]) == 0
+    printed = capsys.readouterr()
+    assert sorted(printed.out.split()) == sorted([a, b, c]) and "3 photos" in printed.err
+
+
+def test_collection_save_with_words_after_the_name_says_how_to_save_a_search(capsys, demo_library):
+    code, err = run(capsys, *demo_library, "collection", "save", "Reds", "red")
+    assert code == 1 and 'photoclip collection save Reds --query "red"' in err, err
+    assert "photoclip collection add Reds PHOTO..." in err
+    code, err = run(capsys, *demo_library, "collection", "delete", "Reds", "now")
+    assert code == 1 and "takes only the collection's name" in err
+    assert cli([*demo_library, "collection", "list"]) == 0
+    assert "Reds" not in capsys.readouterr().out  # no empty hand-picked collection was made
+    assert run(capsys, *demo_library, "collection", "save", "Reds", "--query", "red")[0] == 0
+    assert cli([*demo_library, "collection", "list"]) == 0
+    assert "search: red" in capsys.readouterr().out

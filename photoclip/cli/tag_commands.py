@@ -153,6 +153,8 @@ def cmd_collection(args: argparse.Namespace) -> int:
             return 0
         if not args.name:
             raise PhotoclipError("Give the collection's name.")
+        if args.action in ("save", "show", "delete") and args.photos:
+            _refuse_extra_words(args)
         if args.action in ("rename", "delete", "remove"):
             return edit_collection(library, args)
         if args.action == "save":
@@ -165,13 +167,40 @@ def cmd_collection(args: argparse.Namespace) -> int:
         elif args.action == "add":
             ids = library_photo_ids(library, args.photos, "add")
             collection = store.collection(args.name) or store.create_collection(args.name)
-            store.add_to_collection(collection, ids)
-            print(f"Added {photo_count(len(ids))} to '{args.name}'.")
+            # A photo named twice, or already in the collection, is not added again: count the new ones.
+            held = set(store.collection_photo_ids(collection))
+            new = [photo_id for photo_id in dict.fromkeys(ids) if photo_id not in held]
+            store.add_to_collection(collection, new)
+            already = len(set(ids) & held)
+            print(
+                f"Added {photo_count(len(new))} to '{collection.name}'"
+                + (f" ({already} {'was' if already == 1 else 'were'} in it already)." if already else ".")
+            )
         else:
             album = library.collection_album(args.name)
             print_paths(photo.path for photo in library.photos(album.photo_ids))
             print(f"{photo_count(len(album.photo_ids))} in {album.description}.", file=sys.stderr)
     return 0
+
+
+def _refuse_extra_words(args: argparse.Namespace) -> None:
+    """Refuses words after the name that ``save``, ``show`` and ``delete`` take none of: argparse
+    files them under PHOTO..., and ignoring them made ``collection save Reds "red"`` an empty
+    hand-picked collection when a saved search was meant."""
+    extra = " ".join(args.photos)
+    if args.action == "save" and args.query is None:
+        # shlex.quote would print 'red'; double quotes are what the README and --help show.
+        raise PhotoclipError(
+            f"'collection save' takes only the collection's name. To save a search: "
+            f'photoclip collection save {_quoted(args.name)} --query "{extra}"; to hand-pick photos: '
+            f"photoclip collection add {_quoted(args.name)} PHOTO..."
+        )
+    raise PhotoclipError(f"'collection {args.action}' takes only the collection's name, not {extra!r}.")
+
+
+def _quoted(name: str) -> str:
+    """A collection's name as typed on a command line: quoted when it holds a space."""
+    return f'"{name}"' if " " in name else name
 
 
 def library_photo_ids(library: Library, paths: list[str], action: str) -> list[int]:
