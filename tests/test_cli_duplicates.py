@@ -5,12 +5,17 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import sys
+from pathlib import Path
 
 import pytest
-from duplicate_pictures import own_trash, photo_with_copies
+from duplicate_pictures import COPY_MTIME, EXIF_DATE, ORIGINAL_MTIME, own_trash, photo_with_copies
+from pictures import spec_for
+from PIL import Image
 
 from photoclip.cli.main import main as cli
+from photoclip.smallclip import shapes
 
 
 @pytest.fixture
@@ -89,3 +94,40 @@ def test_trash_asks_first_and_moves_nothing_unless_the_answer_is_yes(indexed, ca
 
     assert cli([*library, "duplicates"]) == 0
     assert "No duplicates found" in capsys.readouterr().out
+
+
+def test_near_keeps_a_lossless_file_over_a_jpeg_of_the_same_pixels_and_the_larger_jpeg(tmp_path, capsys):
+    """The keep rule knew pixels and dates only: a small JPEG, older, was kept and the TIFF with the
+    same pixels, lossless, was the "re-encoded" copy to trash."""
+    photos = tmp_path / "photos"
+    photos.mkdir()
+
+    def picture(colour: str, shape: str, seed: int) -> Image.Image:
+        return shapes.render(spec_for(colour, shape, seed, size_range=(560, 760), fmt="JPEG")).convert("RGB")
+
+    def save(image: Image.Image, name: str, mtime: int, **options: object) -> Path:
+        image.save(photos / name, **options)
+        os.utime(photos / name, (mtime, mtime))
+        return photos / name
+
+    red, blue, green = picture("red", "circle", 31), picture("blue", "star", 32), picture("green", "triangle", 33)
+    # The lossy files are older: by the dates alone they were the originals.
+    jpeg = save(red, "IMG_0024.jpg", ORIGINAL_MTIME, quality=70)
+    tiff = save(red, "tiff.tiff", COPY_MTIME)
+    webp_jpeg = save(blue, "IMG_0025.jpg", ORIGINAL_MTIME, quality=70)
+    webp = save(blue, "blue.webp", COPY_MTIME, lossless=True)
+    # Two JPEGs of one EXIF date: the more compressed one was older, so it was kept.
+    exif = Image.Exif()
+    exif.get_ifd(0x8769)[36867] = EXIF_DATE
+    low = save(green, "green-q40.jpg", ORIGINAL_MTIME, quality=40, exif=exif)
+    high = save(green, "green-q95.jpg", COPY_MTIME, quality=95, exif=exif)
+    library = ["--library", str(tmp_path / "lib"), "--model", "photoclip-tiny"]
+    assert cli([*library, "index", str(photos)]) == 0
+    capsys.readouterr()
+
+    assert cli([*library, "duplicates", "--near"]) == 0
+    out = capsys.readouterr().out
+
+    for kept, copy in ((tiff, jpeg), (webp, webp_jpeg), (high, low)):
+        assert f"keep  {kept}  (" in out, out
+        assert f"copy  {copy}  (re-encoded;" in out, out

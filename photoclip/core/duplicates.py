@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from photoclip.core.formatting import format_bytes
@@ -61,7 +62,8 @@ class DuplicateGroup:
 
     @property
     def keep(self) -> PhotoRow:
-        """The copy to keep: the largest, then the oldest, then the one with an EXIF date."""
+        """The copy to keep: the most pixels, then a lossless file, then the oldest date (an EXIF
+        one first), then the larger file (:func:`best_first_key`)."""
         return self.copies[0].photo
 
     @property
@@ -129,13 +131,54 @@ def describe(photo: PhotoRow) -> str:
     return ", ".join(parts)
 
 
-def best_first_key(photo: PhotoRow) -> tuple[int, float, int, int, int]:
-    """Sort key putting the copy to keep first: the most pixels, then the oldest date, then an
-    EXIF date over a file date; then the older file (a copy is usually written after its
-    original), and the photo the library found first."""
+def best_first_key(photo: PhotoRow) -> tuple[int, int, float, int, int, int, int]:
+    """Sort key putting the copy to keep first: the most pixels; then a lossless file
+    (:func:`is_lossless`) over a lossy one; then the oldest date, an EXIF date over a file date;
+    then, among lossy files, the larger (of one picture at one size, the less compressed); then
+    the older file (a copy is usually written after its original), and the photo the library
+    found first."""
     pixels = (photo.width or 0) * (photo.height or 0)
+    # Of one picture at one size, a lossless file holds all a lossy one does, whichever was made
+    # from which: a JPEG saved from a TIFF lost detail, a TIFF saved from a JPEG lost none. This
+    # comes before the dates, which only guess which file came first.
+    lossless = is_lossless(photo)
     taken = photo.taken_at if photo.taken_at is not None else float("inf")
-    return (-pixels, taken, 0 if photo.date_source == "exif" else 1, photo.mtime_ns, photo.id)
+    # Between lossless files the size is only how hard the format compresses: it says nothing.
+    larger = 0 if lossless else -photo.size
+    exif = 0 if photo.date_source == "exif" else 1
+    return (-pixels, 0 if lossless else 1, taken, exif, larger, photo.mtime_ns, photo.id)
+
+
+#: Formats that always keep every pixel as it was. GIF is not one for photos (256 colours); HEIC,
+#: AVIF and JPEG are lossy as cameras and phones write them; WebP may be either (:func:`is_lossless`).
+LOSSLESS_SUFFIXES = frozenset({".png", ".bmp", ".tif", ".tiff"})
+
+
+def is_lossless(photo: PhotoRow) -> bool:
+    """Whether the photo's file keeps every pixel exactly: PNG, BMP, TIFF, or a lossless WebP."""
+    suffix = photo.path.suffix.lower()
+    if suffix == ".webp":
+        return _webp_is_lossless(photo.path)
+    return suffix in LOSSLESS_SUFFIXES
+
+
+def _webp_is_lossless(path: Path) -> bool:
+    """Whether a WebP file holds a lossless picture: its image chunk is 'VP8L' (lossy: 'VP8 '),
+    perhaps after a 'VP8X' header and metadata chunks. A file that cannot be read counts as lossy:
+    the rule then falls back to the dates, as before."""
+    try:
+        with path.open("rb") as file:
+            head = file.read(12)
+            if head[:4] != b"RIFF" or head[8:12] != b"WEBP":
+                return False
+            while len(chunk := file.read(8)) == 8:
+                kind, size = chunk[:4], int.from_bytes(chunk[4:], "little")
+                if kind in (b"VP8L", b"VP8 "):
+                    return kind == b"VP8L"
+                file.seek(size + (size & 1), 1)  # chunks are padded to an even length
+    except OSError:
+        return False
+    return False
 
 
 def aspect_of(photo: PhotoRow) -> float | None:

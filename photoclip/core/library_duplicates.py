@@ -51,7 +51,8 @@ class DuplicatesMixin:
 
     def duplicates(self, near: bool = False, *, progress: Progress | None = None) -> list[DuplicateGroup]:
         """Groups of copies of one picture among the reachable photos, the most space to gain first;
-        in each, the copy to keep first (largest, oldest, with an EXIF date).
+        in each, the copy to keep first (the most pixels, lossless, oldest, an EXIF date, the larger
+        file: :func:`photoclip.core.duplicates.best_first_key`).
 
         Without ``near`` only identical files (same bytes); with it also resized, re-encoded,
         cropped and lightly edited copies, and bursts, found from the stored vectors (no model is
