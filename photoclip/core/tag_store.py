@@ -180,14 +180,16 @@ class TagStore:
 
     # -- collections -------------------------------------------------------------------------
     def create_collection(self, name: str, query: str | None = None) -> Collection:
-        """A new album: a saved search (``query``) or, without one, a hand-picked set."""
+        """A new album: a saved search (``query``) or, without one, a hand-picked set. Saving an
+        existing name again with a query changes its search; without one it leaves it as it is
+        (a saved search never turns into an empty hand-picked set)."""
         name = name.strip()
         if not name:
             raise PhotoclipError("A collection needs a name.")
         with self.catalog.transaction() as conn:
             conn.execute(
                 "INSERT INTO collections (name, query, created) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE "
-                "SET query = excluded.query",
+                "SET query = COALESCE(excluded.query, collections.query)",
                 (name, query, time.time()),
             )
         found = self.collection(name)
