@@ -72,6 +72,14 @@ def summarise(report: Any, model_id: str, unreadable: int = 0) -> str:
         lines.append(f"not reached: {error} — the photos known there are kept")
     if len(report.walk_errors) > 5:
         lines.append(f"… and {len(report.walk_errors) - 5} more not reached: photoclip status lists them")
+    for folder, left in report.went_offline.items():
+        waiting = (
+            f"{left} photo{'s' if left != 1 else ''} left to index: connect it (or move it back) and run "
+            "'photoclip index' again"
+            if left
+            else "its photos are kept"
+        )
+        lines.append(f"offline: {folder} went missing during the run — {waiting}")
     for skipped in report.skipped[:5]:
         lines.append(f"skipped: {skipped} — a photo indexed from it before is kept until it is back")
     if len(report.skipped) > 5:

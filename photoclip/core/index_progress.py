@@ -50,6 +50,9 @@ class IndexReport:
     errors: int = 0
     unchanged: int = 0
     vanished: int = 0  # files gone between the scan and their reading (left for the next scan)
+    #: Watched folders that went offline while the run read them (unplugged, moved away), each
+    #: with how many of its photos are left to index for when it is back (they are kept).
+    went_offline: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     embed_seconds: float = 0.0  # the reading-and-embedding phase alone
     cancelled: bool = False

@@ -33,6 +33,7 @@ class IndexWriter:
         self.report = report
         self.vanished = vanished_by_fingerprint
         self.claimed: set[int] = set()  # vanished photos found again under a new name
+        self.went_offline: set[int] = set()  # roots found offline when their photos could not be read
 
     def store_batch(self, photos: list[ReadPhoto], vectors: np.ndarray) -> None:
         """Stores an embedded batch: metadata and vectors in one transaction, then the index."""
@@ -75,9 +76,12 @@ class IndexWriter:
             # Deleted or moved away mid-run, or its drive was unplugged: nothing wrong with the photo.
             # It stays as it is; the next scan finds where it went (or that its folder is offline).
             report.vanished += 1
+            if photo.root_id in self.went_offline:
+                return  # known already: no need to look at the folder again for each of its photos
             root = self.catalog.root(photo.root_id)
             if root is not None and offline_reason(root, 1):
                 self.catalog.set_root_online(root.id, False)
+                self.went_offline.add(root.id)
         elif read.kind == ReadKind.DISK_FULL:
             raise DiskFull(
                 f"The disk is full ({read.reason}). What was indexed so far is kept; free some space "

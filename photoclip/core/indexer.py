@@ -157,7 +157,11 @@ class Indexer:
             claimed = self._embed(work, vanished, model, index, report, notify, stop, pause)
             report.embed_seconds = time.monotonic() - embed_started
         if not stop.is_set():
-            gone = [pid for pid in vanished if pid not in claimed]
+            # Not those of a root that is offline now: gone from a folder that vanished after the scan
+            # looked at it (unplugged mid-scan: the walk then finds nothing), they are still there.
+            gone_from = {photo.root_id for pid, photo in vanished.items() if pid not in claimed}
+            offline = {r.id for r in self.catalog.roots() if r.id in gone_from and offline_reason(r, 1)}
+            gone = [pid for pid, photo in vanished.items() if pid not in claimed and photo.root_id not in offline]
             if gone:
                 self.catalog.delete_photos(gone)
                 index.remove(gone, generation=self.catalog.generation)
@@ -217,11 +221,14 @@ class Indexer:
         rate = Rate()
         last_save = time.monotonic()
         in_flight = max(2 * self.batch_size, 4 * self.decode_workers)
+        read_ids: set[int] = set()  # photos read (embedded, moved, copied, unreadable): not left to do
         for done, read in enumerate(reader.read_all(work, stop, in_flight), start=1):
             if read.kind == ReadKind.EMBED:
                 batcher.add(read)
             else:
                 writer.apply(read)
+            if read.kind != ReadKind.GONE:
+                read_ids.add(read.photo.id)
             speed = rate.add(done)
             eta = (len(work) - done) / speed if speed else None
             notify(IndexProgress(Phase.INDEXING, done, len(work), speed, eta, report.errors, read.photo.relpath))
@@ -234,4 +241,16 @@ class Indexer:
                 index.save()
                 last_save = time.monotonic()
         batcher.flush()
+        self._report_went_offline(writer.went_offline, work, read_ids, report)
         return writer.claimed
+
+    def _report_went_offline(
+        self, root_ids: set[int], work: list[PhotoRow], read_ids: set[int], report: IndexReport
+    ) -> None:
+        """Says which roots went offline during the run and how many of their photos wait for
+        them: a folder unplugged mid-run otherwise ended with "217 indexed", as if all was done."""
+        for root_id in sorted(root_ids):
+            root = self.catalog.root(root_id)
+            if root is not None:
+                left = sum(1 for p in work if p.root_id == root_id and p.id not in read_ids)
+                report.went_offline[str(root.path)] = left

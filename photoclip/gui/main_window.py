@@ -36,7 +36,7 @@ from photoclip.gui.results_area import ResultsArea
 from photoclip.gui.search_assist import attach_search_assist
 from photoclip.gui.search_bar import SearchBar
 from photoclip.gui.sidebar import Sidebar, SidebarContents
-from photoclip.gui.status_line import StatusLine
+from photoclip.gui.status_line import StatusLine, run_message
 from photoclip.gui.status_panel import IndexingPanel
 from photoclip.gui.tag_edit_ui import install_tag_review
 from photoclip.gui.tag_menus import save_search_as_collection
@@ -271,12 +271,12 @@ class MainWindow(QMainWindow):
 
     def _indexing_finished(self, report: IndexReport) -> None:
         self._folders_changed()
-        if report.remade:  # the weights behind the model's name changed (a photoclip update, --weights)
-            self.statusBar().showMessage(f"{report.remade:,} photos indexed again: new model weights.", 30_000)
+        if message := run_message(report):  # new model weights; a folder that went offline mid-run
+            self.statusBar().showMessage(message, 60_000)
         if report.cancelled:
             library = self.library
             self.tasks.run(lambda: library.status().pending, done=self.indexing_panel.offer_resume, key="pending")
-        if report.embedded + report.moved + report.deleted + report.copied or report.offline:
+        if report.embedded + report.moved + report.deleted + report.copied or report.offline or report.went_offline:
             self.photos.invalidate()
             self.refresh()
         else:

@@ -14,9 +14,11 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
+from photoclip.core.formatting import display_path
 from photoclip.gui.wording import plural
 
 if TYPE_CHECKING:
+    from photoclip.core.index_progress import IndexReport
     from photoclip.core.library import Library
     from photoclip.core.status import LibraryStatus
     from photoclip.gui.tasks import TaskRunner
@@ -51,6 +53,19 @@ def offline_details(status: LibraryStatus) -> list[str]:
         lines += [f"Offline: {root.path}/{part.path} ({part.reason})" for part in root.offline_folders]
         lines += [f"Skipped: {root.path}/{part.path} ({part.reason})" for part in root.missing_photos]
     return lines
+
+
+def run_message(report: IndexReport) -> str:
+    """What the window says when an indexing run ends, beyond the status line's counts: photos
+    indexed again for new model weights, and folders that went offline during the run with the
+    photos left for when they are back (the run otherwise looked finished). Empty: nothing."""
+    said = [
+        f"{display_path(folder)} went offline during indexing: {plural(left, 'photo')} left for when it is back."
+        for folder, left in report.went_offline.items()
+    ]
+    if report.remade:  # the weights behind the model's name changed (a photoclip update, --weights)
+        said.append(f"{report.remade:,} photos indexed again: new model weights.")
+    return " ".join(said)
 
 
 def status_text(status: LibraryStatus, search_model: str) -> str:
