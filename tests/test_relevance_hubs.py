@@ -76,11 +76,11 @@ def test_leaving_out_words_the_model_does_not_know_leaves_out_nothing(rare_libra
     near every text. Nothing in the library is like it, so it leaves out nothing, and says so."""
     for library in (rare_library[0], scenes_library):
         plain = library.search(query, limit=1000)
-        without = library.search(f"{query} -{left_out}", limit=1000)
+        without = library.search(f'{query} -"{left_out}"', limit=1000)  # quoted: a phrase, not one word
         assert [h.photo.id for h in without.hits] == [h.photo.id for h in plain.hits]
         assert without.level_counts == plain.level_counts
         assert VAIN.format(left_out) in without.notes
-        alone = library.search(f"-{left_out}", limit=1000)  # only left-out words: every photo
+        alone = library.search(f'-"{left_out}"', limit=1000)  # only left-out words: every photo
         assert len(alone.hits) == len(library.catalog.filter_photo_ids()), len(alone.hits)
 
 

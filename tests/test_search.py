@@ -102,7 +102,7 @@ def test_an_image_path_that_is_not_there_says_so_unless_the_library_knows_it(lib
 def test_negative_terms_leave_out_matching_photos(library, pictures):
     with_circles = labels(library.search("a red shape", limit=16).hits, pictures)
     assert ("red", "circle") in with_circles
-    without = labels(library.search("a red shape -a circle", limit=16).hits, pictures)
+    without = labels(library.search("a red shape - a circle", limit=16).hits, pictures)
     assert len(without) >= 8 and ("red", "circle") not in without
     assert {colour for colour, _ in without} == {"red"}
 
