@@ -131,3 +131,31 @@ def test_near_keeps_a_lossless_file_over_a_jpeg_of_the_same_pixels_and_the_large
     for kept, copy in ((tiff, jpeg), (webp, webp_jpeg), (high, low)):
         assert f"keep  {kept}  (" in out, out
         assert f"copy  {copy}  (re-encoded;" in out, out
+
+
+def test_near_keeps_a_camera_jpeg_over_a_png_of_the_same_pixels_without_its_exif(tmp_path, capsys):
+    """A PNG exported from a camera JPEG has its pixels but not its EXIF date, GPS or camera data:
+    the lossless rule kept the PNG and called the camera original the re-encoded copy to trash
+    (``--trash --yes`` moves those without a question of their own)."""
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    image = shapes.render(spec_for("red", "circle", 41, size_range=(560, 760), fmt="JPEG")).convert("RGB")
+    exif = Image.Exif()
+    exif.get_ifd(0x8769)[36867] = EXIF_DATE
+    camera = photos / "IMG_0041.jpg"
+    image.save(camera, quality=90, exif=exif)
+    os.utime(camera, (COPY_MTIME, COPY_MTIME))
+    # The export is dated by its file time, months before the JPEG's EXIF date: by the dates alone
+    # and by lossless-ness it would be kept.
+    export = photos / "export.png"
+    image.save(export)
+    os.utime(export, (ORIGINAL_MTIME - 10**7, ORIGINAL_MTIME - 10**7))
+    library = ["--library", str(tmp_path / "lib"), "--model", "photoclip-tiny"]
+    assert cli([*library, "index", str(photos)]) == 0
+    capsys.readouterr()
+
+    assert cli([*library, "duplicates", "--near"]) == 0
+    out = capsys.readouterr().out
+
+    assert f"keep  {camera}  (" in out, out
+    assert f"copy  {export}  (re-encoded;" in out, out

@@ -62,8 +62,8 @@ class DuplicateGroup:
 
     @property
     def keep(self) -> PhotoRow:
-        """The copy to keep: the most pixels, then a lossless file, then the oldest date (an EXIF
-        one first), then the larger file (:func:`best_first_key`)."""
+        """The copy to keep: the most pixels, then an EXIF date (camera metadata), then a lossless
+        file, then the oldest date, then the larger file (:func:`best_first_key`)."""
         return self.copies[0].photo
 
     @property
@@ -131,13 +131,17 @@ def describe(photo: PhotoRow) -> str:
     return ", ".join(parts)
 
 
-def best_first_key(photo: PhotoRow) -> tuple[int, int, float, int, int, int, int]:
-    """Sort key putting the copy to keep first: the most pixels; then a lossless file
-    (:func:`is_lossless`) over a lossy one; then the oldest date, an EXIF date over a file date;
-    then, among lossy files, the larger (of one picture at one size, the less compressed); then
-    the older file (a copy is usually written after its original), and the photo the library
-    found first."""
+def best_first_key(photo: PhotoRow) -> tuple[int, int, int, float, int, int, int]:
+    """Sort key putting the copy to keep first: the most pixels; then a copy with an EXIF date (the
+    camera's metadata) over one without; then a lossless file (:func:`is_lossless`) over a lossy
+    one; then the oldest date; then, among lossy files, the larger (of one picture at one size, the
+    less compressed); then the older file (a copy is usually written after its original), and the
+    photo the library found first."""
     pixels = (photo.width or 0) * (photo.height or 0)
+    # An EXIF date comes with the rest of the camera's metadata (GPS, camera, exposure); a PNG or
+    # TIFF exported from a camera JPEG usually has none of it, and keeping it over the original
+    # would trash what only the original holds. So this comes before lossless-ness.
+    exif = 0 if photo.date_source == "exif" else 1
     # Of one picture at one size, a lossless file holds all a lossy one does, whichever was made
     # from which: a JPEG saved from a TIFF lost detail, a TIFF saved from a JPEG lost none. This
     # comes before the dates, which only guess which file came first.
@@ -145,8 +149,7 @@ def best_first_key(photo: PhotoRow) -> tuple[int, int, float, int, int, int, int
     taken = photo.taken_at if photo.taken_at is not None else float("inf")
     # Between lossless files the size is only how hard the format compresses: it says nothing.
     larger = 0 if lossless else -photo.size
-    exif = 0 if photo.date_source == "exif" else 1
-    return (-pixels, 0 if lossless else 1, taken, exif, larger, photo.mtime_ns, photo.id)
+    return (-pixels, exif, 0 if lossless else 1, taken, larger, photo.mtime_ns, photo.id)
 
 
 #: Formats that always keep every pixel as it was. GIF is not one for photos (256 colours); HEIC,

@@ -51,7 +51,7 @@ class DuplicatesMixin:
 
     def duplicates(self, near: bool = False, *, progress: Progress | None = None) -> list[DuplicateGroup]:
         """Groups of copies of one picture among the reachable photos, the most space to gain first;
-        in each, the copy to keep first (the most pixels, lossless, oldest, an EXIF date, the larger
+        in each, the copy to keep first (the most pixels, an EXIF date, lossless, oldest, the larger
         file: :func:`photoclip.core.duplicates.best_first_key`).
 
         Without ``near`` only identical files (same bytes); with it also resized, re-encoded,
