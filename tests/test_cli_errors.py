@@ -224,6 +224,8 @@ def test_collection_save_with_words_after_the_name_says_how_to_save_a_search(cap
     assert cli([*demo_library, "collection", "list"]) == 0
     assert "search: red" in capsys.readouterr().out
     # Saved again without a search, it stays the saved search it was (it became an empty hand-picked set).
-    assert run(capsys, *demo_library, "collection", "save", "Reds")[0] == 0
+    assert cli([*demo_library, "collection", "save", "Reds"]) == 0
+    out = capsys.readouterr().out
+    assert "search: red" in out and "hand-picked" not in out, out  # it said "hand-picked"
     assert cli([*demo_library, "collection", "list"]) == 0
     assert "search: red" in capsys.readouterr().out

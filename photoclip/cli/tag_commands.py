@@ -159,8 +159,16 @@ def cmd_collection(args: argparse.Namespace) -> int:
             return edit_collection(library, args)
         if args.action == "save":
             if args.query is None:
-                store.create_collection(args.name)
-                print(f"Saved the collection '{args.name}' (hand-picked: add photos with 'collection add').")
+                collection = store.create_collection(args.name)
+                # Saving an existing saved search again without --query keeps its search: say what
+                # it is now, not what a new name would have become.
+                if collection.query:
+                    print(
+                        f"The collection '{collection.name}' stays a saved search (search: {collection.query}); "
+                        "change it with --query."
+                    )
+                else:
+                    print(f"Saved the collection '{collection.name}' (hand-picked: add photos with 'collection add').")
             else:
                 library.save_search(args.name, args.query)
                 print(f"Saved the collection '{args.name}' (search: {args.query.strip()}).")
