@@ -61,6 +61,19 @@ def test_image_and_words_together(tmp_path):
     ]
 
 
+def test_an_image_whose_path_holds_a_minus_against_a_word_stays_one_term_beside_words(tmp_path):
+    """ "trip -2020/sun.png + red": with a minus against a word leaving out that word alone, the
+    path was cut at "-2020" and searched as words and a made-up image."""
+    image = tmp_path / "trip -2020" / "sun -edited.png"
+    image.parent.mkdir()
+    image.write_bytes(b"x")
+    for text, words in ((f"{image} + red", ["red"]), (f"{image} sunset + red", ["sunset", "red"])):
+        terms = parse_query(text).terms
+        assert [t.image for t in terms] == [image.resolve()] + [None] * len(words), text
+        assert [t.text for t in terms[1:]] == words
+    assert [(t.weight, t.image) for t in parse_query(f"beach -{image}").terms] == [(1.0, None), (-1.0, image.resolve())]
+
+
 def test_an_image_whose_name_holds_an_operator_stays_one_term_beside_words(tmp_path):
     """Windows names a copy "IMG_0001 - Copy.jpg": with words after it, it was split into the words
     "IMG_0001", minus "Copy.jpg", plus the words (a new user's " + blue" after Find similar)."""

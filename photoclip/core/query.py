@@ -127,6 +127,54 @@ def _names_an_image(text: str) -> bool:
         return False
 
 
+#: A part of a query in the order it was typed: (sign, text, the earlier part it goes on with or None).
+#: "beach -people sunset" is "beach ", "-people" and " sunset", which goes on with "beach ".
+_Part = tuple[int, str, int | None]
+
+
+def _parts(raw: str) -> list[_Part]:
+    """The parts of ``raw`` between operators outside quotes, in text order (see split_terms)."""
+    parts: list[tuple[int, list[str], int | None]] = []
+    current: int | None = None  # the part the characters go to
+    resume: int | None = None  # the part a one-word minus broke into, taken up after that word
+    one_word = quoted = False
+    for i, ch in enumerate(raw):
+        at_boundary = i == 0 or raw[i - 1].isspace()
+        if ch == '"':
+            quoted = not quoted
+            continue
+        if one_word and not quoted and ch.isspace():
+            one_word = False
+            parts.append((parts[resume][0] if resume is not None else 1, [], resume))
+            current, resume = len(parts) - 1, None
+        if not quoted and ch in "+-" and at_boundary:
+            glued = ch == "-" and i + 1 < len(raw) and not raw[i + 1].isspace() and raw[i + 1] not in "+-"
+            if glued and current is not None:
+                resume = parts[current][2] if parts[current][2] is not None else current
+            parts.append((-1 if ch == "-" else 1, [], None))
+            current, one_word = len(parts) - 1, glued
+            continue
+        if current is None:  # words after a one-word minus that nothing came before
+            parts.append((1, [], None))
+            current = len(parts) - 1
+        parts[current][1].append(ch)
+    return [(sign, "".join(chars), goes_on) for sign, chars, goes_on in parts]
+
+
+def _merged(parts: Sequence[tuple[int, str, Path | None, int | None]]) -> list[tuple[int, str, Path | None]]:
+    """The parts with each that goes on with an earlier one joined to it; empty ones dropped."""
+    texts = [text for _, text, _, _ in parts]
+    for k, (_sign, text, _image, goes_on) in enumerate(parts):
+        if goes_on is not None and parts[goes_on][2] is None:  # an image's name goes on with nothing
+            texts[goes_on] += text
+            texts[k] = ""
+    return [
+        (sign, text, image)
+        for (sign, _, image, _), text in zip(parts, texts, strict=True)
+        if text.strip() or image is not None
+    ]
+
+
 def split_terms(raw: str) -> list[tuple[int, str]]:
     """Splits at operators outside quotes; returns (sign, text) parts.
 
@@ -135,53 +183,36 @@ def split_terms(raw: str) -> list[tuple[int, str]]:
     ``-"blue sky"``), as web searches read it: "beach -people sunset" is "beach sunset" without
     people, where running to the next operator would leave out "people sunset" and search nothing.
     """
-    parts: list[tuple[int, list[str]]] = []
-    current: list[str] | None = None  # where the words go
-    resume: list[str] | None = None  # the term a one-word minus broke into, taken up after that word
-    one_word = quoted = False
-    for i, ch in enumerate(raw):
-        at_boundary = i == 0 or raw[i - 1].isspace()
-        if ch == '"':
-            quoted = not quoted
-            continue
-        if one_word and not quoted and ch.isspace():
-            one_word, current, resume = False, resume, None
-        if not quoted and ch in "+-" and at_boundary:
-            glued = ch == "-" and i + 1 < len(raw) and not raw[i + 1].isspace() and raw[i + 1] not in "+-"
-            resume = current if glued else None
-            one_word, current = glued, []
-            parts.append((-1 if ch == "-" else 1, current))
-            continue
-        if current is None:  # words after a one-word minus that nothing came before
-            current = []
-            parts.append((1, current))
-        current.append(ch)
-    return [(sign, "".join(chars)) for sign, chars in parts if "".join(chars).strip()]
+    return [(sign, text) for sign, text, _ in _merged([(s, t, None, g) for s, t, g in _parts(raw)])]
 
 
-def _with_image_names(
-    parts: list[tuple[int, str]], is_image: Callable[[str], Path | None]
-) -> list[tuple[int, str, Path | None]]:
+def _with_image_names(parts: list[_Part], is_image: Callable[[str], Path | None]) -> list[tuple[int, str, Path | None]]:
     """The parts with those that together spell an image's name joined into one term: Windows names
     a copy "IMG_0001 - Copy.jpg", and "IMG_0001 - Copy.jpg + snow" is that photo and a word, not
-    three terms. The longest run that names an image wins; (sign, text, the image or None)."""
-    out: list[tuple[int, str, Path | None]] = []
+    three terms; "trip -2020/a.jpg + snow" is an image too. The longest run that names an image
+    wins; then the parts that go on with an earlier one are joined to it (see split_terms)."""
+    out: list[tuple[int, str, Path | None, int | None]] = []
+    where: dict[int, int] = {}  # part -> the term it ended up in
     i = 0
     while i < len(parts):
-        sign, text = parts[i]
+        sign, text, goes_on = parts[i]
         image, end = None, i
         for j in range(len(parts) - 1, i, -1):
-            # the parts keep their spaces, so joining them with their operators gives back the text
-            # (less any quotes, which split_terms drops; a quoted name is one part anyway)
-            joined = text + "".join(("-" if s < 0 else "+") + t for s, t in parts[i + 1 : j + 1])
+            # in text order and with their spaces, the parts joined with their operators give back
+            # the text (less any quotes, which _parts drops; a quoted name is one part anyway)
+            joined = text + "".join(
+                t if g is not None else ("-" if s < 0 else "+") + t for s, t, g in parts[i + 1 : j + 1]
+            )
             weighted = _WEIGHT.match(joined.strip())
             image = is_image((weighted.group(2) if weighted else joined).strip())
             if image is not None:
                 text, end = joined, j
                 break
-        out.append((sign, text, image))
+        for k in range(i, end + 1):
+            where[k] = len(out)
+        out.append((sign, text, image, None if image is not None or goes_on is None else where[goes_on]))
         i = end + 1
-    return out
+    return _merged(out)
 
 
 def _take_named(text: str, key: str, choose: Callable[[list[str]], int]) -> tuple[tuple[str, ...], str]:
@@ -273,7 +304,7 @@ def parse_query(
         text = text[: m.start()] + text[m.end() :]
     dates, text = find_dates(text, now)
     terms, weightless = [], []
-    for sign, part, image in _with_image_names(split_terms(text), is_image):
+    for sign, part, image in _with_image_names(_parts(text), is_image):
         part = part.strip()
         weight = 1.0
         match = _WEIGHT.match(part)
