@@ -42,10 +42,54 @@ def said_of(library, path):
     )
 
 
+def test_adding_the_folder_that_holds_a_watched_one_takes_it_in_as_it_is(trip):
+    """Adding "par" after "par/photos_bak/2019 Paris trip" was refused ("Remove it first"): and
+    removing it lost its tags, and re-adding read every photo again. Its photos now move over
+    with their ids: nothing is read again, and what was said of them stays."""
+    library, parent, folder, tagged = trip
+    before = {p.path: p.id for p in map(library.photo_at, sorted(folder.iterdir()))}
+    library.exclude_folder(library.find_root(folder).id, "nothing here")
+    outer = library.add_root(parent)
+    assert [r.path for r in library.roots()] == [parent]
+    assert outer.excluded == ("photos_bak/2019 Paris trip/nothing here",)
+    assert {p: library.photo_at(p).id for p in before} == before  # the same photos, not new ones
+    report = library.update()
+    assert report.embedded == 3 and library.photo_count() == 9  # only "other" was read
+    assert said_of(library, tagged) == (["keepme"], True, True)
+    # the folder's name is now part of the photos' path: folder: and the words find them by it
+    found = {h.photo.path for h in library.search('folder:"paris trip"', limit=100).hits}
+    assert found == set(before)
+    with pytest.raises(PhotoclipError, match="already in the library, inside"):
+        library.add_root(folder)
+
+
+def test_taking_a_folder_in_while_an_index_run_writes_is_refused_at_once_not_waited_for(trip):
+    """The window adds folders on its own thread: waiting for a run's end would freeze it."""
+    import threading
+
+    library, parent, folder, _tagged = trip
+    held, done = threading.Event(), threading.Event()
+
+    def index_run():  # what Library.update holds while it writes
+        with library._writing():
+            held.set()
+            done.wait(10)
+
+    writer = threading.Thread(target=index_run)
+    writer.start()
+    held.wait(10)
+    try:
+        with pytest.raises(PhotoclipError, match="indexing this library now"):
+            library.add_root(parent)
+    finally:
+        done.set()
+        writer.join()
+    assert [r.path for r in library.roots()] == [folder]  # nothing half done
+    assert library.add_root(parent).path == parent  # after the run, it is taken in
+
+
 def test_a_folder_removed_to_add_its_parent_keeps_its_tags_and_collections(trip):
     library, parent, folder, tagged = trip
-    with pytest.raises(PhotoclipError, match="Remove it first"):
-        library.add_root(parent)
     assert library.remove_root(folder) == 6
     assert library.photo_at(tagged) is None
     assert library.collection_album("Keep").photo_ids == []
@@ -71,8 +115,8 @@ def test_a_folder_removed_and_added_again_keeps_its_tags_and_collections(trip, o
 
 
 def test_the_testers_steps_on_the_command_line(tmp_path, capsys):
-    """Index a folder, tag a photo and pick it for a collection, be told to remove the folder to
-    add its parent, do so: the tag and the collection place are still there after."""
+    """Index a folder, tag a photo and pick it for a collection, add the folder's parent, then
+    remove that and add the folder again: the tag and the collection place are there throughout."""
     from photoclip.cli.main import main as cli
 
     parent = tmp_path / "par"
@@ -88,10 +132,11 @@ def test_the_testers_steps_on_the_command_line(tmp_path, capsys):
     assert run("index", str(folder))[0] == 0
     assert run("tags", photo, "--add", "keepme")[0] == 0
     assert run("collection", "add", "Keep", photo)[0] == 0
-    code, _out, err = run("index", str(parent))
-    assert code != 0 and f"'photoclip remove {folder}'" in err
-    code, out, _err = run("remove", str(folder))
+    assert run("index", str(parent))[0] == 0  # takes the folder in, as it is
+    assert "keepme" in run("tags", photo)[1]
+    assert photo in run("collection", "show", "Keep")[1]
+    code, out, _err = run("remove", str(parent))
     assert code == 0 and "come back if you add the folder" in out
-    assert run("index", str(parent))[0] == 0
+    assert run("index", str(folder))[0] == 0
     assert "keepme" in run("tags", photo)[1]
     assert photo in run("collection", "show", "Keep")[1]

@@ -10,6 +10,7 @@ from pathlib import Path
 from photoclip.core.catalog_base import CatalogBase
 from photoclip.core.catalog_kept import keep_for_later
 from photoclip.core.catalog_text import db_text, from_db, glob_escape
+from photoclip.core.catalog_words import refresh_words
 from photoclip.core.records import Root
 
 
@@ -54,6 +55,42 @@ class RootsMixin(CatalogBase):
             keep_for_later(conn, ids)
             conn.execute("DELETE FROM roots WHERE id = ?", (root_id,))  # its photos and their tags cascade
         return len(ids)
+
+    def absorb_root(self, inner_id: int, outer_id: int, prefix: str) -> int:
+        """Makes a watched folder part of one that holds it (``prefix``: where it lies in that one,
+        "2019/Paris"): its photos move over with their ids, so their vectors, tags and collection
+        places stay and nothing is read again. Returns how many moved."""
+
+        def under(text: str) -> str:
+            return f"{prefix}/{text}" if text else prefix
+
+        with self.transaction() as conn:
+            photos = conn.execute("SELECT id, relpath, folder FROM photos WHERE root_id = ?", (inner_id,)).fetchall()
+            conn.executemany(
+                "UPDATE photos SET root_id = ?, relpath = ?, folder = ? WHERE id = ?",
+                [
+                    (outer_id, db_text(under(from_db(rel))), db_text(under(from_db(folder))), pid)
+                    for pid, rel, folder in photos
+                ],
+            )
+            unreachable = conn.execute(
+                "SELECT path, reason, since FROM unreachable_paths WHERE root_id = ?", (inner_id,)
+            ).fetchall()
+            conn.executemany(
+                "INSERT OR REPLACE INTO unreachable_paths (root_id, path, pattern, reason, since) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [
+                    (outer_id, db_text(under(from_db(path))), db_text(glob_escape(under(from_db(path))) + "/*"), why, t)
+                    for path, why, t in unreachable
+                ],
+            )
+            (inner_excluded,) = conn.execute("SELECT excluded FROM roots WHERE id = ?", (inner_id,)).fetchone()
+            (outer_excluded,) = conn.execute("SELECT excluded FROM roots WHERE id = ?", (outer_id,)).fetchone()
+            excluded = sorted({*json.loads(outer_excluded), *(under(e) for e in json.loads(inner_excluded))})
+            conn.execute("UPDATE roots SET excluded = ? WHERE id = ?", (json.dumps(excluded), outer_id))
+            conn.execute("DELETE FROM roots WHERE id = ?", (inner_id,))  # nothing of it is left to cascade
+            refresh_words(conn, [pid for pid, _, _ in photos])  # the folder's name is now part of their path
+        return len(photos)
 
     def move_root(self, root_id: int, path: Path) -> None:
         """Points a watched folder at the place it moved to (its photos keep their ids and all)."""

@@ -230,9 +230,9 @@ class Library(FoldersMixin, TagsMixin, DuplicatesMixin, TimelineMixin, HistoryMi
             prune(self.paths.thumbnails, self.settings.get("thumbnail_cache_mb") * 1_000_000)
         return report
 
-    def _writing(self) -> _WriterSection:
+    def _writing(self, wait: bool = True) -> _WriterSection:
         self.check_writable()
-        return _WriterSection(self.writer_lock, self._write_mutex)
+        return _WriterSection(self.writer_lock, self._write_mutex, wait)
 
     @property
     def read_only(self) -> bool:
@@ -364,13 +364,15 @@ class _WriterSection:
     """Holds the library's writer lock for a ``with`` block: the file lock keeps other processes
     out, the mutex other threads of this one (it is re-entrant for the thread that holds it)."""
 
-    def __init__(self, lock: WriterLock, mutex: threading.RLock) -> None:
+    def __init__(self, lock: WriterLock, mutex: threading.RLock, wait: bool = True) -> None:
         self.lock = lock
         self.mutex = mutex
+        self.wait = wait  # False: refuse at once while another thread writes (an index run)
         self.took = False
 
     def __enter__(self) -> None:
-        self.mutex.acquire()
+        if not self.mutex.acquire(blocking=self.wait):
+            raise PhotoclipError("photoclip is indexing this library now: try again when that has finished.")
         try:
             if not self.lock.held:
                 self.lock.acquire()

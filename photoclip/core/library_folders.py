@@ -23,7 +23,7 @@ class FoldersMixin:
     catalog: Catalog
     _indexes: dict[str, VectorIndex]
 
-    def _writing(self) -> _WriterSection:
+    def _writing(self, wait: bool = True) -> _WriterSection:
         raise NotImplementedError
 
     def roots(self) -> list[Root]:
@@ -31,22 +31,29 @@ class FoldersMixin:
         return self.catalog.roots()
 
     def add_root(self, path: Path | str) -> Root:
-        """Adds a folder to watch. Folders inside (or around) an existing one are refused."""
+        """Adds a folder to watch. A folder inside an existing one is refused; watched folders
+        inside the new one become part of it, their photos kept as they are (nothing is read
+        again: adding "Pictures" after "Pictures/2019" costs only the photos new to the library)."""
         folder = Path(path).expanduser().resolve()
         if not folder.is_dir():
             raise PhotoclipError(f"{folder} is not a folder.")
+        inner = []
         for root in self.catalog.roots():
             if folder == root.path:
                 return root
             if root.path in folder.parents:
                 raise PhotoclipError(f"{folder} is already in the library, inside {root.path}.")
             if folder in root.path.parents:
-                raise PhotoclipError(
-                    f"{folder} contains {root.path}, which is already in the library. "
-                    f"Remove it first ('photoclip remove {root.path}'), then add {folder}: "
-                    "its photos' tags and collections come back when they are indexed again."
-                )
-        return self.catalog.add_root(folder)
+                inner.append(root)
+        if not inner:
+            return self.catalog.add_root(folder)
+        # No index run may write the folders taken in meanwhile; one that is going on is not waited
+        # for (the window would freeze until it ends): the user is asked to add the folder after it.
+        with self._writing(wait=False):
+            outer = self.catalog.add_root(folder)
+            for root in inner:
+                self.catalog.absorb_root(root.id, outer.id, root.path.relative_to(folder).as_posix())
+        return self.find_root(outer.id)  # with the exclusions it took over
 
     def find_root(self, path_or_id: Path | str | int) -> Root:
         """A watched folder by id or path (raises if it is not one)."""
