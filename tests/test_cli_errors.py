@@ -199,6 +199,16 @@ def test_similar_to_a_path_that_is_not_there_says_the_file_does_not_exist(tmp_pa
     assert code == 1 and "No photo called nonexist.jpg in the library" in err
 
 
+def test_similar_to_a_path_from_an_unknown_users_home_says_so_without_a_traceback(tmp_path, capsys, demo_library):
+    """Path.expanduser raised RuntimeError ("Could not determine home directory.") for a "~user"
+    that is no user: a traceback."""
+    typed = "~photoclip-no-such-user/cat.jpg"
+    code, err = run(capsys, *demo_library, "similar", typed)
+    assert code == 1 and f"{typed} does not exist: there is no home folder ~photoclip-no-such-user" in err, err
+    code, err = run(capsys, *demo_library, "similar", "~/photoclip-nonexist.jpg")
+    assert code == 1 and "~/photoclip-nonexist.jpg does not exist: no such file" in err, err
+
+
 def test_collection_add_counts_each_photo_once_and_says_which_were_there(tmp_path, capsys, demo_library):
     a, b, c = (
         str(tmp_path / "photos" / name) for name in ("red-circle-0.png", "blue-square-0.png", "red-circle-1.png")

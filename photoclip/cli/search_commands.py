@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from photoclip.cli.common import open_library, print_results, require_vectors, search_filters
 from photoclip.core.errors import PhotoclipError
+from photoclip.core.paths import expand_home, home_prefix
 
 if TYPE_CHECKING:
     from photoclip.core.library import Library
@@ -28,16 +29,21 @@ def cmd_similar(args: argparse.Namespace) -> int:
 
 
 def _typed_photo(text: str, library: Library) -> Path:
-    """The photo ``similar`` was given. A path written from a folder (``/``, ``~``, ``./``,
-    ``../``) that is not there is refused as missing: it cannot be a library photo's file name,
-    which the library would look it up as, answering "no photo called … type the path instead"
-    to someone who did. A name like ``trip/cat.jpg`` may be either, so the library decides."""
-    path = Path(text).expanduser()
-    written_as_path = path.is_absolute() or text.startswith(("~", "./", "../", ".\\", "..\\"))
+    """The photo ``similar`` was given. A path written from a folder (``/``, ``~/``, ``~user/``,
+    ``./``, ``../``) that is not there is refused as missing: it cannot be a library photo's file
+    name, which the library would look it up as, answering "no photo called … type the path
+    instead" to someone who did. A name like ``trip/cat.jpg`` or ``~$tmp.jpg`` may be either, so
+    the library decides."""
+    home = home_prefix(text)
+    path = expand_home(text)
+    written_as_path = path.is_absolute() or home is not None or text.startswith(("./", "../", ".\\", "..\\"))
     # A photo on an offline drive is not there but still has its vectors: the library knows it.
     if written_as_path and not path.exists() and library.photo_at(path) is None:
+        if home is not None and path == Path(text):
+            # expanduser raised (no such user, or no home at all): say so rather than a traceback.
+            raise PhotoclipError(f"{text} does not exist: there is no home folder {home} on this computer.")
         raise PhotoclipError(f"{text} does not exist: no such file.")
-    return Path(text)
+    return path if home is not None else Path(text)
 
 
 def _ranked(args: argparse.Namespace, run: object) -> int:

@@ -14,6 +14,7 @@ from photoclip.core.catalog_base import CatalogBase
 from photoclip.core.catalog_kept import keep_for_later, restore_kept
 from photoclip.core.catalog_text import db_text, from_db, in_folder
 from photoclip.core.catalog_words import add_words_after, largest_id, refresh_words
+from photoclip.core.paths import expand_home
 from photoclip.core.records import PhotoMetadata, PhotoRow, PhotoStatus, Root
 
 #: True for a photo whose file can be reached now: its root is online and no unreachable path
@@ -179,7 +180,7 @@ class PhotosMixin(CatalogBase):
 
     def photo_by_path(self, path: Path) -> PhotoRow | None:
         """The catalogued photo at ``path``, if any."""
-        path = Path(path).expanduser().absolute()
+        path = expand_home(path).absolute()  # "~$tmp.jpg" is a name: Path.expanduser raised
         for root in self.roots():
             try:
                 rel = path.relative_to(root.path)

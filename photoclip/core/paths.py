@@ -14,6 +14,31 @@ LIBRARY_ENV = "PHOTOCLIP_LIBRARY"
 CACHE_ENV = "PHOTOCLIP_CACHE"
 
 
+def home_prefix(text: str) -> str | None:
+    """The ``~`` or ``~user`` a path is written from ("~", "~/Pictures/cat.jpg", "~anna/cat.jpg"),
+    else None. A name that only starts with "~" ("~$tmp.jpg", an editor's lock file) is a file
+    name: Path.expanduser would read it as the home of a user "$tmp.jpg"."""
+    separators = ("/", "\\") if os.sep == "\\" else ("/",)
+    cut = min((i for i in (text.find(sep) for sep in separators) if i >= 0), default=len(text))
+    head = text[:cut]
+    if head == "~" or (head.startswith("~") and cut < len(text)):
+        return head
+    return None
+
+
+def expand_home(path: str | Path) -> Path:
+    """``path`` with a leading ``~`` or ``~user`` folder (:func:`home_prefix`) made that home
+    folder; any other path as it is. A home that cannot be found (no user of that name) leaves the
+    path as written, a path that is not there, where Path.expanduser raises RuntimeError."""
+    text = str(path)
+    if home_prefix(text) is None:
+        return Path(path)
+    try:
+        return Path(text).expanduser()
+    except RuntimeError:  # "Could not determine home directory."
+        return Path(path)
+
+
 def default_library_dir() -> Path:
     """The library folder: ``$PHOTOCLIP_LIBRARY`` or the platform's user data dir."""
     override = os.environ.get(LIBRARY_ENV)

@@ -27,6 +27,7 @@ from photoclip.core.errors import ImageError, PhotoclipError
 from photoclip.core.images import open_upright
 from photoclip.core.metadata_match import MetadataMatcher
 from photoclip.core.models.registry import ModelSpec
+from photoclip.core.paths import expand_home
 from photoclip.core.query import Query, QueryTerm, parse_query
 from photoclip.core.records import PhotoStatus, SortOrder
 from photoclip.core.relevance import MIN_LIBRARY, SAMPLE, QueryRelevance, Strictness, combine
@@ -324,7 +325,7 @@ class Searcher:
             path = photo.path
             exclude.append(photo.id)
         else:
-            path = Path(target).expanduser()
+            path = expand_home(target)  # "~$tmp.jpg" is a name: Path.expanduser raised
             photo = self.catalog.photo_by_path(path)
             if photo is not None:
                 exclude.append(photo.id)
