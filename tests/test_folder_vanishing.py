@@ -69,3 +69,36 @@ def test_a_folder_that_vanishes_between_its_check_and_its_walk_keeps_its_photos(
     again = library.update()
     assert again.deleted == 0 and again.unchanged == 40
     assert TagStore(library.catalog).labels(photo.id) == ["mine"]
+
+
+@pytest.mark.parametrize("part", ["", "sub"])
+def test_a_folder_gone_during_its_walk_and_back_before_the_run_ends_keeps_its_photos(vanishing, monkeypatch, part):
+    """The walk of a missing watched folder listed nothing and said nothing; back by the end of the
+    run, its folder was online, so every photo counted as deleted (tags back by fingerprint only,
+    vectors computed again). The watcher's scan of a sub-folder (``part``) did the same."""
+    folder, gone, library = vanishing
+    (folder / "sub").mkdir()
+    for path in sorted(folder.glob("red-*")):
+        path.rename(folder / "sub" / path.name)
+    assert library.update().embedded == 40
+    photo = library.catalog.photo_by_path(next((folder / "sub").iterdir()))
+    TagStore(library.catalog).add(photo.id, "mine")
+    real_diff_root = indexer.diff_root
+
+    def diff_root(catalog, root, under=""):  # unplugged for the walk only
+        folder.rename(gone)
+        try:
+            return real_diff_root(catalog, root, under)
+        finally:
+            gone.rename(folder)
+
+    monkeypatch.setattr(indexer, "diff_root", diff_root)
+    root = library.catalog.roots()[0]
+    report = library.update(under={root.id: [part]} if part else None)
+    assert report.deleted == 0 and library.status().photos == 40, report
+
+    monkeypatch.undo()
+    again = library.update()
+    assert again.deleted == 0 and again.embedded == 0 and again.unchanged == 40
+    assert library.catalog.photo_by_path(photo.path).id == photo.id
+    assert TagStore(library.catalog).labels(photo.id) == ["mine"]

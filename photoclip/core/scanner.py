@@ -43,7 +43,7 @@ class ScanDiff:
     vanished: list[int] = field(default_factory=list)
     unchanged: int = 0
     walk_errors: list[str] = field(default_factory=list)
-    #: relpath (a file or a folder, '' for the whole scanned part) -> why it could not be reached.
+    #: relpath (a file or a folder, '' for the watched folder itself) -> why it could not be reached.
     #: The photos known under such a path are kept, not counted as vanished.
     unreachable: dict[str, str] = field(default_factory=dict)
     #: Links named like photos whose target is gone ("path: reason"): files skipped, not folders
@@ -66,8 +66,10 @@ def walk(
     followed, but not into what the library reaches anyway or leaves out (see :class:`_Links`), and
     a loop is cut where it comes back to a folder already seen. What cannot be reached (a folder
     that cannot be listed, a link whose target is gone) is put in ``unreachable`` (relpath ->
-    reason) and described in ``errors``; a link named like a photo whose target is gone is a
-    missing file, not a folder: it is described in ``skipped`` instead.
+    reason) and described in ``errors``, the watched folder itself as '' when it cannot be looked at
+    (gone mid-run), even when only a sub-folder was asked for; a sub-folder asked for that cannot
+    be looked at in a folder that is there is no error (its photos are gone). A link named like a
+    photo whose target is gone is a missing file, not a folder: it is described in ``skipped``.
     """
     excluded_set = {e.strip("/") for e in excluded}
     under = under.strip("/")
@@ -91,6 +93,12 @@ def walk(
         except OSError as exc:
             if folder != start:
                 cannot_reach(folder, exc.strerror or str(exc))
+            elif (whole := _root_cannot_be_reached(root, start, exc)) is not None:
+                # The watched folder itself went away (unplugged mid-run): said so, not listed as
+                # empty, which counted all its photos as deleted (and deleted them when the folder
+                # was back by the end of the run). A sub-folder gone from a folder that is there
+                # is no error: its photos are gone.
+                cannot_reach(root, whole)
             continue
         key = (info.st_dev, info.st_ino)
         if key in seen:
@@ -132,6 +140,19 @@ def walk(
             except OSError:
                 continue  # vanished between listing and stat
             yield FileStat(Path(entry.path).relative_to(root).as_posix(), st.st_size, st.st_mtime_ns)
+
+
+def _root_cannot_be_reached(root: Path, start: Path, exc: OSError) -> str | None:
+    """Why the walk of ``root`` (from ``start``, the folder or its sub-folder asked for) cannot
+    reach the watched folder itself, when ``start`` could not be looked at; None when it can."""
+    if start != root:
+        try:
+            root.stat()
+        except OSError as root_exc:
+            exc = root_exc
+        else:
+            return None
+    return exc.strerror or str(exc)
 
 
 def names_a_photo(name: str) -> bool:
