@@ -28,3 +28,25 @@ def test_a_library_photo_looked_up_by_a_name_starting_with_a_tilde(tmp_path, ope
     """Catalog.photo_by_path expanded "~" in any name: "~$tmp.jpg" raised RuntimeError."""
     library = open_library(tmp_path / "lib")
     assert library.catalog.photo_by_path(Path("~$tmp.jpg")) is None
+
+
+def test_names_and_homes_with_a_tilde_never_raise_through_the_command_line(tmp_path, capsys):
+    """ "~nouser.jpg" raised RuntimeError (no such user's home) out of Library.similar and the
+    query parser; "~$tmp.jpg" is a library photo's name, found as such."""
+    from pictures import write_set
+
+    from photoclip.cli.main import main as cli
+
+    folder = tmp_path / "photos"
+    write_set(folder, [("red", "circle"), ("blue", "square")], 1)
+    odd = folder / "~$tmp.png"
+    odd.write_bytes(next(folder.glob("red-*")).read_bytes())
+    options = ["--library", str(tmp_path / "lib"), "--model", "photoclip-tiny"]
+    assert cli([*options, "index", str(folder)]) == 0
+    capsys.readouterr()
+    assert cli([*options, "similar", "~nouser.jpg"]) == 1
+    assert "~nouser.jpg" in capsys.readouterr().err
+    assert cli([*options, "similar", "~$tmp.png", "-n", "1", "--relevance", "all"]) == 0
+    assert capsys.readouterr().out.strip()
+    assert cli([*options, "search", "similar to ~$tmp.png + blue", "-n", "1", "--relevance", "all"]) == 0
+    assert cli([*options, "search", "~nouser", "-n", "1"]) in (0, 1)  # words: answered, never a traceback

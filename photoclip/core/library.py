@@ -23,7 +23,7 @@ from photoclip.core.models.download import DownloadProgress
 from photoclip.core.models.loaded import LoadedModels
 from photoclip.core.models.registry import ModelSpec, get_model
 from photoclip.core.named_photo import SIMILAR_TO, image_or_named_photo, mentions_photo_name, named_photo
-from photoclip.core.paths import LibraryPaths
+from photoclip.core.paths import LibraryPaths, expand_home
 from photoclip.core.query import Query, parse_query
 from photoclip.core.scanner import is_missing_photo, offline_reason
 from photoclip.core.search import Searcher
@@ -284,7 +284,7 @@ class Library(FoldersMixin, TagsMixin, DuplicatesMixin, TimelineMixin, HistoryMi
         """Photos nearest to a photo (see :meth:`Searcher.similar`): by id, a path, or a library
         photo's file name alone ("cat.jpg", "trip/cat.jpg"), as ``similar to NAME`` in a search."""
         options.setdefault("strictness", self.settings.get("relevance"))
-        if isinstance(target, Path) and not target.expanduser().exists() and self.catalog.photo_by_path(target) is None:
+        if isinstance(target, Path) and not expand_home(target).exists() and self.catalog.photo_by_path(target) is None:
             target = named_photo(str(target), self.catalog) or target
         return self.searcher().similar(target, **options)
 

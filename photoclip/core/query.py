@@ -32,6 +32,7 @@ from pathlib import Path
 
 from photoclip.core.date_filter import DateFilter
 from photoclip.core.metadata_words import contains_phrase, fold, words_of
+from photoclip.core.paths import expand_home
 from photoclip.core.query_dates import find_dates
 
 _WEIGHT = re.compile(r"^(\d+(?:\.\d+)?|\.\d+):(.+)$", re.S)
@@ -95,8 +96,9 @@ class Query:
 
 
 def _typed_path(text: str) -> Path:
-    """A path as typed in the search box: quotes around it and ``~`` understood."""
-    return Path(text.strip().strip('"').strip("'")).expanduser()
+    """A path as typed in the search box: quotes around it and ``~`` understood ("~$tmp.jpg" is a
+    name, and "~nobody/x.jpg" stays as typed rather than raising)."""
+    return expand_home(text.strip().strip('"').strip("'"))
 
 
 def image_file(text: str) -> Path | None:
