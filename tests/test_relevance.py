@@ -367,6 +367,12 @@ def test_random_weights_neither_flood_the_page_nor_leave_it_empty(random_library
         assert shown <= more <= len(names) // 2, (query, more)  # More is more, never the library
     stored = library.catalog.get_meta(f"label_agreement:{library.search_spec.id}")
     assert stored is not None and float(stored.split()[1]) >= AGREEMENT_LIMIT, stored
+    # Tagging asks what a search for each label lists: with random weights, never the whole library.
+    from photoclip.core.tagging import Tagger, builtin_label_sets
+
+    for label_set in ("everyday", "shapes"):
+        report = Tagger(library).tag(library.catalog.filter_photo_ids().tolist(), builtin_label_sets()[label_set])
+        assert report.tagged <= len(names) // 3, (label_set, report)
 
 
 def test_fewer_never_shows_more_than_normal_nor_normal_than_more(shapes_library):

@@ -4,11 +4,16 @@ Each label is encoded through several prompt templates ("a photo of a {}.", "a c
 a {}.", ...) and the vectors are averaged: CLIP's prompt ensembling. A photo gets the labels
 whose vectors it is closest to, under a rule that does not assume the list is right for it:
 
-* the label's score (cosine) clears the model's ``tag_min_score``;
-* it beats the label set's "none of these" baseline (the photo's score against generic prompts
-  such as "a photo of something.") by ``tag_margin``, so a receipt is not tagged "beach" because
-  beach is the best of a poor list;
-* it is within ``spread`` of the photo's best label, and at most ``max_tags`` labels are kept.
+* the photo is one a search for the label would list at Normal: it stands out for the label
+  against this library, hubs counted down (:mod:`photoclip.core.relevance`). No cosine threshold
+  fits every label: a single word ("square") scores far below a phrase ("red square"), and a
+  threshold calibrated on phrases tagged a tenth of the squares. So a receipt is not tagged
+  "beach" because beach is the best of a poor list, and a word nothing here is like tags nothing;
+* it is within ``spread`` of the best such label, and at most ``max_tags`` labels are kept.
+
+In a library too small to tell what is ordinary (under ``relevance.MIN_LIBRARY`` photos), the
+model's own thresholds decide instead: the score clears ``tag_min_score`` and beats the "none of
+these" baseline (generic prompts such as "a photo of something.") by ``tag_margin``.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from photoclip.core.tag_store import TagStore, normalise_label
 if TYPE_CHECKING:
     from photoclip.core.library import Library
     from photoclip.core.models.registry import ModelSpec
+    from photoclip.core.relevance import QueryRelevance
 
 BUILTIN_DIR_NAME = "labels"
 #: The key the "none of these" baseline is cached under (no label can be an empty string).
@@ -117,6 +123,7 @@ class Tagger:
         self.spec = spec or library.search_spec
         self.rule = rule or TagRule.for_model(self.spec)
         self.store = library.tags
+        self._measured: dict[tuple[str, ...], tuple[list[QueryRelevance], np.ndarray | None] | None] = {}
 
     def _templates_key(self) -> str:
         text = "\x1f".join(self.spec.prompt_templates)
@@ -153,18 +160,75 @@ class Tagger:
         return vector
 
     def decide(self, photo_vectors: np.ndarray, label_set: LabelSet) -> list[list[tuple[str, float]]]:
-        """For each photo (row), the (label, score) tags the rule gives it, best first."""
+        """For each photo (row), the (label, score) tags the rule gives it, best first.
+
+        A label is a candidate for the photos a search for it would list at Normal: measured against
+        the library, hubs counted down (:mod:`photoclip.core.relevance`), so that "square" and
+        "red" tag what their searches find although a single word's cosines sit far below a
+        phrase's; then the module's rule of the best and those near it. In a library too small to
+        tell what is ordinary (or for another model than the one searches use), the model's own
+        thresholds decide instead.
+        """
         labels = label_set.labels
         scores = photo_vectors @ self.label_vectors(labels).T
-        baseline = photo_vectors @ self.none_vector()
         rule = self.rule
-        out = []
-        for row, base in zip(scores, baseline, strict=True):
-            best = float(row.max()) if len(row) else 0.0
-            keep = (row >= rule.min_score) & (row - base >= rule.margin) & (row >= best - rule.spread)
+        listed = self.listed(photo_vectors, labels)
+        if listed is None:
+            baseline = photo_vectors @ self.none_vector()
+            near_best = scores >= scores.max(1, keepdims=True) - rule.spread
+            listed = (scores >= rule.min_score) & (scores - baseline[:, None] >= rule.margin) & near_best
+        out: list[list[tuple[str, float]]] = []
+        for row, candidates in zip(scores, listed, strict=True):
+            if not candidates.any():
+                out.append([])
+                continue
+            best = float(row[candidates].max())
+            keep = candidates & (row >= best - rule.spread)
             chosen = sorted(((labels[i], float(row[i])) for i in np.flatnonzero(keep)), key=lambda t: -t[1])
             out.append(chosen[: rule.max_tags])
         return out
+
+    def listed(self, photo_vectors: np.ndarray, labels: Sequence[str]) -> np.ndarray | None:
+        """Which photos (rows) a search for each label (columns) lists at Normal, judged as a search
+        of its words is; None when the library is too small to tell, or searches use another model."""
+        from photoclip.core.strictness import Strictness
+
+        relevances = self._relevances(labels)
+        if relevances is None:
+            return None
+        measured, generic = relevances
+        vectors = self.label_vectors(labels)
+        out = np.zeros((len(photo_vectors), len(labels)), bool)
+        for j, relevance in enumerate(measured):
+            cosines = photo_vectors @ vectors[j][:, None]
+            standing = relevance.standing(cosines, relevance.generic_cosines(photo_vectors, generic))
+            out[:, j] = relevance.keep(standing, Strictness.NORMAL)
+        return out
+
+    def _relevances(self, labels: Sequence[str]) -> tuple[list[QueryRelevance], np.ndarray | None] | None:
+        """Each label measured against the library sample, as a search of its words would be (kept
+        for the run: a label set is measured once, not per chunk of photos)."""
+        key = tuple(labels)
+        if key in self._measured:
+            return self._measured[key]
+        from photoclip.core.query import Query, QueryTerm
+
+        found: tuple[list[QueryRelevance], np.ndarray | None] | None = None
+        if self.spec.id == self.library.search_spec.id:
+            searcher = self.library.searcher()
+            index = self.library.index(self.spec.id)
+            measured = []
+            for label, vector in zip(labels, self.label_vectors(labels), strict=True):
+                query = Query(label, (QueryTerm(1.0, text=label),))
+                relevance = searcher.relevance(index, query, vector[None, :], np.ones(1, np.float32))
+                if relevance is None:
+                    break
+                measured.append(relevance)
+            else:
+                uses_generic = any(r.generic_level is not None for r in measured)
+                found = (measured, searcher.generic_vector() if uses_generic else None)
+        self._measured[key] = found
+        return found
 
     def tag(
         self,

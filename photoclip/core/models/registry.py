@@ -44,7 +44,8 @@ class ModelSpec:
     context_length: int = 77
     onnx: OnnxSource | None = None  # ready-made ONNX graphs, if someone publishes them
     # Zero-shot tagging: prompt templates averaged per label, generic "none of these" prompts, and
-    # the rule's thresholds (a tag needs tag_min_score and a lead of tag_margin over "none").
+    # the thresholds of the rule for libraries too small to measure a label against (a tag needs
+    # tag_min_score and a lead of tag_margin over "none"; larger libraries ask what a search lists).
     prompt_templates: tuple[str, ...] = (
         "a photo of a {}.",
         "a close-up photo of a {}.",

@@ -1,0 +1,51 @@
+"""Tagging with one's own words: a label tags the photos a search for it finds.
+
+A tester tagged flat pictures of coloured shapes with "red, blue, green, yellow" and got 3 of 7
+red photos, with "circle, square, star, triangle" 7 of 50, and "red, square, cat" left the red
+square untagged: the rule held every label to one cosine threshold, calibrated on phrases
+("red circle") whose cosines sit far above a single word's."""
+
+import pytest
+from pictures import write_set
+
+from photoclip.core.tag_store import TagStore
+from photoclip.core.tagging import LabelSet, Tagger
+
+COLOURS = ("red", "blue", "green", "yellow", "purple")
+SHAPES = ("circle", "square", "star", "triangle")
+
+
+@pytest.fixture
+def shapes_library(tmp_path, open_library):
+    """Every colour and shape twice (40 photos: enough to tell what is ordinary), indexed."""
+    classes = write_set(tmp_path / "photos", [(c, s) for c in COLOURS for s in SHAPES], 2, seed=11)
+    library = open_library()
+    library.add_root(tmp_path / "photos")
+    library.update()
+    return library, {library.catalog.photo_by_path(p).id: cls for p, cls in classes.items()}
+
+
+def tagged(library, labels):
+    """photo id -> the labels tagging gave it."""
+    ids = library.catalog.filter_photo_ids().tolist()
+    Tagger(library).tag(ids, LabelSet("own", tuple(labels)))
+    store = TagStore(library.catalog)
+    return {pid: {t.label for t in store.tags(pid)} for pid in ids}
+
+
+@pytest.mark.parametrize("labels", [("red", "blue", "green", "yellow"), SHAPES])
+def test_labels_of_one_word_tag_the_photos_their_search_finds(shapes_library, labels):
+    library, classes = shapes_library
+    tags = tagged(library, labels)
+    for label in labels:
+        want = {pid for pid, (c, s) in classes.items() if label in (c, s)}
+        got = {pid for pid, given in tags.items() if label in given}
+        assert got == want, label
+        assert got <= {h.photo.id for h in library.search(label, limit=1000).hits}, label
+
+
+def test_a_photo_fitting_two_labels_gets_both_and_a_word_nothing_is_like_tags_nothing(shapes_library):
+    library, classes = shapes_library
+    tags = tagged(library, ("red", "square", "cat"))
+    for pid, (colour, shape) in classes.items():
+        assert tags[pid] == {label for label in ("red", "square") if label in (colour, shape)}, (colour, shape)
