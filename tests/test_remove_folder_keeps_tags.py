@@ -63,6 +63,20 @@ def test_adding_the_folder_that_holds_a_watched_one_takes_it_in_as_it_is(trip):
         library.add_root(folder)
 
 
+def test_an_offline_watched_folder_is_not_taken_in_by_one_around_it(trip):
+    """Its photos would be missing from the new folder's first scan, and dropped with their vectors."""
+    library, parent, folder, tagged = trip
+    away = folder.with_name("unplugged")
+    folder.rename(away)
+    with pytest.raises(PhotoclipError, match="offline now"):
+        library.add_root(parent)
+    assert [r.path for r in library.roots()] == [folder]
+    away.rename(folder)
+    library.add_root(parent)
+    library.update()
+    assert said_of(library, tagged) == (["keepme"], True, True)
+
+
 def test_taking_a_folder_in_while_an_index_run_writes_is_refused_at_once_not_waited_for(trip):
     """The window adds folders on its own thread: waiting for a run's end would freeze it."""
     import threading

@@ -47,6 +47,12 @@ class FoldersMixin:
                 inner.append(root)
         if not inner:
             return self.catalog.add_root(folder)
+        for root in inner:
+            if not root.path.is_dir():  # the new folder's scan would find its photos gone and drop them
+                raise PhotoclipError(
+                    f"{folder} holds {root.path}, a watched folder that is offline now: connect it (or "
+                    f"'photoclip remove' it), then add {folder}."
+                )
         # No index run may write the folders taken in meanwhile; one that is going on is not waited
         # for (the window would freeze until it ends): the user is asked to add the folder after it.
         with self._writing(wait=False):
