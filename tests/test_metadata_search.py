@@ -144,6 +144,16 @@ def test_folder_filter_narrows_like_tag(library, pictures):
     assert sorted(paths(library.search("folder:misc", limit=50))) == wedding
     assert library.search("folder:nowhere", limit=50).hits == []
     assert library.search("folder:vell", limit=50).hits == []  # whole words only
+    # Left out: "-folder:" and, spaced, "- folder:" (which kept only that folder's photos), and "- tag:"
+    every = set(paths(library.search("", limit=1000)))
+    for query in ("-folder:vellmora", "- folder:vellmora", "a shape -folder:vellmora", "a shape - folder:vellmora"):
+        found = set(paths(library.search(query, limit=1000, strictness="all")))
+        assert found == every - set(vellmora), query
+    photo = library.photo_at(wedding[0])
+    library.tags.add(photo.id, "kept out")
+    for query in ("a shape - tag:kept out", "a shape -tag:kept out"):
+        found = set(paths(library.search(query, limit=1000, strictness="all")))
+        assert found == every - {wedding[0]}, query
 
 
 def _iptc_city(city: str) -> bytes:
@@ -190,6 +200,9 @@ def test_camera_lens_and_place_from_the_files_metadata(library, pictures):
             [canon, iceland]
         )
         assert sorted(paths(library.search('camera:"x-t4"', limit=50))) == sorted(fuji)
+        every = set(paths(library.search("", limit=1000)))
+        for query in ("-camera:fuji", "a shape - camera:fuji"):
+            assert set(paths(library.search(query, limit=1000, strictness="all"))) == every - set(fuji), query
         words = library.search("fujifilm", limit=50)
         assert set(paths(words)[:3]) == set(fuji) and words.hits[0].matched == ("camera: FUJIFILM X-T4",)
         assert set(paths(library.search("xf16", limit=50))[:3]) == set(fuji)  # the lens

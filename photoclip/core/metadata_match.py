@@ -260,17 +260,26 @@ class MetadataMatcher:
 
     # -- filters -------------------------------------------------------------------------------
     def narrow(self, query: Query, allowed: np.ndarray | None) -> np.ndarray | None:
-        """``allowed`` narrowed by the query's ``folder:`` and ``camera:`` filters (each must hold)."""
-        if not query.folders and not query.cameras:
+        """``allowed`` narrowed by the query's ``folder:`` and ``camera:`` filters (each must hold),
+        less the photos its ``-folder:`` and ``-camera:`` filters name."""
+        if not (query.folders or query.cameras or query.without_folders or query.without_cameras):
             return allowed
         result = allowed
         for name in query.folders:
             ids = self.folder_ids(name)
             result = ids if result is None else np.intersect1d(result, ids)
         for name in query.cameras:
-            ids = cw.ids_with_camera(self.catalog, [c for c in cw.cameras(self.catalog) if fold(name) in fold(c)])
-            result = ids if result is None else np.intersect1d(result, ids)
+            result = self._camera_ids(name) if result is None else np.intersect1d(result, self._camera_ids(name))
+        left_out = [self.folder_ids(name) for name in query.without_folders]
+        left_out += [self._camera_ids(name) for name in query.without_cameras]
+        if left_out:
+            every = self.catalog.filter_photo_ids() if result is None else result
+            result = np.setdiff1d(every, _union(left_out))
         return result
+
+    def _camera_ids(self, name: str) -> np.ndarray:
+        """Photos taken with a camera whose name holds ``name``."""
+        return cw.ids_with_camera(self.catalog, [c for c in cw.cameras(self.catalog) if fold(name) in fold(c)])
 
     def folder_ids(self, name: str) -> np.ndarray:
         """Photos in a folder whose name holds ``name``'s words, whole and in order (sub-folders too),

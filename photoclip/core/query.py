@@ -23,6 +23,7 @@ An operator is a ``+`` or ``-`` at the start or after a space, so "t-shirt" stay
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 import re
@@ -40,6 +41,7 @@ _WEIGHT = re.compile(r"^(\d+(?:\.\d+)?|\.\d+):(.+)$", re.S)
 MAX_WEIGHT = 100.0
 #: The filters a search may name (the rest of "word:..." is words), and how such a word is written.
 FILTER_KEYS = ("tag", "folder", "camera")
+_SPACED_MINUS_FILTER = re.compile(r"(^|\s)-\s+(?=(?:tag|folder|camera):)", re.IGNORECASE)
 _KEYED = re.compile(r'(?:(?<=\s)|^)-?([^\W\d_]{2,}):(?=[^\s/\\])(?:"[^"]*"?|\S+)')
 
 
@@ -68,6 +70,8 @@ class Query:
     folders: tuple[str, ...] = ()  # folder: filters, each a folder name's words
     cameras: tuple[str, ...] = ()  # camera: filters, each part of a camera's name
     without_tags: tuple[str, ...] = ()  # -tag: the photos with these tags are left out
+    without_folders: tuple[str, ...] = ()  # -folder: the photos in these folders are left out
+    without_cameras: tuple[str, ...] = ()  # -camera: the photos taken with these cameras are left out
     weightless: tuple[str, ...] = ()  # terms given a weight of 0 ("0:red"), which count for nothing
     unknown_keys: tuple[str, ...] = ()  # "foldr:paris": written like a filter that is not one, left out
 
@@ -266,14 +270,16 @@ def _longest(words: list[str], known: Sequence[str], holds: Callable[[str, str],
 
 
 def _take_metadata(
-    text: str, known_folders: Sequence[str], known_cameras: Sequence[str]
+    text: str, known_folders: Sequence[str], known_cameras: Sequence[str], sign: str = ""
 ) -> tuple[tuple[str, ...], tuple[str, ...], str]:
-    """``folder:`` and ``camera:`` filters, and the text without them. Unquoted, a folder takes the
-    most following words that a known folder name holds as whole words, a camera the most that a
-    known camera's name holds."""
-    folders, text = _take_named(text, "folder", lambda words: _longest(words, known_folders, contains_phrase))
+    """``folder:`` and ``camera:`` filters (``-folder:`` and ``-camera:`` with ``sign`` "-"), and the
+    text without them. Unquoted, a folder takes the most following words that a known folder name
+    holds as whole words, a camera the most that a known camera's name holds."""
+    folders, text = _take_named(text, f"{sign}folder", lambda words: _longest(words, known_folders, contains_phrase))
     cameras, text = _take_named(
-        text, "camera", lambda words: _longest(words, known_cameras, lambda name, part: fold(part) in fold(name))
+        text,
+        f"{sign}camera",
+        lambda words: _longest(words, known_cameras, lambda name, part: fold(part) in fold(name)),
     )
     return folders, cameras, text
 
@@ -290,15 +296,26 @@ def parse_query(
     ``known_tags`` (the library's tag labels) let a tag of several words go unquoted; ``now`` is
     what relative dates ("last summer") count from (default: today); ``known_folders`` and
     ``known_cameras`` let ``folder:`` and ``camera:`` take several words unquoted."""
-    text = raw.strip()
+    # "red - tag:x" leaves out the photos tagged x, as "red -tag:x" does (the filter was taken out
+    # first, the minus left with nothing, and the photos tagged x kept)
+    text = _SPACED_MINUS_FILTER.sub(r"\1-", raw.strip())
     without_tags, text = _take_tags(text, known_tags, key="-tag")
     tags, text = _take_tags(text, known_tags)
+    without_folders, without_cameras, text = _take_metadata(text, known_folders, known_cameras, sign="-")
     folders, cameras, text = _take_metadata(text, known_folders, known_cameras)
+    filters = Query(
+        raw,
+        (),
+        tags,
+        folders=folders,
+        cameras=cameras,
+        without_tags=without_tags,
+        without_folders=without_folders,
+        without_cameras=without_cameras,
+    )
     whole = is_image(text) if text else None
     if whole is not None:  # a path with " - " or "+" in its name is still one image
-        return Query(
-            raw, (QueryTerm(1.0, image=whole),), tags, folders=folders, cameras=cameras, without_tags=without_tags
-        )
+        return dataclasses.replace(filters, terms=(QueryTerm(1.0, image=whole),))
     # Meant as a filter, "foldr:paris" searched as words finds whatever the model makes of them
     unknown = [m for m in _KEYED.finditer(text) if m.group(1).lower() not in FILTER_KEYS]
     unknown_keys = tuple(dict.fromkeys(m.group(0) for m in unknown))
@@ -324,14 +341,10 @@ def parse_query(
             terms.append(QueryTerm(sign * weight, image=_typed_path(part).absolute()))
         else:
             terms.append(QueryTerm(sign * weight, text=" ".join(part.split())))
-    return Query(
-        raw,
-        tuple(terms),
-        tags,
-        dates,
-        folders=folders,
-        cameras=cameras,
-        without_tags=without_tags,
+    return dataclasses.replace(
+        filters,
+        terms=tuple(terms),
+        dates=dates,
         weightless=tuple(weightless),
         unknown_keys=unknown_keys,
     )

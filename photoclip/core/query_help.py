@@ -28,6 +28,7 @@ QUERY_SYNTAX: tuple[SyntaxExample, ...] = (
     SyntaxExample('tag:"green circle"', "a tag of several words (quotes are needed only if it is ambiguous)"),
     SyntaxExample("sunset -tag:beach", "photos not tagged “beach”, ranked by “sunset”"),
     SyntaxExample("folder:paris beach", "only photos in a folder whose name holds “paris”, sub-folders too"),
+    SyntaxExample("beach -folder:work", "photos not in a folder whose name holds “work” (-camera: likewise)"),
     SyntaxExample("camera:fuji", "only photos taken with a camera whose name holds “fuji”"),
     SyntaxExample("beach 2019", "dates are a filter: beaches among the photos of 2019"),
     SyntaxExample("snow in december", "a month of any year; also seasons, “last summer”, “the 90s”"),
