@@ -63,6 +63,20 @@ def test_adding_the_folder_that_holds_a_watched_one_takes_it_in_as_it_is(trip):
         library.add_root(folder)
 
 
+def test_adding_a_folder_excluded_from_a_watched_one_takes_it_back_in(trip):
+    """A tester excluded a sub-folder (once a watched folder of its own), then added it again:
+    "already in the library, inside …", and the command line had no way to include it again."""
+    library, parent, folder, tagged = trip
+    library.add_root(parent)
+    library.exclude_folder(library.find_root(parent).id, "photos_bak/2019 Paris trip")
+    library.update()
+    assert library.photo_at(tagged) is None
+    assert library.add_root(folder).path == parent
+    assert library.find_root(parent).excluded == ()
+    library.update()
+    assert said_of(library, tagged) == (["keepme"], True, True)
+
+
 def test_an_offline_watched_folder_is_not_taken_in_by_one_around_it(trip):
     """Its photos would be missing from the new folder's first scan, and dropped with their vectors."""
     library, parent, folder, tagged = trip

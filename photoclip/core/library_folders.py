@@ -31,8 +31,9 @@ class FoldersMixin:
         return self.catalog.roots()
 
     def add_root(self, path: Path | str) -> Root:
-        """Adds a folder to watch. A folder inside an existing one is refused; watched folders
-        inside the new one become part of it, their photos kept as they are (nothing is read
+        """Adds a folder to watch. A folder inside an existing one is refused (one excluded from it
+        is taken back in, its photos indexed at the next scan); watched folders inside the new one
+        become part of it, their photos kept as they are (nothing is read
         again: adding "Pictures" after "Pictures/2019" costs only the photos new to the library)."""
         folder = Path(path).expanduser().resolve()
         if not folder.is_dir():
@@ -42,6 +43,10 @@ class FoldersMixin:
             if folder == root.path:
                 return root
             if root.path in folder.parents:
+                inside = folder.relative_to(root.path).as_posix()
+                if inside in (e.strip("/") for e in root.excluded):  # left out once: asked for again
+                    self.include_folder(root.id, inside)
+                    return self.find_root(root.id)
                 raise PhotoclipError(f"{folder} is already in the library, inside {root.path}.")
             if folder in root.path.parents:
                 inner.append(root)
