@@ -217,3 +217,13 @@ def test_cli_review_with_tags_command(tagged_folder, capsys):
     assert "sea side" in capsys.readouterr().out
     assert cli([*args, "tags", str(path), "--reject", "sea side"]) == 0
     assert "sea side" not in capsys.readouterr().out
+
+
+def test_tagging_a_folder_that_is_not_there_says_so(tagged_folder, capsys):
+    """A mistyped sub-folder of a watched folder said "Tagging 0 photos of …" and tagged nothing."""
+    library, folder, _classes = tagged_folder
+    library_dir = str(library.paths.root)
+    library.close()
+    code = cli(["--library", library_dir, "tag", str(folder / "nonexist"), "--labels", "red"])
+    err = capsys.readouterr().err
+    assert code == 1 and "There is no folder" in err and "Tagging 0 photos" not in err, err

@@ -35,7 +35,10 @@ def resolve_album(library: Library, album: str | None) -> Album:
     except PhotoclipError:
         raise PhotoclipError(f"{album} is neither a folder of the library nor a collection (@name).") from None
     path = Path(album).expanduser().resolve()
-    return Album(str(path), library.catalog.filter_photo_ids(folder=(root.id, folder)).tolist())
+    photo_ids = library.catalog.filter_photo_ids(folder=(root.id, folder)).tolist()
+    if not photo_ids and not path.is_dir():  # a mistyped name inside a watched folder: say so, not "0 photos"
+        raise PhotoclipError(f"There is no folder {path}, and the library has no photos in it.")
+    return Album(str(path), photo_ids)
 
 
 def collection_album(library: Library, name: str) -> Album:

@@ -4,7 +4,8 @@ Each label is encoded through several prompt templates ("a photo of a {}.", "a c
 a {}.", ...) and the vectors are averaged: CLIP's prompt ensembling. A photo gets the labels
 whose vectors it is closest to, under a rule that does not assume the list is right for it:
 
-* the photo is one a search for the label would list at Normal: it stands out for the label
+* the photo is one a search for the label would list at Normal by its pixels (a search also
+  finds photos by their names; a tag says what is in the picture): it stands out for the label
   against this library, hubs counted down (:mod:`photoclip.core.relevance`). No cosine threshold
   fits every label: a single word ("square") scores far below a phrase ("red square"), and a
   threshold calibrated on phrases tagged a tenth of the squares. So a receipt is not tagged
