@@ -42,7 +42,9 @@ def cmd_tag(args: argparse.Namespace) -> int:
         )
         stop = threading.Event()
         with graceful_interrupt(stop):
-            report = library.tag_photos(album.photo_ids, label_set, album=album.description, redo=args.redo, stop=stop)
+            report = library.tag_photos(
+                album.photo_ids, label_set, album=album.description, redo=args.redo, stop=stop, progress=_progress
+            )
         print(
             f"{report.tagged} of {report.photos} photos tagged ({report.tags} tags); "
             f"{report.skipped} already tagged with this label set"
@@ -57,6 +59,13 @@ def cmd_tag(args: argparse.Namespace) -> int:
             for line in exported.problems():
                 print(line, file=sys.stderr)
     return 0
+
+
+def _progress(done: int, total: int) -> None:
+    """A tagging run's progress on a terminal, one line redrawn; elsewhere (a log) only its end."""
+    if done == total or sys.stderr.isatty():
+        end = "\n" if done == total else "\r"
+        print(f"Tagged {done:,} of {total:,} photos", end=end, file=sys.stderr, flush=True)
 
 
 def cmd_tags(args: argparse.Namespace) -> int:

@@ -254,7 +254,11 @@ class Tagger:
             self.store.clear_suggestions(ids, label_set.name)
         todo = self.store.untagged(ids, label_set.name, self.spec.id)
         report.skipped = len(ids) - len(todo)
+        if progress is not None and todo:
+            progress(0, len(todo))  # measuring the labels takes seconds: show that the run has begun
         self.label_vectors(label_set.labels)  # encode once, before the loop
+        if todo:
+            self._relevances(label_set.labels)  # measure once, before the loop, too
         for start in range(0, len(todo), chunk):
             if stop is not None and stop.is_set():
                 report.cancelled = True
