@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from photoclip.smallclip import shapes
-from photoclip.smallclip.scenes import Scene, write_scenes
+from photoclip.smallclip.scenes import Scene, shuffled_classes, write_scenes
 from photoclip.smallclip.shapes import COLOURS, SHAPES
 from photoclip.smallclip.unseen import write_unseen
 
@@ -87,10 +87,8 @@ def write_plain(folder: Path, per_class: int, seed: int) -> dict[str, Scene]:
     upright shape on a plain, gradient or noisy background), under names that say nothing."""
     folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
-    wanted = [(c, s) for c in COLOURS for s in SHAPES for _ in range(per_class)]
-    rng.shuffle(wanted)
     pictures = {}
-    for index, (colour, shape) in enumerate(wanted):
+    for index, (colour, shape) in enumerate(shuffled_classes(rng, COLOURS, per_class)):
         spec = shapes.random_spec(rng, size_range=(96, 900), colours=(colour,), shapes=(shape,))
         name = f"picture-{index:05d}{'.jpg' if spec.fmt == 'JPEG' else '.png'}"
         shapes.save(spec, folder / name)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import random
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -188,15 +189,24 @@ def render_scene(
     return image, Scene("", colour, shape, background, relative, clutter, background_colour, tuple(items))
 
 
+def shuffled_classes(
+    rng: random.Random, colours: Iterable[str], per_class: int, empty: int = 0
+) -> list[tuple[str | None, str | None]]:
+    """Every colour (in ``colours``' order) with every shape ``per_class`` times, and ``empty``
+    pictures of no class, in ``rng``'s order: what a generator draws, one picture each."""
+    wanted: list[tuple[str | None, str | None]] = [(c, s) for c in colours for s in SHAPES for _ in range(per_class)]
+    wanted += [(None, None)] * empty
+    rng.shuffle(wanted)
+    return wanted
+
+
 def write_scenes(folder: Path, per_class: int, empty: int, seed: int) -> dict[str, Scene]:
     """``per_class`` scenes of each of the 32 colour+shape classes and ``empty`` of clutter only,
     as JPEG (quality 30 to 95) or PNG; returns file name -> scene."""
     folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
-    wanted = [(c, s) for c in COLOURS for s in SHAPES for _ in range(per_class)] + [(None, None)] * empty
-    rng.shuffle(wanted)
     scenes = {}
-    for index, (colour, shape) in enumerate(wanted):
+    for index, (colour, shape) in enumerate(shuffled_classes(rng, COLOURS, per_class, empty)):
         image, scene = render_scene(rng, colour, shape)
         jpeg = rng.random() < 0.7
         name = f"scene-{index:05d}{'.jpg' if jpeg else '.png'}"  # names say nothing about the content

@@ -12,8 +12,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
-from photoclip.smallclip.scenes import Scene
-from photoclip.smallclip.shapes import SHAPES
+from photoclip.smallclip.scenes import Scene, shuffled_classes
 
 COLOURS = {
     "red": (200, 40, 50),
@@ -65,10 +64,8 @@ def write_unseen(folder: Path, per_class: int, seed: int) -> dict[str, Scene]:
     returns file name -> what it shows."""
     folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
-    wanted = [(c, s) for c in COLOURS for s in SHAPES for _ in range(per_class)]
-    rng.shuffle(wanted)
     written = {}
-    for index, (colour, shape) in enumerate(wanted):
+    for index, (colour, shape) in enumerate(shuffled_classes(rng, COLOURS, per_class)):
         name = f"DSC{index:05d}.jpg"
         draw(colour, shape, rng).save(folder / name, quality=rng.randint(60, 92))
         written[name] = Scene(name, colour, shape, "gradient", 0.0, 0)
