@@ -13,6 +13,15 @@ from photoclip.core.catalog_text import db_text, from_db, glob_escape
 from photoclip.core.catalog_words import refresh_words
 from photoclip.core.records import Root
 
+_ADD_UNREACHABLE = (
+    "INSERT OR REPLACE INTO unreachable_paths (root_id, path, pattern, reason, since) VALUES (?, ?, ?, ?, ?)"
+)
+
+
+def _unreachable_row(root_id: int, path: str, reason: str, since: float) -> tuple:
+    """An ``unreachable_paths`` row: the path, and the GLOB that matches the relpaths below it."""
+    return (root_id, db_text(path), db_text(glob_escape(path) + "/*"), reason, since)
+
 
 class RootsMixin(CatalogBase):
     """The catalog's watched folders."""
@@ -76,14 +85,8 @@ class RootsMixin(CatalogBase):
             unreachable = conn.execute(
                 "SELECT path, reason, since FROM unreachable_paths WHERE root_id = ?", (inner_id,)
             ).fetchall()
-            conn.executemany(
-                "INSERT OR REPLACE INTO unreachable_paths (root_id, path, pattern, reason, since) "
-                "VALUES (?, ?, ?, ?, ?)",
-                [
-                    (outer_id, db_text(under(from_db(path))), db_text(glob_escape(under(from_db(path))) + "/*"), why, t)
-                    for path, why, t in unreachable
-                ],
-            )
+            moved = [_unreachable_row(outer_id, under(from_db(path)), why, t) for path, why, t in unreachable]
+            conn.executemany(_ADD_UNREACHABLE, moved)
             (inner_excluded,) = conn.execute("SELECT excluded FROM roots WHERE id = ?", (inner_id,)).fetchone()
             (outer_excluded,) = conn.execute("SELECT excluded FROM roots WHERE id = ?", (outer_id,)).fetchone()
             excluded = sorted({*json.loads(outer_excluded), *(under(e) for e in json.loads(inner_excluded))})
@@ -133,12 +136,8 @@ class RootsMixin(CatalogBase):
             else:
                 conn.execute("DELETE FROM unreachable_paths WHERE root_id = ?", (root_id,))
             conn.executemany(
-                "INSERT OR REPLACE INTO unreachable_paths (root_id, path, pattern, reason, since) "
-                "VALUES (?, ?, ?, ?, ?)",
-                [
-                    (root_id, db_text(path), db_text(glob_escape(path) + "/*"), reason, since.get(path, now))
-                    for path, reason in paths.items()
-                ],
+                _ADD_UNREACHABLE,
+                [_unreachable_row(root_id, path, reason, since.get(path, now)) for path, reason in paths.items()],
             )
 
     def unreachable(self, root_id: int) -> list[tuple[str, str, int]]:
