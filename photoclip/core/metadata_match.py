@@ -269,15 +269,15 @@ class MetadataMatcher:
             ids = self.folder_ids(name)
             result = ids if result is None else np.intersect1d(result, ids)
         for name in query.cameras:
-            result = self._camera_ids(name) if result is None else np.intersect1d(result, self._camera_ids(name))
+            result = self.camera_ids(name) if result is None else np.intersect1d(result, self.camera_ids(name))
         left_out = [self.folder_ids(name) for name in query.without_folders]
-        left_out += [self._camera_ids(name) for name in query.without_cameras]
+        left_out += [self.camera_ids(name) for name in query.without_cameras]
         if left_out:
             every = self.catalog.filter_photo_ids() if result is None else result
             result = np.setdiff1d(every, _union(left_out))
         return result
 
-    def _camera_ids(self, name: str) -> np.ndarray:
+    def camera_ids(self, name: str) -> np.ndarray:
         """Photos taken with a camera whose name holds ``name``."""
         return cw.ids_with_camera(self.catalog, [c for c in cw.cameras(self.catalog) if fold(name) in fold(c)])
 

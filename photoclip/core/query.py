@@ -41,7 +41,7 @@ _WEIGHT = re.compile(r"^(\d+(?:\.\d+)?|\.\d+):(.+)$", re.S)
 MAX_WEIGHT = 100.0
 #: The filters a search may name (the rest of "word:..." is words), and how such a word is written.
 FILTER_KEYS = ("tag", "folder", "camera")
-_SPACED_MINUS_FILTER = re.compile(r"(^|\s)-\s+(?=(?:tag|folder|camera):)", re.IGNORECASE)
+_SPACED_MINUS_FILTER = re.compile(rf"(^|\s)-\s+(?=(?:{'|'.join(FILTER_KEYS)}):)", re.IGNORECASE)
 _KEYED = re.compile(r'(?:(?<=\s)|^)-?([^\W\d_]{2,}):(?=[^\s/\\])(?:"[^"]*"?|\S+)')
 
 

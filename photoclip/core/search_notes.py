@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from photoclip.core.metadata_words import fold
 from photoclip.core.named_photo import SIMILAR_TO
 
 if TYPE_CHECKING:
@@ -20,13 +19,11 @@ def names_not_found(query: Query, known_tags: list[str], words: MetadataMatcher)
     known = {label.casefold() for label in known_tags}
     notes = [f"No photo is tagged “{tag}”." for tag in query.tags if tag.casefold() not in known]
     notes += [f"No folder's name holds “{name}”." for name in query.folders if not len(words.folder_ids(name))]
-    if query.cameras:
-        cameras = words.known_cameras()
-        notes += [
-            f"No photo was taken with a camera whose name holds “{name}”."
-            for name in query.cameras
-            if not any(fold(name) in fold(camera) for camera in cameras)
-        ]
+    notes += [
+        f"No photo was taken with a camera whose name holds “{name}”."
+        for name in query.cameras
+        if not len(words.camera_ids(name))
+    ]
     named = SIMILAR_TO.match(query.raw)
     word = named.group("name") if named else ""
     # a file name's look (IMG_0001, picture-00002), not a word like "dogs"

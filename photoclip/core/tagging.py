@@ -30,6 +30,7 @@ import numpy as np
 
 from photoclip.core.errors import PhotoclipError
 from photoclip.core.paths import resources_dir
+from photoclip.core.strictness import Strictness
 from photoclip.core.tag_store import TagStore, normalise_label
 
 if TYPE_CHECKING:
@@ -192,8 +193,6 @@ class Tagger:
     def listed(self, photo_vectors: np.ndarray, labels: Sequence[str]) -> np.ndarray | None:
         """Which photos (rows) a search for each label (columns) lists at Normal, judged as a search
         of its words is; None when the library is too small to tell, or searches use another model."""
-        from photoclip.core.strictness import Strictness
-
         relevances = self._relevances(labels)
         if relevances is None:
             return None
