@@ -50,3 +50,24 @@ def test_names_and_homes_with_a_tilde_never_raise_through_the_command_line(tmp_p
     assert capsys.readouterr().out.strip()
     assert cli([*options, "search", "similar to ~$tmp.png + blue", "-n", "1", "--relevance", "all"]) == 0
     assert cli([*options, "search", "~nouser", "-n", "1"]) in (0, 1)  # words: answered, never a traceback
+
+
+def test_folders_named_with_a_tilde_are_indexed_tagged_and_removed(tmp_path, capsys, monkeypatch):
+    """A folder "~$tmp" (typed relative to the working folder) or "~nouser" made indexing, tagging,
+    removing and relocating raise RuntimeError: folder arguments went through Path.expanduser."""
+    from pictures import write_set
+
+    from photoclip.cli.main import main as cli
+
+    monkeypatch.chdir(tmp_path)
+    write_set(tmp_path / "~$tmp", [("red", "circle"), ("blue", "square")], 1)
+    options = ["--library", str(tmp_path / "lib"), "--model", "photoclip-tiny"]
+    assert cli([*options, "index", "~$tmp"]) == 0
+    assert "2 indexed" in capsys.readouterr().out
+    assert cli([*options, "tag", "~$tmp", "--labels", "shapes"]) == 0
+    capsys.readouterr()
+    for command in (["index", "~nouser/trip"], ["tag", "~nouser", "--labels", "shapes"], ["remove", "~nouser"]):
+        assert cli([*options, *command]) == 1, command
+        assert "~nouser" in capsys.readouterr().err
+    assert cli([*options, "remove", "~$tmp"]) == 0
+    assert "2 photos" in capsys.readouterr().out

@@ -157,18 +157,18 @@ def cmd_remove(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     """``photoclip demo``: generated pictures, indexed with the bundled model, ready to search."""
     from photoclip.core.models.registry import TINY_MODEL_ID
-    from photoclip.core.paths import default_library_dir
+    from photoclip.core.paths import default_library_dir, expand_home
     from photoclip.smallclip.shapes import generate_folder
 
     yours = default_library_dir()
     if args.library:
-        library_dir = Path(args.library).expanduser()
+        library_dir = expand_home(args.library)
     else:  # never $PHOTOCLIP_LIBRARY itself: the demo would take the user's library over
         library_dir = yours.parent / "demo"
         if library_dir.resolve() == yours.resolve():
             library_dir = yours.parent / "photoclip-demo"
         print(f"The demo gets a library of its own: {library_dir} (yours, {yours}, is not touched).", file=sys.stderr)
-    folder = Path(args.folder).expanduser() if args.folder else library_dir / "pictures"
+    folder = expand_home(args.folder) if args.folder else library_dir / "pictures"
     with Library.open(library_dir, model=TINY_MODEL_ID, device=args.device) as library:
         _require_demo_library(library, folder)
         if not folder.exists() or not any(folder.iterdir()):

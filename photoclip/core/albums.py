@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from photoclip.core.errors import PhotoclipError
+from photoclip.core.paths import expand_home
 
 if TYPE_CHECKING:
     from photoclip.core.library import Library
@@ -34,7 +34,7 @@ def resolve_album(library: Library, album: str | None) -> Album:
         root, folder = library.folder_of(album)
     except PhotoclipError:
         raise PhotoclipError(f"{album} is neither a folder of the library nor a collection (@name).") from None
-    path = Path(album).expanduser().resolve()
+    path = expand_home(album).resolve()
     photo_ids = library.catalog.filter_photo_ids(folder=(root.id, folder)).tolist()
     if not photo_ids and not path.is_dir():  # a mistyped name inside a watched folder: say so, not "0 photos"
         raise PhotoclipError(f"There is no folder {path}, and the library has no photos in it.")

@@ -11,6 +11,7 @@ from photoclip.core.catalog_base import CatalogBase
 from photoclip.core.catalog_kept import keep_for_later
 from photoclip.core.catalog_text import db_text, from_db, glob_escape
 from photoclip.core.catalog_words import refresh_words
+from photoclip.core.paths import expand_home
 from photoclip.core.records import Root
 
 _ADD_UNREACHABLE = (
@@ -28,7 +29,7 @@ class RootsMixin(CatalogBase):
 
     def add_root(self, path: Path) -> Root:
         """Adds a watched folder (idempotent) and returns it."""
-        path = Path(path).expanduser().resolve()
+        path = expand_home(path).resolve()
         with self.transaction() as conn:
             conn.execute(
                 "INSERT OR IGNORE INTO roots (path, added_at) VALUES (?, ?)", (db_text(str(path)), time.time())
@@ -48,7 +49,7 @@ class RootsMixin(CatalogBase):
 
     def root_by_path(self, path: Path) -> Root | None:
         """The watched folder at exactly ``path``, if any."""
-        wanted = Path(path).expanduser().resolve()
+        wanted = expand_home(path).resolve()
         return next((r for r in self.roots() if r.path == wanted), None)
 
     def remove_root(self, root_id: int) -> int:

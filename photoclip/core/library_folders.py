@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from photoclip.core.errors import PhotoclipError
+from photoclip.core.paths import expand_home
 from photoclip.core.records import PhotoRow, Root
 from photoclip.core.root_moves import same_photos
 from photoclip.core.scanner import offline_reason
@@ -35,7 +36,7 @@ class FoldersMixin:
         is taken back in, its photos indexed at the next scan); watched folders inside the new one
         become part of it, their photos kept as they are (nothing is read
         again: adding "Pictures" after "Pictures/2019" costs only the photos new to the library)."""
-        folder = Path(path).expanduser().resolve()
+        folder = expand_home(path).resolve()
         if not folder.is_dir():
             raise PhotoclipError(f"{folder} is not a folder.")
         inner = []
@@ -98,7 +99,7 @@ class FoldersMixin:
         A folder matches when the photos sampled from the old one are at the same relative paths
         under ``path`` with the same bytes (fingerprints).
         """
-        folder = Path(path).expanduser().resolve()
+        folder = expand_home(path).resolve()
         counts = self.catalog.root_counts()
         for root in self.catalog.roots():
             if root.path == folder or not counts.get(root.id) or offline_reason(root, counts[root.id]) is None:
@@ -114,7 +115,7 @@ class FoldersMixin:
         Raises :class:`PhotoclipError` saying why when ``path`` does not hold the folder's photos.
         """
         root = self.find_root(root_id)
-        folder = Path(path).expanduser().resolve()
+        folder = expand_home(path).resolve()
         if not folder.is_dir():
             raise PhotoclipError(f"{folder} is not a folder.")
         for other in self.catalog.roots():
@@ -136,7 +137,7 @@ class FoldersMixin:
 
         Raises :class:`PhotoclipError` when ``path`` is not inside a folder of the library.
         """
-        wanted = Path(path).expanduser().resolve()
+        wanted = expand_home(path).resolve()
         for root in self.catalog.roots():
             if wanted == root.path or root.path in wanted.parents:
                 return root, "" if wanted == root.path else wanted.relative_to(root.path).as_posix()

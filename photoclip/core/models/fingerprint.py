@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from photoclip.core.models.registry import TINY_MODEL_ID, bundled_model_dir
+from photoclip.core.paths import expand_home
 
 if TYPE_CHECKING:
     from photoclip.core.models.registry import ModelSpec
@@ -26,7 +27,7 @@ def weights_fingerprint(spec: ModelSpec, weights: Path | str | None) -> str | No
     re-index, never a missed one."""
     parts = [repr(spec.preprocess)]
     if weights:
-        path = Path(weights).expanduser()
+        path = expand_home(weights)
         if not path.exists():
             return None
         files = sorted(p for p in path.rglob("*") if p.suffix in WEIGHT_FILES) if path.is_dir() else [path]

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from photoclip.core.models.download import DownloadProgress
 from photoclip.core.models.fingerprint import weights_fingerprint
 from photoclip.core.models.registry import ModelSpec
+from photoclip.core.paths import expand_home
 
 if TYPE_CHECKING:
     from photoclip.core.models.engine import Engine
@@ -108,7 +109,7 @@ class LoadedModels:
         the error says why, the settings keep what they had, and a model already loaded stays."""
         from photoclip.core.models.loading import load_engine
 
-        given = Path(path).expanduser().resolve()
+        given = expand_home(path).resolve()
         engine = load_engine(
             spec,
             weights=given,

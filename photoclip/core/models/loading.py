@@ -26,7 +26,7 @@ from photoclip.core.models.engine import Engine
 from photoclip.core.models.onnx_files import OnnxModelFiles
 from photoclip.core.models.registry import ModelSpec, bundled_onnx_dir, get_model
 from photoclip.core.models.weights import WeightsSource, find_weights, holds_onnx
-from photoclip.core.paths import models_cache_dir
+from photoclip.core.paths import expand_home, models_cache_dir
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ def onnx_cache_dir(spec: ModelSpec) -> Path:
 def find_onnx(spec: ModelSpec, weights: Path | str | None = None) -> OnnxModelFiles | None:
     """ONNX graphs of ``spec`` already on this machine (no network, no export), or None."""
     if weights:
-        given = Path(weights).expanduser()
+        given = expand_home(weights)
         if given.is_file() and given.suffix == ".onnx":
             given = given.parent if given.parent.name not in ("visual", "textual") else given.parent.parent
         if given.is_dir() and holds_onnx(given):

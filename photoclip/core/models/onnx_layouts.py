@@ -17,6 +17,7 @@ from typing import Any
 from photoclip.core.errors import ModelError
 from photoclip.core.models.onnx_files import MANIFEST, OnnxModelFiles, TokenizerSpec
 from photoclip.core.models.preprocess import PreprocessConfig
+from photoclip.core.paths import expand_home
 
 RCLIP_GRAPHS = ("visual.onnx", "textual.onnx")
 IMMICH_GRAPHS = ("visual/model.onnx", "textual/model.onnx")
@@ -108,7 +109,7 @@ def read_model_folder(
     photoclip's registry for rclip's folders, which do not say how pictures are prepared.
     Raises :class:`ModelError` saying what was looked for when nothing matches.
     """
-    folder = Path(folder).expanduser()
+    folder = expand_home(folder)
     if not folder.is_dir():
         raise ModelError(f"{folder} is not a folder. Give the folder that holds the model's ONNX files.")
     root = folder if _layout(folder) else _matching_subfolder(folder, model_id)

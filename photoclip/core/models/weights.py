@@ -13,6 +13,7 @@ from pathlib import Path
 from photoclip.core.errors import ModelError
 from photoclip.core.models.download import local_weights
 from photoclip.core.models.registry import ModelSpec, bundled_model_dir
+from photoclip.core.paths import expand_home
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ def find_weights(spec: ModelSpec, weights: Path | str | None = None) -> WeightsS
     Returns None when there are none here (a ``weights`` folder of ONNX graphs holds none either).
     """
     if spec.bundled:
-        folder = Path(weights).expanduser() if weights else bundled_model_dir()
+        folder = expand_home(weights) if weights else bundled_model_dir()
         if (folder / "open_clip_config.json").is_file():
             return WeightsSource(folder, True)
         if weights and not holds_onnx(folder):
@@ -45,7 +46,7 @@ def find_weights(spec: ModelSpec, weights: Path | str | None = None) -> WeightsS
             )
         return None
     if weights:
-        given = Path(weights).expanduser()
+        given = expand_home(weights)
         if given.is_file():
             if given.suffix == ".onnx":
                 return None
