@@ -159,3 +159,33 @@ def test_near_keeps_a_camera_jpeg_over_a_png_of_the_same_pixels_without_its_exif
 
     assert f"keep  {camera}  (" in out, out
     assert f"copy  {export}  (re-encoded;" in out, out
+
+
+def test_near_keeps_the_jpeg_a_png_was_saved_from_and_calls_its_twin_identical(tmp_path, capsys):
+    """A fresh-eyes tester copied a JPEG (no EXIF date) and saved a PNG of it: ``duplicates --near``
+    kept the PNG, lossless, and ``--trash --yes`` trashed both JPEGs, the original among them; the
+    byte-identical copy was called "re-encoded". The PNG holds exactly the JPEG's decoded pixels,
+    so it was saved from it: the JPEG is the original."""
+    import shutil
+
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    image = shapes.render(spec_for("green", "star", 6, size_range=(560, 760), fmt="JPEG")).convert("RGB")
+    original = photos / "original.jpg"
+    image.save(original, quality=85)
+    twin = photos / "exact.jpg"
+    shutil.copyfile(original, twin)
+    png = photos / "as_png.png"
+    with Image.open(original) as decoded:
+        decoded.save(png)
+    for path, mtime in ((original, ORIGINAL_MTIME), (twin, COPY_MTIME), (png, ORIGINAL_MTIME - 10**7)):
+        os.utime(path, (mtime, mtime))  # by its file date alone the PNG would be the oldest
+    library = ["--library", str(tmp_path / "lib"), "--model", "photoclip-tiny"]
+    assert cli([*library, "index", str(photos)]) == 0
+    capsys.readouterr()
+
+    assert cli([*library, "duplicates", "--near"]) == 0
+    out = capsys.readouterr().out
+    assert f"keep  {original}  (" in out, out
+    assert f"copy  {twin}  (identical bytes;" in out, out
+    assert f"copy  {png}  (re-encoded;" in out, out

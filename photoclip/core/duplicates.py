@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from photoclip.core.formatting import format_bytes
 from photoclip.core.perceptual import Signature, compare
 from photoclip.core.records import PhotoRow, TextEnum
@@ -63,7 +65,8 @@ class DuplicateGroup:
     @property
     def keep(self) -> PhotoRow:
         """The copy to keep: the most pixels, then an EXIF date (camera metadata), then a lossless
-        file, then the oldest date, then the larger file (:func:`best_first_key`)."""
+        file (unless it was saved from a lossy copy: :func:`make_group`), then the oldest date, then
+        the larger file (:func:`best_first_key`)."""
         return self.copies[0].photo
 
     @property
@@ -184,6 +187,30 @@ def _webp_is_lossless(path: Path) -> bool:
     return False
 
 
+#: A lossless file was saved from a lossy one when at least this share of its pixel values equal
+#: the lossy file's as decoded. A JPEG written from a lossless original, even at quality 100,
+#: changes most values by a step or two (colour subsampling and rounding).
+SAVED_FROM_SHARE = 0.99
+
+
+def saved_from(lossless: PhotoRow, lossy: PhotoRow) -> bool:
+    """Whether ``lossless``'s pixels are ``lossy``'s as decoded: it was saved from that file. A
+    file that cannot be read says no."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    try:
+        with Image.open(lossless.path) as a, Image.open(lossy.path) as b:
+            saved = np.asarray(a.convert("RGB"))
+            decoded = b.convert("RGB")
+            upright = ImageOps.exif_transpose(b).convert("RGB")  # saved from the upright picture
+    except (OSError, UnidentifiedImageError, ValueError, Image.DecompressionBombError):
+        return False
+    for candidate in (np.asarray(decoded), np.asarray(upright)):
+        if candidate.shape == saved.shape and float((candidate == saved).mean()) >= SAVED_FROM_SHARE:
+            return True
+    return False
+
+
 def aspect_of(photo: PhotoRow) -> float | None:
     """Width over height (None when unknown)."""
     if not photo.width or not photo.height:
@@ -217,8 +244,23 @@ def kind_of(copy: PhotoRow, kept: PhotoRow, signatures: dict[int, Signature]) ->
 
 
 def make_group(photos: Iterable[PhotoRow], signatures: dict[int, Signature]) -> DuplicateGroup:
-    """A group from its photos: ordered best first, each other copy with its kind."""
+    """A group from its photos: ordered best first, each other copy with its kind. A lossless file
+    whose pixels are exactly a lossy copy's, as decoded, was saved from it (a PNG of a JPEG): the
+    lossy file, the original, is kept, and the larger derivative is the copy that could go."""
     ordered = sorted(photos, key=best_first_key)
+    if is_lossless(ordered[0]):
+        first = ordered[0]
+        source = next(
+            (
+                p
+                for p in ordered[1:]
+                if best_first_key(p)[:2] == best_first_key(first)[:2] and not is_lossless(p) and saved_from(first, p)
+            ),
+            None,
+        )
+        if source is not None:
+            ordered.remove(source)
+            ordered.insert(0, source)
     kept = ordered[0]
     copies = [DuplicateCopy(kept, None)] + [DuplicateCopy(p, kind_of(p, kept, signatures)) for p in ordered[1:]]
     return DuplicateGroup(tuple(copies))

@@ -51,8 +51,8 @@ class DuplicatesMixin:
 
     def duplicates(self, near: bool = False, *, progress: Progress | None = None) -> list[DuplicateGroup]:
         """Groups of copies of one picture among the reachable photos, the most space to gain first;
-        in each, the copy to keep first (the most pixels, an EXIF date, lossless, oldest, the larger
-        file: :func:`photoclip.core.duplicates.best_first_key`).
+        in each, the copy to keep first (the most pixels, an EXIF date, lossless unless saved from a
+        lossy copy, oldest, the larger file: :func:`photoclip.core.duplicates.make_group`).
 
         Without ``near`` only identical files (same bytes); with it also resized, re-encoded,
         cropped and lightly edited copies, and bursts, found from the stored vectors (no model is
