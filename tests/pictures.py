@@ -54,6 +54,17 @@ def write_set(
     return written
 
 
+def write_neutral(folder: Path, classes: list[tuple[str, str]], per_class: int, seed: int = 0) -> dict[str, tuple[str, str]]:
+    """``per_class`` pictures of each class under names that say nothing (IMG_0000...): the pixels
+    alone must find them. Returns file name -> class."""
+    written = {}
+    for c, (colour, shape) in enumerate(classes):
+        for k in range(per_class):
+            path = write(folder, f"IMG_{c * per_class + k:04d}", spec_for(colour, shape, seed + 100 * c + k))
+            written[path.name] = (colour, shape)
+    return written
+
+
 def write_dated(folder: Path, photos: dict[str, tuple[str, str, str | None, dt.datetime]], first_seed: int) -> Path:
     """Writes ``photos`` (name: colour, shape, EXIF DateTimeOriginal or None, the file's modification
     time) as JPEGs in ``folder``, each drawn with its own seed from ``first_seed`` on."""

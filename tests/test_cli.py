@@ -36,21 +36,21 @@ def test_index_search_similar_status_from_the_command_line(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "12 indexed" in out and "1 unreadable" in out
 
-    assert cli([*library, "search", "a green triangle", "-n", "3", "--json", "--no-download"]) == 0
+    assert cli([*library, "search", "a green triangle", "-n", "2", "--json", "--no-download"]) == 0
     said = capsys.readouterr()
     hits = json.loads(said.out)
-    # -n cut the list, and stderr says so (a library this small lists every photo, ranked)
-    assert "3 of 12 relevant photos listed: -n 12 lists them all." in said.err
+    # -n cut the list, and stderr says so (a library this small is judged among its own photos)
+    assert "2 of 3 relevant photos listed: -n 3 lists them all." in said.err
     from pathlib import Path
 
-    assert [classes[Path(h["path"])] for h in hits].count(("green", "triangle")) >= 2
+    assert [classes[Path(h["path"])] for h in hits] == [("green", "triangle")] * 2
     assert hits[0]["score"] >= hits[-1]["score"]
 
     target = next(p for p, c in classes.items() if c == ("red", "circle"))
-    assert cli([*library, "similar", str(target), "-n", "2", "--paths"]) == 0
+    assert cli([*library, "similar", str(target), "-n", "1", "--paths"]) == 0
     said = capsys.readouterr()
     paths = said.out.split()
-    assert "2 of 11 relevant photos listed" in said.err  # the photo itself is not one of its neighbours
+    assert "1 of 2 relevant photos listed" in said.err  # the other red circles; the photo itself is not one
     assert str(target) not in paths and classes[Path(paths[0])] == ("red", "circle")
 
     assert cli([*library, "status", "--json", "--errors"]) == 0

@@ -198,18 +198,3 @@ def test_a_tag_of_several_words_filters_without_quotes(library, pictures):
     library.tags.add(library.photo_at(next(iter(pictures[1]))).id, "green")  # a shorter tag of the same start
     hits = library.search("tag:green circle", limit=100).hits
     assert sorted(h.photo.path for h in hits) == sorted(circles)
-
-
-def test_a_library_too_small_to_measure_says_why_it_lists_every_photo(tmp_path, open_library):
-    """With 16 photos nothing tells what is ordinary: "xyzzy" listed all 16 as relevant with no word
-    why, and "-yellow" was dropped without a trace."""
-    folder = tmp_path / "few"
-    write_set(folder, [("yellow", "star"), ("blue", "star"), ("red", "circle"), ("green", "square")], 4)
-    small = open_library()
-    small.add_root(folder)
-    small.update()
-    results = small.search("xyzzy", limit=100)
-    assert len(results.hits) == 16
-    assert "With 16 photos in the library there are too few to tell which stand out" in " ".join(results.notes)
-    ranked = [hit.photo.path.name for hit in small.search("a star -yellow", limit=100).hits]
-    assert all(name.startswith("blue-star") for name in ranked[:4]), ranked  # the yellow ones after them

@@ -118,6 +118,11 @@ class WordMatch:
             return relevance
         return dataclasses.replace(relevance, judged_by_names=relevance.judged_by_names | self.naming_negatives)
 
+    def named_among(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For candidate ``ids``: (named by every positive term, named by a left-out term)."""
+        _, named, refused = self._aligned(ids)
+        return named & ~refused, refused
+
     def lift_scores(self, ids: np.ndarray, scores: np.ndarray) -> np.ndarray:
         """Scores of a library too small to measure relevance in (where nothing tells which photos
         the pixels make relevant), the named photos lifted."""

@@ -30,23 +30,14 @@ from photoclip.core.models.registry import ModelSpec
 from photoclip.core.paths import expand_home
 from photoclip.core.query import Query, QueryTerm, parse_query
 from photoclip.core.records import PhotoStatus, SortOrder
-from photoclip.core.relevance import MIN_LIBRARY, SAMPLE, QueryRelevance, Strictness, combine
+from photoclip.core.relevance import MIN_LIBRARY, SAMPLE, QueryRelevance, Strictness
+from photoclip.core.search_notes import CLOSEST_NOTE, SMALL_LIBRARY_NOTE, UNSCORED_NOTE
 from photoclip.core.search_results import SearchFilters, SearchHit, SearchResults
+from photoclip.core.small_library import SmallLibraryQuery, closest_few
 from photoclip.core.vectors import VectorIndex
 
 if TYPE_CHECKING:
     from photoclip.core.models.engine import Engine
-
-
-#: Said when the library is too small to tell what is ordinary in it (see relevance.MIN_LIBRARY).
-SMALL_LIBRARY_NOTE = (
-    "With {photos} photos in the library there are too few to tell which stand out from the rest, "
-    "so every photo is listed, best first."
-)
-#: Said when a search of left-out words only is given a minimum score.
-UNSCORED_NOTE = (
-    "A search of left-out words only scores no photo, so a minimum score does not apply: every other photo is listed."
-)
 
 
 class Searcher:
@@ -134,6 +125,15 @@ class Searcher:
         # the generic prompts tell hubs apart for words, and which left-out words find nothing here
         generic = sample @ self.generic_vector() if is_text.any() and self.spec.none_prompts else None
         return QueryRelevance.measure(sample @ vectors.T, weights, is_text, groups, generic)
+
+    def _small_library(
+        self, query: Query, cosines: np.ndarray, weights: np.ndarray, vectors: np.ndarray, wanted: np.ndarray
+    ) -> SmallLibraryQuery:
+        """The query judged among the photos of a library too small to measure it against."""
+        is_text = np.array([t.text is not None for t in query.terms])
+        has_words = bool(is_text.any()) and bool(self.spec.none_prompts)
+        generic = vectors @ self.generic_vector() if has_words else None
+        return SmallLibraryQuery.measure(cosines, weights, is_text, generic, self.spec.tag_margin, wanted)
 
     def _generic_for(self, relevance: QueryRelevance | None) -> np.ndarray | None:
         """The generic prompts' vector when ``relevance`` was measured with it, else None."""
@@ -248,39 +248,38 @@ class Searcher:
         cosines = candidate_vectors @ vectors.T
         wanted_ids = ~np.isin(ids, np.asarray(exclude, dtype=np.int64)) if len(exclude) else np.ones(len(ids), bool)
         notes, only_closest = [], False
-        if relevance is None:  # too few photos to tell what is ordinary: all of them, by mean cosine
-            scores = combine(cosines, weights)
-            if (weights < 0).any():  # left-out terms push their photos down, as nothing is left out
-                scores = scores - combine(cosines, -weights)
-            notes.append(SMALL_LIBRARY_NOTE.format(photos=len(index)))
-            if words is not None:
-                scores = words.lift_scores(ids, scores)
-            cut = float("-inf") if min_score is None else float(min_score)
-            keep = wanted_ids & (scores >= cut)
-            counts = {str(level): int(wanted_ids.sum()) for level in Strictness}
-            at_least = frozenset(str(level) for level in Strictness) if edge.any() else frozenset()
+        level = Strictness(strictness)
+        if relevance is None:  # too few photos to tell what is ordinary: judged among themselves
+            small = self._small_library(query, cosines, weights, candidate_vectors, wanted_ids)
+            named, refused = words.named_among(ids) if words is not None else (np.zeros(len(ids), bool),) * 2
+            scores = small.scores if words is None else words.lift_scores(ids, small.scores)
+            eligible = ~small.excluded & ~refused & wanted_ids
+            listed = {lv: (small.keep(lv) | named) & eligible for lv in Strictness}
+            if small.undecided:
+                notes.append(SMALL_LIBRARY_NOTE.format(photos=len(index)))
+            at_least = frozenset(str(lv) for lv in Strictness) if edge.any() else frozenset()
         else:
             standing = relevance.standing(cosines, relevance.generic_cosines(candidate_vectors, generic))
             scores = relevance.score(standing)
-            level = Strictness(strictness)
+            eligible = ~relevance.excluded(standing) & wanted_ids
             listed = {lv: relevance.keep(standing, lv) & wanted_ids for lv in Strictness}
-            if min_score is not None:
-                cut = float(min_score)
-                keep = relevance.keep_above(standing, cut) & wanted_ids
-            else:
-                keep = listed[level]
-                cut = float(scores[keep].min()) if keep.any() else float("inf")
-            if not keep.any() and min_score is None and level != Strictness.ALL:
-                # The closest few come from the first looser level that lists anything, so Fewer
-                # never shows more than Normal, nor Normal more than More.
-                looser = [listed[lv] for lv in (Strictness.NORMAL, Strictness.LOOSE) if lv.tail < level.tail]
-                pool = next((shown for shown in looser if shown.any()), ~relevance.excluded(standing) & wanted_ids)
-                keep = closest(scores, pool)
-                if keep.any():
-                    notes.append("No photo stands out clearly for this search; these come closest.")
-                    only_closest = True
-            counts = {str(lv): int(kept.sum()) for lv, kept in listed.items()}
             at_least = candidates.floors | {str(lv) for lv, kept in listed.items() if (kept & edge).any()}
+        if min_score is not None:
+            cut = float(min_score)
+            keep = (scores >= cut) & eligible
+        else:
+            keep = listed[level]
+            cut = float(scores[keep].min()) if keep.any() else float("inf")
+        if not keep.any() and min_score is None and level != Strictness.ALL:
+            # The closest few come from the first looser level that lists anything, so Fewer
+            # never shows more than Normal, nor Normal more than More.
+            looser = [listed[lv] for lv in (Strictness.NORMAL, Strictness.LOOSE) if lv.tail < level.tail]
+            pool = next((shown for shown in looser if shown.any()), eligible)
+            keep = closest(scores, pool) if relevance is not None else closest_few(scores, pool)
+            if keep.any():
+                notes.append(CLOSEST_NOTE)
+                only_closest = True
+        counts = {str(lv): int(kept.sum()) for lv, kept in listed.items()}
         kept = np.flatnonzero(keep)
         kept = kept[_order(kept, scores, ids, sort, self.catalog)][:limit]
         photos = {p.id: p for p in self.catalog.photos_by_ids(ids[kept].tolist())}

@@ -13,6 +13,19 @@ if TYPE_CHECKING:
     from photoclip.core.query import Query
 
 
+#: Said when the library is too small to tell what is ordinary in it (see relevance.MIN_LIBRARY).
+SMALL_LIBRARY_NOTE = (
+    "With {photos} photos in the library there are too few to tell which stand out from the rest "
+    "for this search, so every photo is listed, best first."
+)
+#: Said when no photo clears the cut-off and the closest few are shown instead.
+CLOSEST_NOTE = "No photo stands out clearly for this search; these come closest."
+#: Said when a search of left-out words only is given a minimum score.
+UNSCORED_NOTE = (
+    "A search of left-out words only scores no photo, so a minimum score does not apply: every other photo is listed."
+)
+
+
 def names_not_found(query: Query, known_tags: list[str], words: MetadataMatcher) -> list[str]:
     """Notes on the names ``query`` gives that nothing in the library has (an empty page alone
     does not say whether the name or the rest of the search found nothing)."""

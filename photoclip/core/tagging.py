@@ -12,8 +12,10 @@ whose vectors it is closest to, under a rule that does not assume the list is ri
   "beach" because beach is the best of a poor list, and a word nothing here is like tags nothing;
 * it is within ``spread`` of the best such label, and at most ``max_tags`` labels are kept.
 
-In a library too small to tell what is ordinary (under ``relevance.MIN_LIBRARY`` photos), the
-model's own thresholds decide instead: the score clears ``tag_min_score`` and beats the "none of
+In a library too small to tell what is ordinary (under ``relevance.MIN_LIBRARY`` photos) a label
+is judged as a search of it is there, among the library's own photos
+(:mod:`photoclip.core.small_library`). Only for labels scored with another model than searches use
+do the model's own thresholds decide: the score clears ``tag_min_score`` and beats the "none of
 these" baseline (generic prompts such as "a photo of something.") by ``tag_margin``.
 """
 
@@ -167,9 +169,8 @@ class Tagger:
         A label is a candidate for the photos a search for it would list at Normal: measured against
         the library, hubs counted down (:mod:`photoclip.core.relevance`), so that "square" and
         "red" tag what their searches find although a single word's cosines sit far below a
-        phrase's; then the module's rule of the best and those near it. In a library too small to
-        tell what is ordinary (or for another model than the one searches use), the model's own
-        thresholds decide instead.
+        phrase's; then the module's rule of the best and those near it. For another model than the
+        one searches use, the model's own thresholds decide instead.
         """
         labels = label_set.labels
         scores = photo_vectors @ self.label_vectors(labels).T
@@ -195,7 +196,7 @@ class Tagger:
         of its words is; None when the library is too small to tell, or searches use another model."""
         relevances = self._relevances(labels)
         if relevances is None:
-            return None
+            return self._listed_in_a_small_library(photo_vectors, labels)
         measured, generic = relevances
         vectors = self.label_vectors(labels)
         out = np.zeros((len(photo_vectors), len(labels)), bool)
@@ -203,6 +204,30 @@ class Tagger:
             cosines = photo_vectors @ vectors[j][:, None]
             standing = relevance.standing(cosines, relevance.generic_cosines(photo_vectors, generic))
             out[:, j] = relevance.keep(standing, Strictness.NORMAL)
+        return out
+
+    def _listed_in_a_small_library(self, photo_vectors: np.ndarray, labels: Sequence[str]) -> np.ndarray | None:
+        """In a library too small to measure what is ordinary in it, each label judged as a search
+        of it is there (:mod:`photoclip.core.small_library`): among the library's own photos, by a
+        step in their scores and their lead over the generic prompts. None for another model than
+        the one searches use, or a library too large for this (whose measuring failed)."""
+        from photoclip.core.relevance import MIN_LIBRARY
+        from photoclip.core.small_library import SmallLibraryDecision
+
+        if self.spec.id != self.library.search_spec.id:
+            return None
+        index = self.library.index(self.spec.id)
+        library_vectors = index.sample(MIN_LIBRARY)
+        if len(library_vectors) >= MIN_LIBRARY or not len(library_vectors):
+            return None
+        label_vectors, generic = self.label_vectors(labels), self.none_vector()
+        at_home, here = library_vectors @ label_vectors.T, photo_vectors @ label_vectors.T
+        home_leads = at_home - (library_vectors @ generic)[:, None]
+        leads = here - (photo_vectors @ generic)[:, None]
+        out = np.zeros(here.shape, bool)
+        for j in range(len(labels)):
+            decision = SmallLibraryDecision.fit(at_home[:, j], home_leads[:, j], self.spec.tag_margin)
+            out[:, j] = decision.keep(here[:, j], leads[:, j], Strictness.NORMAL)
         return out
 
     def _relevances(self, labels: Sequence[str]) -> tuple[list[QueryRelevance], np.ndarray | None] | None:
