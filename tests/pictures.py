@@ -54,7 +54,9 @@ def write_set(
     return written
 
 
-def write_neutral(folder: Path, classes: list[tuple[str, str]], per_class: int, seed: int = 0) -> dict[str, tuple[str, str]]:
+def write_neutral(
+    folder: Path, classes: list[tuple[str, str]], per_class: int, seed: int = 0
+) -> dict[str, tuple[str, str]]:
     """``per_class`` pictures of each class under names that say nothing (IMG_0000...): the pixels
     alone must find them. Returns file name -> class."""
     written = {}

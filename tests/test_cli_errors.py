@@ -239,3 +239,20 @@ def test_collection_save_with_words_after_the_name_says_how_to_save_a_search(cap
     assert "search: red" in out and "hand-picked" not in out, out  # it said "hand-picked"
     assert cli([*demo_library, "collection", "list"]) == 0
     assert "search: red" in capsys.readouterr().out
+
+
+def test_an_index_run_with_a_model_that_cannot_load_leaves_the_library_on_its_model(tmp_path, capsys):
+    """``--model ViT-B-32/... index`` failed (no weights on the machine) but had already made that
+    model the library's: every search then said no photo was indexed with it, until ``models --use``."""
+    import json
+
+    from pictures import write_set
+
+    write_set(tmp_path / "photos", [("red", "circle"), ("blue", "square")], 2)
+    library = ["--library", str(tmp_path / "lib")]
+    assert cli([*library, "--model", "photoclip-tiny", "index", str(tmp_path / "photos")]) == 0
+    assert cli([*library, "--model", "ViT-B-32/laion2b_s34b_b79k", "index", "--no-download"]) == 1
+    capsys.readouterr()
+    assert json.loads((tmp_path / "lib" / "settings.json").read_text())["model"] == "photoclip-tiny"
+    assert cli([*library, "search", "a red circle", "--paths"]) == 0
+    assert capsys.readouterr().out.strip()

@@ -54,8 +54,8 @@ def cmd_index(args: argparse.Namespace) -> int:
     """``photoclip index [DIR...]``."""
     with open_library(args, create=True, download=not args.no_download) as library:
         library.check_writable()
-        if args.model:
-            library.use_model(args.model)
+        if args.model:  # the library's model from now on, once it has run: a model that cannot load changes nothing
+            library.use_model(args.model, persist=False)
         roots = None
         if args.folders:
             known = {root.id for root in library.roots()}
@@ -73,6 +73,8 @@ def cmd_index(args: argparse.Namespace) -> int:
         bar = ProgressBar()
         with graceful_interrupt(stop):
             report = library.update(roots, progress=bar.indexing, stop=stop)
+        if args.model:
+            library.use_model(args.model)
         print(summarise(report, library.spec.id, unreadable=library.unreadable_count()))
         return 130 if report.cancelled else 0
 
