@@ -159,3 +159,32 @@ def test_explain_of_a_search_with_only_a_tag_has_no_leading_separator(library):
     code, out, _err = run("search", "tag:red dot", "--explain")
     reasons = out.splitlines()[1]
     assert code == 0 and reasons.strip().startswith("looks like: "), out
+
+
+def test_the_searches_the_demo_suggests_find_what_they_say(tmp_path, capsys):
+    """A tester saw the demo's ``search "a blue star -noisy"`` say "Nothing here looks like 'noisy',
+    so leaving it out leaves out no photo" (not reproduced): each suggestion must list photos,
+    without a word of what it could not do."""
+    import shlex
+
+    demo = tmp_path / "demo"
+    assert cli(["--library", str(demo), "demo", "--count", "160", "--max-size", "160"]) == 0
+    suggested = [
+        shlex.split(line.strip())[1:]
+        for line in capsys.readouterr().out.splitlines()
+        if line.strip().startswith("photoclip") and " search " in line
+    ]
+    assert len(suggested) >= 2
+    for args in suggested:
+        assert cli([*args, "--paths"]) == 0, args
+        said = capsys.readouterr()
+        assert said.out.strip(), args
+        assert "leaves out no photo" not in said.err and "come closest" not in said.err, (args, said.err)
+
+
+def test_a_tagging_run_counts_in_words_a_person_reads(library):
+    """It said "with 1 labels", and "Tagged 9 of 9 photos" just before "8 of 9 photos tagged"."""
+    run, _photos = library
+    code, out, err = run("tag", "--labels", "square", "--redo")
+    assert code == 0 and "with 1 label (" in err and "Looked at 9 of 9 photos" in err and "Tagged" not in err
+    assert "of 9 photos tagged (" in out and " 1 tags)" not in out

@@ -36,7 +36,8 @@ def cmd_tag(args: argparse.Namespace) -> int:
         label_set = library.label_set(args.label_set, words=args.labels, save_as=args.save_as)
         album = library.album(args.album)
         print(
-            f"Tagging {len(album.photo_ids)} photos of {album.description} with {len(label_set.labels)} labels "
+            f"Tagging {_count(len(album.photo_ids), 'photo')} of {album.description} with "
+            f"{_count(len(label_set.labels), 'label')} "
             f"({label_set.name}) using {library.search_spec.id} …",
             file=sys.stderr,
         )
@@ -46,7 +47,7 @@ def cmd_tag(args: argparse.Namespace) -> int:
                 album.photo_ids, label_set, album=album.description, redo=args.redo, stop=stop, progress=_progress
             )
         print(
-            f"{report.tagged} of {report.photos} photos tagged ({report.tags} tags); "
+            f"{report.tagged} of {_count(report.photos, 'photo')} tagged ({_count(report.tags, 'tag')}); "
             f"{report.skipped} already tagged with this label set"
             + (" (use --redo to tag them again)" if report.skipped else "")
             + "."
@@ -65,7 +66,12 @@ def _progress(done: int, total: int) -> None:
     """A tagging run's progress on a terminal, one line redrawn; elsewhere (a log) only its end."""
     if done == total or sys.stderr.isatty():
         end = "\n" if done == total else "\r"
-        print(f"Tagged {done:,} of {total:,} photos", end=end, file=sys.stderr, flush=True)
+        print(f"Looked at {done:,} of {_count(total, 'photo')}", end=end, file=sys.stderr, flush=True)
+
+
+def _count(number: int, noun: str) -> str:
+    """ "1 label", "139 labels"."""
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
 def cmd_tags(args: argparse.Namespace) -> int:
