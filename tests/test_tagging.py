@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from pictures import spec_for, write, write_set
+from pictures import spec_for, write, write_neutral, write_set
 
 from photoclip.cli.main import main as cli
 from photoclip.core.search_results import SearchFilters
@@ -227,3 +227,34 @@ def test_tagging_a_folder_that_is_not_there_says_so(tagged_folder, capsys):
     code = cli(["--library", library_dir, "tag", str(folder / "nonexist"), "--labels", "red"])
     err = capsys.readouterr().err
     assert code == 1 and "There is no folder" in err and "Tagging 0 photos" not in err, err
+
+
+def test_a_photo_whose_picture_changed_loses_the_suggestions_made_for_the_old_one(tmp_path, open_library):
+    """A tester overwrote red_circle_0002.jpg with a green circle and indexed again: it still
+    suggested "red circle", a search for tag:"red circle" found it, and tagging again skipped it
+    ("already tagged"). What the person accepted or added stays."""
+    import os
+
+    from photoclip.core.tagging import Tagger, builtin_label_sets
+
+    folder = tmp_path / "photos"
+    truth = write_neutral(folder, [("red", "circle"), ("blue", "square"), ("yellow", "star")], 8)
+    library = open_library()
+    library.add_root(folder)
+    library.update()
+    shapes = builtin_label_sets()["shapes"]
+    ids = library.catalog.filter_photo_ids().tolist()
+    Tagger(library).tag(ids, shapes)
+    name = next(n for n, what in truth.items() if what == ("red", "circle"))
+    photo = library.require_photo(folder / name)
+    assert "red circle" in library.tags.labels(photo.id)
+    library.tags.add(photo.id, "holiday")
+
+    changed = write(folder, "green", spec_for("green", "triangle", 77, fmt="JPEG"))
+    os.replace(changed, folder / name)  # the same name, another picture
+    library.update()
+    labels = library.tags.labels(photo.id)
+    assert "red circle" not in labels and "holiday" in labels, labels
+    assert photo.id not in {hit.photo.id for hit in library.search('tag:"red circle"', limit=100).hits}
+    Tagger(library).tag(ids, shapes)  # not "already tagged": it is looked at again
+    assert "green triangle" in library.tags.labels(photo.id), library.tags.labels(photo.id)

@@ -275,6 +275,12 @@ class PhotosMixin(CatalogBase):
         with self.transaction() as conn:
             seq = self._next_seq(conn, model, sum(vector is not None for _, _, vector in items))
             for photo_id, meta, vector in items:
+                before = conn.execute("SELECT fingerprint FROM photos WHERE id = ?", (photo_id,)).fetchone()
+                if before is not None and before[0] is not None and before[0] != meta.fingerprint:
+                    # Its pixels changed: tags suggested for the old picture are not the new one's (what
+                    # the person accepted, added or rejected stays), and tagging runs may look at it again.
+                    conn.execute("DELETE FROM tags WHERE photo_id = ? AND state = 'suggested'", (photo_id,))
+                    conn.execute("DELETE FROM tagging_runs WHERE photo_id = ?", (photo_id,))
                 conn.execute(
                     "UPDATE photos SET fingerprint = ?, width = ?, height = ?, taken_at = ?, date_source = ?, "
                     "status = 'ok', error = NULL, camera = ?, lens = ?, place = ? WHERE id = ?",
