@@ -27,6 +27,19 @@ def tiny_model():
 
 
 @pytest.fixture(scope="session")
+def tiny_listing_no_words(tmp_path_factory):
+    """The small model's files without the list of words it was trained on: it then cannot tell
+    words it never learnt by their spelling, as a real model cannot, and the hub rule must."""
+    import shutil
+
+    from photoclip.core.models.registry import bundled_model_dir
+
+    folder = tmp_path_factory.mktemp("tiny-without-vocabulary") / "photoclip-tiny"
+    shutil.copytree(bundled_model_dir(), folder, ignore=shutil.ignore_patterns("vocabulary.txt"))
+    return folder
+
+
+@pytest.fixture(scope="session")
 def tiny_torch():
     """The same model in torch and open_clip: the reference the ONNX engine is held to."""
     from photoclip.core.models.registry import get_model

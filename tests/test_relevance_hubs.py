@@ -1,7 +1,8 @@
 """Words the model never learnt ("xyzzy", "a photo of my grandmother" in a library of shapes) list
 no photo as relevant: the photos that lie near every text (hubs) must stand out for a query beyond
 where they stand for the model's generic prompts. A rare photo that the words do describe is still
-found."""
+found. The libraries here run the small model without its list of the words it was trained on
+(which alone would say "xyzzy" is unknown), as a real model runs: the hub rule must do it."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ NOTHING = "No photo stands out clearly for this search; these come closest."
 
 
 @pytest.fixture(scope="module")
-def rare_library(tmp_path_factory, tiny_model):
+def rare_library(tmp_path_factory, tiny_model, tiny_listing_no_words):
     """Two pictures of each colour + shape, but one red circle only: "a red circle" is a rare find."""
     from photoclip.core.library import Library
 
@@ -26,7 +27,12 @@ def rare_library(tmp_path_factory, tiny_model):
     for name in red_circles[1:]:
         (folder / name).unlink()
         del pictures[name]
-    library = Library.open(tmp_path_factory.mktemp("library"), model="photoclip-tiny", loaded_model=tiny_model)
+    library = Library.open(
+        tmp_path_factory.mktemp("library"),
+        model="photoclip-tiny",
+        loaded_model=tiny_model,
+        weights=tiny_listing_no_words,
+    )
     library.add_root(folder)
     library.update()
     yield library, pictures
@@ -43,14 +49,19 @@ def test_words_the_model_never_learnt_list_nothing_as_relevant(rare_library, wor
 
 
 @pytest.fixture(scope="module")
-def scenes_library(tmp_path_factory, tiny_model):
+def scenes_library(tmp_path_factory, tiny_model, tiny_listing_no_words):
     """Busy scenes, four of each colour + shape and 16 of clutter only: here the small model's hubs
     for words it does not know come as a group of their own, not a few photos far out."""
     from photoclip.core.library import Library
 
     folder = tmp_path_factory.mktemp("scenes")
     write_scenes(folder, 4, 16, seed=22)
-    library = Library.open(tmp_path_factory.mktemp("library"), model="photoclip-tiny", loaded_model=tiny_model)
+    library = Library.open(
+        tmp_path_factory.mktemp("library"),
+        model="photoclip-tiny",
+        loaded_model=tiny_model,
+        weights=tiny_listing_no_words,
+    )
     library.add_root(folder)
     library.update()
     yield library

@@ -33,6 +33,7 @@ from photoclip.core.status import LibraryStatus, RootStatus, UnreachablePath
 from photoclip.core.tag_store import TagStore
 from photoclip.core.vector_provenance import forget_vectors_of_other_weights, stale_vectors_notes
 from photoclip.core.vectors import VectorIndex
+from photoclip.core.vocabulary import model_vocabulary
 
 if TYPE_CHECKING:
     from photoclip.core.models.engine import Engine
@@ -249,7 +250,10 @@ class Library(FoldersMixin, TagsMixin, DuplicatesMixin, TimelineMixin, HistoryMi
         """The searcher for the model that serves searches now."""
         spec = self.search_spec
         if self._searcher is None or self._searcher.spec.id != spec.id:
-            self._searcher = Searcher(self.catalog, spec, lambda: self.index(spec.id), lambda: self.model(spec.id))
+            vocabulary = model_vocabulary(spec, self.models.weights_for(spec))
+            self._searcher = Searcher(
+                self.catalog, spec, lambda: self.index(spec.id), lambda: self.model(spec.id), vocabulary
+            )
         return self._searcher
 
     def search(self, query: str | Query, **options: Any) -> SearchResults:

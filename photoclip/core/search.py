@@ -35,6 +35,7 @@ from photoclip.core.search_notes import CLOSEST_NOTE, SMALL_LIBRARY_NOTE, UNSCOR
 from photoclip.core.search_results import SearchFilters, SearchHit, SearchResults
 from photoclip.core.small_library import SmallLibraryQuery, closest_few
 from photoclip.core.vectors import VectorIndex
+from photoclip.core.vocabulary import query_unlearnt, unlearnt_note
 
 if TYPE_CHECKING:
     from photoclip.core.models.engine import Engine
@@ -49,9 +50,11 @@ class Searcher:
         spec: ModelSpec,
         index_provider: Callable[[], VectorIndex],
         model_provider: Callable[[], Engine],
+        vocabulary: frozenset[str] | None = None,
     ) -> None:
         self.catalog = catalog
         self.spec = spec
+        self.vocabulary = vocabulary  # the words the model was trained on, when it lists them
         self.index_provider = index_provider
         self.model_provider = model_provider
         self._text_cache: collections.OrderedDict[str, np.ndarray] = collections.OrderedDict()
@@ -264,6 +267,11 @@ class Searcher:
             eligible = ~relevance.excluded(standing) & wanted_ids
             listed = {lv: relevance.keep(standing, lv) & wanted_ids for lv in Strictness}
             at_least = candidates.floors | {str(lv) for lv, kept in listed.items() if (kept & edge).any()}
+        never, blind = query_unlearnt(query, self.vocabulary)
+        if blind:  # words the model never learnt: what their vectors lie near is not what they say
+            named = words.named_among(ids)[0] if words is not None else np.zeros(len(ids), bool)
+            listed = {lv: kept if lv == Strictness.ALL else kept & named for lv, kept in listed.items()}
+        notes += [unlearnt_note(self.spec.id, never)] if never else []
         if min_score is not None:
             cut = float(min_score)
             keep = (scores >= cut) & eligible

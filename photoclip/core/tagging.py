@@ -34,6 +34,7 @@ from photoclip.core.errors import PhotoclipError
 from photoclip.core.paths import resources_dir
 from photoclip.core.strictness import Strictness
 from photoclip.core.tag_store import TagStore, normalise_label
+from photoclip.core.vocabulary import knows_nothing_of, model_vocabulary
 
 if TYPE_CHECKING:
     from photoclip.core.library import Library
@@ -180,6 +181,9 @@ class Tagger:
             baseline = photo_vectors @ self.none_vector()
             near_best = scores >= scores.max(1, keepdims=True) - rule.spread
             listed = (scores >= rule.min_score) & (scores - baseline[:, None] >= rule.margin) & near_best
+        vocabulary = model_vocabulary(self.spec, self.library.models.weights_for(self.spec))
+        # a label of words the model never learnt tags nothing
+        listed = listed & ~np.array([knows_nothing_of(label, vocabulary) for label in labels])
         out: list[list[tuple[str, float]]] = []
         for row, candidates in zip(scores, listed, strict=True):
             if not candidates.any():

@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 
 from photoclip.smallclip import shapes
-from photoclip.smallclip.training_pictures import build_pool, describe, sample
+from photoclip.smallclip.training_pictures import VOCABULARY_FILE, build_pool, caption_vocabulary, describe, sample
 
 MODEL_NAME = "photoclip-tiny"
 #: The shipped model's input size. The first two stages train at EARLY_SIZE, a little under half the
@@ -245,6 +245,8 @@ def train(args: argparse.Namespace) -> dict:
     save_file(state, str(out / "open_clip_model.safetensors"), metadata={"format": "pt"})
     (out / "open_clip_config.json").write_text(json.dumps(OPEN_CLIP_CONFIG, indent=2) + "\n")
     (out / "training.json").write_text(json.dumps(summary, indent=2) + "\n")
+    # every word its captions use: a search then knows which words the model never learnt
+    (out / VOCABULARY_FILE).write_text("\n".join(caption_vocabulary()) + "\n")
     return summary
 
 

@@ -47,6 +47,25 @@ def describe(picture: Described, rng: random.Random) -> str:
     return shapes.caption(picture, rng)
 
 
+#: The file beside the weights listing every word of the captions the model was trained on.
+VOCABULARY_FILE = "vocabulary.txt"
+
+
+def caption_vocabulary(samples: int = 20_000, seed: int = 0) -> list[str]:
+    """Every word the training captions use, from ``samples`` pictures captioned three times each
+    (sorted): what photoclip-tiny can know, written beside its weights (VOCABULARY_FILE) so that a
+    search can tell "a dog on a beach" is words it never learnt (:mod:`photoclip.core.vocabulary`)."""
+    import re
+
+    rng = random.Random(seed)
+    words: set[str] = set()
+    for index in range(samples):
+        _, described = sample(seed + index, 16, 0.5)
+        for _ in range(3):
+            words.update(re.findall(r"[a-z]+", describe(described, rng).lower()))
+    return sorted(words)
+
+
 def build_pool(
     count: int, seed: int, workers: int, size: int, scene_share: float
 ) -> tuple[np.ndarray, list[Described]]:

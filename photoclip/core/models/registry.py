@@ -58,6 +58,9 @@ class ModelSpec:
     tag_min_score: float = 0.22
     tag_margin: float = 0.03
     default_label_set: str = "everyday"  # the built-in label set a tagging run uses unless told
+    # A file beside the bundled weights listing every word the model was trained on ("": it knows
+    # the words people type); see photoclip.core.vocabulary.
+    vocabulary: str = ""
 
     @property
     def bundled(self) -> bool:
@@ -163,6 +166,7 @@ MODELS: tuple[ModelSpec, ...] = (
         tag_min_score=0.14,
         tag_margin=0.02,
         default_label_set="shapes",
+        vocabulary="vocabulary.txt",
     ),
 )
 
