@@ -256,3 +256,23 @@ def test_an_index_run_with_a_model_that_cannot_load_leaves_the_library_on_its_mo
     assert json.loads((tmp_path / "lib" / "settings.json").read_text())["model"] == "photoclip-tiny"
     assert cli([*library, "search", "a red circle", "--paths"]) == 0
     assert capsys.readouterr().out.strip()
+
+
+def test_exclude_takes_a_path_from_here_or_inside_the_folder_and_refuses_one_that_is_neither(
+    tmp_path, capsys, monkeypatch
+):
+    """``index pics --exclude pics/big2`` (run from pics' parent) stored "pics/big2" inside pics, a
+    folder that does not exist, and left nothing out; a mistyped name was taken without a word, and
+    ``status`` never said what was left out."""
+    from pictures import write_set
+
+    write_set(tmp_path / "pics" / "keep", [("red", "circle")], 2)
+    write_set(tmp_path / "pics" / "big2", [("blue", "square")], 2)
+    monkeypatch.chdir(tmp_path)
+    library = ["--library", str(tmp_path / "lib"), "--model", "photoclip-tiny"]
+    assert cli([*library, "index", "pics", "--exclude", "nonexistent"]) == 1
+    assert "--exclude nonexistent: no such folder inside" in capsys.readouterr().err
+    assert cli([*library, "index", "pics", "--exclude", "pics/big2"]) == 0
+    assert "2 indexed" in capsys.readouterr().out  # the two in keep/, not big2's
+    assert cli([*library, "status"]) == 0
+    assert "left out          big2/" in capsys.readouterr().out

@@ -57,14 +57,16 @@ def cmd_index(args: argparse.Namespace) -> int:
         if args.model:  # the library's model from now on, once it has run: a model that cannot load changes nothing
             library.use_model(args.model, persist=False)
         roots = None
+        if args.exclude and not args.folders:
+            raise PhotoclipError("--exclude names a sub-folder of the folders given: photoclip index DIR --exclude SUB")
         if args.folders:
             known = {root.id for root in library.roots()}
+            left_out = _sub_folders(args.folders, args.exclude)  # checked before anything is added
             roots = [_add_or_relocate(library, folder) for folder in args.folders]
-            if args.exclude:
-                for root in roots:
-                    for folder in args.exclude:
-                        library.exclude_folder(root.id, folder)
-                roots = [library.find_root(r.id) for r in roots]
+            for root, parts in zip(roots, left_out, strict=True):
+                for part in parts:
+                    library.exclude_folder(root.id, part)
+            roots = [library.find_root(r.id) for r in roots]
             if any(root.id not in known for root in roots):
                 roots = None  # every folder: another one's link into a new one no longer lists its photos
         elif not library.roots():
@@ -77,6 +79,29 @@ def cmd_index(args: argparse.Namespace) -> int:
             library.use_model(args.model)
         print(summarise(report, library.spec.id, unreadable=library.unreadable_count()))
         return 130 if report.cancelled else 0
+
+
+def _sub_folders(folders: list[str], excluded: list[str]) -> list[list[str]]:
+    """For each folder given to ``index``, the ``--exclude`` values inside it, relative to it. A value
+    is a path (from the working folder, or absolute) or a path inside the folder ("raw" or
+    "pics/raw" for ~/pics/raw, run from ~); one that names no folder inside any of them is refused:
+    it was stored as given and left nothing out."""
+    from photoclip.core.paths import expand_home
+
+    bases = [expand_home(folder).resolve() for folder in folders]
+    out: list[list[str]] = [[] for _ in bases]
+    for value in excluded:
+        found = False
+        for parts, base in zip(out, bases, strict=True):
+            for candidate in (expand_home(value).resolve(), (base / value).resolve()):
+                if candidate != base and base in candidate.parents and candidate.is_dir():
+                    parts.append(candidate.relative_to(base).as_posix())
+                    found = True
+                    break
+        if not found:
+            where = ", ".join(display_path(base) for base in bases)
+            raise PhotoclipError(f"--exclude {value}: no such folder inside {where}.")
+    return out
 
 
 # -- status, remove ----------------------------------------------------------------------------
@@ -103,6 +128,8 @@ def cmd_status(args: argparse.Namespace) -> int:
             state = "online " if root.online else "OFFLINE"
             reason = f"  ({root.offline_reason})" if root.offline_reason else ""
             print(f"  {state}  {root.photos:7d}  {display_path(root.path)}{reason}")
+            for part in root.excluded:
+                print(f"  left out          {display_path(part)}/  (--exclude; 'photoclip index' on it takes it back)")
             for part in root.offline_folders:
                 print(
                     f"  OFFLINE  {part.photos:7d}    {display_path(part.path)}/  ({part.reason}; its photos are kept)"
