@@ -188,3 +188,13 @@ def test_a_tagging_run_counts_in_words_a_person_reads(library):
     code, out, err = run("tag", "--labels", "square", "--redo")
     assert code == 0 and "with 1 label (" in err and "Looked at 9 of 9 photos" in err and "Tagged" not in err
     assert "of 9 photos tagged (" in out and " 1 tags)" not in out
+
+
+def test_listing_collections_when_there_are_none_says_how_to_make_one(library):
+    """``collection list`` printed nothing at all."""
+    run, photos = library
+    code, out, err = run("collection", "list")
+    assert code == 0 and out == "" and "No collections yet" in err
+    assert run("collection", "add", "faves", str(photos[0]))[0] == 0
+    code, out, err = run("collection", "list")
+    assert "faves" in out and "No collections yet" not in err

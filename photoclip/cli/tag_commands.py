@@ -158,6 +158,12 @@ def cmd_collection(args: argparse.Namespace) -> int:
     with open_library(args) as library:
         store = library.tags
         if args.action == "list":
+            if not store.collections():
+                print(
+                    "No collections yet: 'photoclip collection add NAME PHOTO...' makes one, "
+                    "'photoclip collection save NAME --query \"WORDS\"' saves a search.",
+                    file=sys.stderr,
+                )
             for collection in store.collections():
                 kind = (
                     f"search: {collection.query}"
