@@ -131,3 +131,16 @@ def test_a_bare_file_name_beside_words_is_that_library_photo(library, tmp_path, 
         opened.search("red-circle-0.png + green")
     words = opened.search("a red circle", limit=3)  # no file name: words, as before
     assert all(t.image is None for t in words.query.terms)
+
+
+def test_a_name_may_start_with_the_watched_folders_own_name(library, tmp_path, monkeypatch):
+    """A tester whose watched folder was pics/basic typed ``similar basic/red_star_0031.jpg``: "No
+    photo called basic/red_star_0031.jpg", while "sub/name.jpg" inside the folder worked."""
+    opened, folder, _ = library
+    photo = next(iter(sorted((folder / "2019").iterdir())))
+    monkeypatch.chdir(tmp_path.parent)  # none of these is a path from here
+    for typed in (f"photos/2019/{photo.name}", f"{tmp_path.name}/photos/2019/{photo.name}"):
+        results = opened.search(f"similar to {typed}", limit=5)
+        assert results.query.terms[0].image == photo, typed
+    with pytest.raises(PhotoclipError, match="No photo called"):
+        opened.search("similar to elsewhere/2019/" + photo.name, limit=5)

@@ -20,6 +20,7 @@ from photoclip.core.query import image_file, split_terms
 
 if TYPE_CHECKING:
     from photoclip.core.catalog import Catalog
+    from photoclip.core.records import PhotoRow
 
 SIMILAR_TO = re.compile(r"^\s*similar to\s+(?P<name>.+?)\s*$", re.IGNORECASE)
 
@@ -69,6 +70,8 @@ def named_photo(name: str, catalog: Catalog) -> Path | None:
         return found
     # "trip/cat.jpg" narrows a name to a folder
     named = sorted(catalog.photos_named(name.replace("\\", "/")), key=lambda photo: str(photo.path))
+    if not named:  # "basic/cat.jpg" where basic is the watched folder itself: its name starts the path
+        named = _named_from_above(name.replace("\\", "/"), catalog)
     if len(named) == 1:
         return named[0].path
     if not named and ("+" in name or " -" in name):
@@ -84,3 +87,15 @@ def named_photo(name: str, catalog: Catalog) -> Path | None:
     folders = [Path(photo.relpath).parent.name for photo in named if "/" in photo.relpath]
     how = f'add its folder ("{folders[0]}/{Path(name).name}") or type its whole path' if folders else "type its path"
     raise PhotoclipError(f"{len(named)} photos are called {name} ({some}): {how}.")
+
+
+def _named_from_above(name: str, catalog: Catalog) -> list[PhotoRow]:
+    """The photos whose whole path ends with ``name`` when it starts above their watched folder
+    ("basic/cat.jpg" for a watched folder basic): the catalog knows paths from the watched folder down."""
+    parts = [part for part in name.split("/") if part]
+    wanted = "/" + "/".join(parts)
+    for start in range(1, len(parts)):
+        found = [p for p in catalog.photos_named("/".join(parts[start:])) if p.path.as_posix().endswith(wanted)]
+        if found:
+            return sorted(found, key=lambda photo: str(photo.path))
+    return []
