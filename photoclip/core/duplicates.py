@@ -188,27 +188,57 @@ def _webp_is_lossless(path: Path) -> bool:
 
 
 #: A lossless file was saved from a lossy one when at least this share of its pixel values equal
-#: the lossy file's as decoded. A JPEG written from a lossless original, even at quality 100,
-#: changes most values by a step or two (colour subsampling and rounding).
+#: the lossy file's as decoded, counted where the picture has detail: a JPEG written from a lossless
+#: original, even at quality 100, changes most values there by a step or two (colour subsampling and
+#: rounding), while flat areas (a night sky, a page) come out exactly equal whichever came first.
 SAVED_FROM_SHARE = 0.99
+#: An 8×8 block has detail when its values span at least this much; at least DETAILED_BLOCKS such
+#: blocks are needed to tell (else the lossless file is kept, as the formats say).
+DETAIL = 16
+DETAILED_BLOCKS = 64
+#: Pictures larger than this are not compared (two full decodes would take gigabytes).
+SAVED_FROM_MAX_PIXELS = 40_000_000
 
 
 def saved_from(lossless: PhotoRow, lossy: PhotoRow) -> bool:
-    """Whether ``lossless``'s pixels are ``lossy``'s as decoded: it was saved from that file. A
-    file that cannot be read says no."""
+    """Whether ``lossless``'s pixels are ``lossy``'s as decoded where the picture has detail: it
+    was saved from that file. A file that cannot be read, or a picture too flat or too large to
+    tell, says no."""
     from PIL import Image, ImageOps, UnidentifiedImageError
 
+    if (lossless.width or 0) * (lossless.height or 0) > SAVED_FROM_MAX_PIXELS:
+        return False
     try:
         with Image.open(lossless.path) as a, Image.open(lossy.path) as b:
             saved = np.asarray(a.convert("RGB"))
-            decoded = b.convert("RGB")
-            upright = ImageOps.exif_transpose(b).convert("RGB")  # saved from the upright picture
+            turned = b.getexif().get(0x0112, 1) not in (1, None)
+            candidates = [np.asarray(b.convert("RGB"))]
+            if turned:  # saved from the upright picture
+                candidates.append(np.asarray(ImageOps.exif_transpose(b).convert("RGB")))
     except (OSError, UnidentifiedImageError, ValueError, Image.DecompressionBombError):
         return False
-    for candidate in (np.asarray(decoded), np.asarray(upright)):
-        if candidate.shape == saved.shape and float((candidate == saved).mean()) >= SAVED_FROM_SHARE:
+    detailed = _detailed(saved)
+    if detailed is None:
+        return False
+    for candidate in candidates:
+        if candidate.shape == saved.shape and float((candidate == saved)[detailed].mean()) >= SAVED_FROM_SHARE:
             return True
     return False
+
+
+def _detailed(pixels: np.ndarray) -> np.ndarray | None:
+    """A mask of the pixels in 8×8 blocks with detail (DETAIL), or None when there are too few."""
+    height, width = pixels.shape[0] // 8 * 8, pixels.shape[1] // 8 * 8
+    if not height or not width:
+        return None
+    blocks = pixels[:height, :width].reshape(height // 8, 8, width // 8, 8, 3)
+    span = blocks.max(axis=(1, 3)).astype(np.int16) - blocks.min(axis=(1, 3))
+    busy = (span >= DETAIL).any(axis=-1)
+    if int(busy.sum()) < DETAILED_BLOCKS:
+        return None
+    mask = np.zeros(pixels.shape, bool)
+    mask[:height, :width] = np.repeat(np.repeat(busy, 8, axis=0), 8, axis=1)[:, :, None]
+    return mask
 
 
 def aspect_of(photo: PhotoRow) -> float | None:
