@@ -258,3 +258,14 @@ def test_a_photo_whose_picture_changed_loses_the_suggestions_made_for_the_old_on
     assert photo.id not in {hit.photo.id for hit in library.search('tag:"red circle"', limit=100).hits}
     Tagger(library).tag(ids, shapes)  # not "already tagged": it is looked at again
     assert "green triangle" in library.tags.labels(photo.id), library.tags.labels(photo.id)
+
+    # overwritten with another library photo's bytes: read as a copy of it, never embedded again
+    circles = [n for n, what in truth.items() if what == ("red", "circle") and n != name]
+    other = library.require_photo(folder / circles[0])
+    square = next(n for n, what in truth.items() if what == ("blue", "square"))
+    assert "red circle" in library.tags.labels(other.id)
+    shutil.copyfile(folder / square, folder / other.path.name)
+    assert library.update().copied == 1
+    assert "red circle" not in library.tags.labels(other.id)
+    Tagger(library).tag(ids, shapes)
+    assert "blue square" in library.tags.labels(other.id), library.tags.labels(other.id)

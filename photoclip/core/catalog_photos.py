@@ -275,12 +275,7 @@ class PhotosMixin(CatalogBase):
         with self.transaction() as conn:
             seq = self._next_seq(conn, model, sum(vector is not None for _, _, vector in items))
             for photo_id, meta, vector in items:
-                before = conn.execute("SELECT fingerprint FROM photos WHERE id = ?", (photo_id,)).fetchone()
-                if before is not None and before[0] is not None and before[0] != meta.fingerprint:
-                    # Its pixels changed: tags suggested for the old picture are not the new one's (what
-                    # the person accepted, added or rejected stays), and tagging runs may look at it again.
-                    conn.execute("DELETE FROM tags WHERE photo_id = ? AND state = 'suggested'", (photo_id,))
-                    conn.execute("DELETE FROM tagging_runs WHERE photo_id = ?", (photo_id,))
+                _forget_suggestions_if_changed(conn, photo_id, meta.fingerprint)
                 conn.execute(
                     "UPDATE photos SET fingerprint = ?, width = ?, height = ?, taken_at = ?, date_source = ?, "
                     "status = 'ok', error = NULL, camera = ?, lens = ?, place = ? WHERE id = ?",
@@ -298,6 +293,9 @@ class PhotosMixin(CatalogBase):
     def copy_photo_data(self, source_id: int, target_id: int) -> None:
         """Gives ``target`` the metadata and every vector of ``source`` (same bytes, no re-embedding)."""
         with self.transaction() as conn:
+            source = conn.execute("SELECT fingerprint FROM photos WHERE id = ?", (source_id,)).fetchone()
+            if source is not None:
+                _forget_suggestions_if_changed(conn, target_id, source[0])
             conn.execute(
                 "UPDATE photos SET (fingerprint, width, height, taken_at, date_source, status, error, camera, lens, "
                 "place) = (SELECT fingerprint, width, height, taken_at, date_source, 'ok', NULL, camera, lens, place "
@@ -367,3 +365,13 @@ class PhotosMixin(CatalogBase):
         )
         ordered = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
         return ordered if ids is None else ordered[np.isin(ordered, ids)]
+
+
+def _forget_suggestions_if_changed(conn: sqlite3.Connection, photo_id: int, fingerprint: str | None) -> None:
+    """When a photo's file now holds other bytes (another picture, or the same one with its metadata
+    edited), the tags suggested for the old bytes go (what the person accepted, added or rejected
+    stays) and tagging runs may look at it again."""
+    before = conn.execute("SELECT fingerprint FROM photos WHERE id = ?", (photo_id,)).fetchone()
+    if before is not None and before[0] is not None and before[0] != fingerprint:
+        conn.execute("DELETE FROM tags WHERE photo_id = ? AND state = 'suggested'", (photo_id,))
+        conn.execute("DELETE FROM tagging_runs WHERE photo_id = ?", (photo_id,))
