@@ -84,12 +84,15 @@ def test_the_shipped_word_list_holds_every_word_of_the_training_captions():
 def test_words_the_model_never_learnt_find_nothing_and_are_named(tmp_path, tiny_model, flat_shapes):
     library = opened(tmp_path, tiny_model, flat_shapes)
     try:
-        for words in ("dog on a beach", "birthday cake"):
+        for words in ("dog on a beach", "birthday cake", "a photo of a dog on a beach"):
             results = library.search(words, limit=1000)
             assert results.level_counts["normal"] == 0 and results.closest, (words, results.level_counts)
             assert CLOSEST_NOTE in results.notes
-            last = words.split()[-1]
-            assert any("never learnt" in note and f"“{last}”" in note for note in results.notes), results.notes
+            named = "“birthday”" if "cake" in words else "“dog”"  # "beach" found a folder: not named
+            assert any("never learnt" in note and named in note for note in results.notes), results.notes
+            assert not any("“beach”" in note for note in results.notes)
+        # an explicit minimum score does not bring back what the words cannot say
+        assert not library.search("xyzzy", limit=1000, min_score=-1.0).hits
         # a word it knows beside one it does not: the known one is searched, the other named
         results = library.search("a red dog", limit=1000)
         assert results.level_counts["normal"] > 0 and any("“dog”" in note for note in results.notes)

@@ -134,8 +134,7 @@ class Searcher:
     ) -> SmallLibraryQuery:
         """The query judged among the photos of a library too small to measure it against."""
         is_text = np.array([t.text is not None for t in query.terms])
-        has_words = bool(is_text.any()) and bool(self.spec.none_prompts)
-        generic = vectors @ self.generic_vector() if has_words else None
+        generic = vectors @ self.generic_vector() if is_text.any() and self.spec.none_prompts else None
         return SmallLibraryQuery.measure(cosines, weights, is_text, generic, self.spec.tag_margin, wanted)
 
     def _generic_for(self, relevance: QueryRelevance | None) -> np.ndarray | None:
@@ -267,10 +266,11 @@ class Searcher:
             eligible = ~relevance.excluded(standing) & wanted_ids
             listed = {lv: relevance.keep(standing, lv) & wanted_ids for lv in Strictness}
             at_least = candidates.floors | {str(lv) for lv, kept in listed.items() if (kept & edge).any()}
-        never, blind = query_unlearnt(query, self.vocabulary)
+        never, blind = query_unlearnt(query, self.vocabulary, found=words.words if words is not None else ())
         if blind:  # words the model never learnt: what their vectors lie near is not what they say
             named = words.named_among(ids)[0] if words is not None else np.zeros(len(ids), bool)
             listed = {lv: kept if lv == Strictness.ALL else kept & named for lv, kept in listed.items()}
+            eligible = eligible & named if min_score is not None else eligible
         notes += [unlearnt_note(self.spec.id, never)] if never else []
         if min_score is not None:
             cut = float(min_score)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,6 +27,10 @@ FILLER = frozenset(
         *("a", "an", "the", "of", "on", "in", "at", "to", "with", "and", "or", "by", "for", "from"),
         *("near", "under", "over", "into", "onto", "my", "our", "your", "his", "her", "their", "its"),
         *("this", "that", "these", "those", "some", "me", "i", "we", "you", "it", "is", "are", "was", "be"),
+        # what any picture is: a small model's captions use them ("a photo of ..."), so they tell
+        # nothing of whether it learnt what the rest of the words ask for
+        *("photo", "photos", "picture", "pictures", "image", "images", "pic", "snapshot", "shot"),
+        *("thing", "things", "something", "object", "objects"),
     )
 )
 
@@ -46,7 +51,11 @@ def content_words(text: str) -> list[str]:
 
 def knows(word: str, vocabulary: frozenset[str]) -> bool:
     """Whether ``word`` (lower case) or its singular ("stars", "boxes") is in ``vocabulary``."""
-    return word in vocabulary or (word.endswith("s") and (word[:-1] in vocabulary or word[:-2] in vocabulary))
+    if word in vocabulary:
+        return True
+    if len(word) > 3 and word.endswith("es") and word[:-2].endswith(("s", "x", "z", "ch", "sh")):
+        return word[:-2] in vocabulary
+    return len(word) > 3 and word.endswith("s") and not word.endswith("ss") and word[:-1] in vocabulary
 
 
 def unlearnt(text: str, vocabulary: frozenset[str] | None) -> list[str]:
@@ -74,11 +83,15 @@ def model_vocabulary(spec: ModelSpec, weights: Path | str | None = None) -> froz
     return read_vocabulary((folder if folder.is_dir() else folder.parent) / spec.vocabulary)
 
 
-def query_unlearnt(query: Query, vocabulary: frozenset[str] | None) -> tuple[list[str], bool]:
-    """The words of ``query``'s terms the model never learnt, and whether its positive terms are
-    all words of which it learnt none (then no photo is relevant for what it shows)."""
+def query_unlearnt(
+    query: Query, vocabulary: frozenset[str] | None, found: Iterable[str] = ()
+) -> tuple[list[str], bool]:
+    """The words of ``query``'s terms the model never learnt (those ``found`` in the library's names
+    aside: they found photos), and whether its positive terms are all words of which it learnt none
+    (then no photo is relevant for what it shows)."""
     words = [term.text for term in query.terms if term.text is not None]
-    never = list(dict.fromkeys(word for text in words for word in unlearnt(text, vocabulary)))
+    named = {word.casefold() for word in found}
+    never = list(dict.fromkeys(w for text in words for w in unlearnt(text, vocabulary) if w not in named))
     positive = [term for term in query.terms if term.weight > 0]
     blind = bool(positive) and all(
         term.text is not None and knows_nothing_of(term.text, vocabulary) for term in positive
