@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from pictures import write_neutral
 
 from photoclip.core.search_notes import CLOSEST_NOTE, SMALL_LIBRARY_NOTE
@@ -39,13 +40,22 @@ def test_words_list_their_own_photos_in_a_library_of_sixteen(tmp_path, open_libr
         results, names = found(library, query)
         assert {truth[name] for name in names} == wanted, (query, [truth[n] for n in names])
         assert len(names) == 4 * len(wanted), query
-        assert not results.closest and SMALL_LIBRARY_NOTE.format(photos=16) not in results.notes
+        assert not results.closest and SMALL_LIBRARY_NOTE.format(photos="16 photos") not in results.notes
         counts = results.level_counts
         assert counts["strict"] <= counts["normal"] <= counts["loose"] <= counts["all"] == 16
 
 
-def test_words_nothing_here_answers_show_only_the_closest_few_said_as_such(tmp_path, open_library):
-    library, _, _ = small_library(tmp_path, open_library, STARS_AND_MORE, 4)
+@pytest.mark.parametrize("word_list", [True, False])
+def test_words_nothing_here_answers_show_only_the_closest_few_said_as_such(
+    tmp_path, open_library, tiny_listing_no_words, word_list
+):
+    """Also without the model's list of the words it learnt (as a real model runs): their lead
+    over the generic prompts decides."""
+    folder = tmp_path / "few"
+    write_neutral(folder, STARS_AND_MORE, 4)
+    library = open_library(**({} if word_list else {"weights": tiny_listing_no_words}))
+    library.add_root(folder)
+    library.update()
     for query in ("xyzzy", "a purple triangle", "a dog on a beach"):
         results, names = found(library, query)
         assert results.closest and 0 < len(names) <= 3, (query, names)
@@ -66,10 +76,23 @@ def test_an_image_finds_its_likes_and_beside_words_their_colour(tmp_path, open_l
     _, names = found(library, str(folder / image))
     assert image in names and {truth[name] for name in names} == {("red", "circle")}, names
     _, names = found(library, f"{folder / image} + blue")
-    assert {truth[name] for name in names} - {("red", "circle")} == {("blue", "circle")}, names
+    assert sorted(truth[name] for name in names) == [("blue", "circle")] * 4, names
+    _, names = found(library, f"{folder / image} + red")  # the image itself is one of the red circles
+    assert sorted(truth[name] for name in names) == [("red", "circle")] * 4, names
+    # a left-out image leaves out its likes; a review found the words then judged by image cosines
+    _, names = found(library, f"circle -{folder / image}")
+    assert sorted(truth[name] for name in names) == [("blue", "circle")] * 4, names
     # "find similar" leaves the photo itself out, and its likes still stand apart from the rest
     similar = library.similar(library.require_photo(folder / image).id, limit=100).hits
     assert sorted(truth[hit.photo.path.name] for hit in similar) == [("red", "circle")] * 3
+
+
+def test_a_search_of_left_out_words_only_leaves_them_out(tmp_path, open_library):
+    """``-red`` listed all 16 photos: only searches with a word to find judged left-out words."""
+    library, _, truth = small_library(tmp_path, open_library, STARS_AND_MORE, 4)
+    results, names = found(library, "-red")
+    assert len(names) == 12 and ("red", "circle") not in {truth[name] for name in names}
+    assert results.level_counts["normal"] == 12
 
 
 def test_when_every_photo_is_what_the_words_ask_every_photo_is_listed(tmp_path, open_library):

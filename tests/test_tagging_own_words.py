@@ -67,15 +67,17 @@ def test_a_run_says_it_has_begun_before_measuring_its_labels(shapes_library):
     assert calls[-1][:2] == (len(ids), len(ids))
 
 
-def test_own_words_tag_a_library_too_small_to_measure(tmp_path, open_library):
+@pytest.mark.parametrize("word_list", [True, False])
+def test_own_words_tag_a_library_too_small_to_measure(tmp_path, open_library, tiny_listing_no_words, word_list):
     """Twelve photos: too few to tell what is ordinary, so the model's thresholds (calibrated on
     phrases) decided, and no shape word tagged anything. Now each label is judged as its search is
-    in such a library: every photo gets its own colour and shape, and "cat" tags nothing."""
+    in such a library: every photo gets its own colour and shape, and "cat" tags nothing, also
+    without the model's list of the words it learnt (as a real model runs: its lead decides)."""
     from pictures import write_neutral
 
     classes = [("yellow", "star"), ("blue", "star"), ("red", "circle"), ("green", "square")]
     truth = write_neutral(tmp_path / "few", classes, 3)
-    library = open_library()
+    library = open_library(**({} if word_list else {"weights": tiny_listing_no_words}))
     library.add_root(tmp_path / "few")
     library.update()
     labels = ("red", "blue", "yellow", "green", "circle", "square", "star", "cat")

@@ -23,8 +23,7 @@ from photoclip.core.candidates import find_candidates
 from photoclip.core.catalog import Catalog
 from photoclip.core.closest import closest
 from photoclip.core.discernment import AGREEMENT_LIMIT, Discernment, spread_labels
-from photoclip.core.errors import ImageError, PhotoclipError
-from photoclip.core.images import open_upright
+from photoclip.core.errors import PhotoclipError
 from photoclip.core.metadata_match import MetadataMatcher
 from photoclip.core.models.registry import ModelSpec
 from photoclip.core.paths import expand_home
@@ -33,6 +32,7 @@ from photoclip.core.records import PhotoStatus, SortOrder
 from photoclip.core.relevance import MIN_LIBRARY, SAMPLE, QueryRelevance, Strictness
 from photoclip.core.search_notes import CLOSEST_NOTE, SMALL_LIBRARY_NOTE, UNSCORED_NOTE
 from photoclip.core.search_results import SearchFilters, SearchHit, SearchResults
+from photoclip.core.search_term_vectors import TermVectors
 from photoclip.core.small_library import SmallLibraryQuery, closest_few
 from photoclip.core.vectors import VectorIndex
 from photoclip.core.vocabulary import query_unlearnt, unlearnt_note
@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from photoclip.core.models.engine import Engine
 
 
-class Searcher:
+class Searcher(TermVectors):
     """Answers queries against one model's vectors."""
 
     def __init__(
@@ -64,51 +64,6 @@ class Searcher:
         self.discernment = Discernment(spec.id, catalog.get_meta, catalog.set_meta)
         self._agreement: tuple[tuple[int, int, int], float] | None = None  # by index state, like the sample
 
-    # -- term vectors ------------------------------------------------------------------------
-    def text_vectors(self, texts: Sequence[str]) -> np.ndarray:
-        """Unit vectors for texts, cached (the search box asks for the same words as you type)."""
-        with self._cache_lock:
-            missing = [t for t in dict.fromkeys(texts) if t not in self._text_cache]
-        if missing:
-            encoded = self.model_provider().encode_text(missing)
-            with self._cache_lock:
-                for text, vector in zip(missing, encoded, strict=True):
-                    self._text_cache[text] = vector
-                while len(self._text_cache) > 512:
-                    self._text_cache.popitem(last=False)
-        with self._cache_lock:
-            return np.stack([self._text_cache[t] for t in texts])
-
-    def image_vector(self, path: Path) -> np.ndarray:
-        """The vector of an image: the library's stored one if it is a library photo, else computed."""
-        photo = self.catalog.photo_by_path(path)
-        if photo is not None:
-            stored = self.catalog.vector(photo.id, self.spec.id)
-            if stored is not None:
-                return stored
-        if not path.is_file():
-            raise ImageError(f"No image at {path}: the file is not there (moved, renamed, or its drive is away).")
-        model = self.model_provider()
-        try:
-            picture = open_upright(path, model.min_short_side)
-        except ImageError as exc:
-            raise ImageError(f"{path}: {exc}") from exc
-        return model.encode_pil([picture])[0]
-
-    def _term_vectors(self, query: Query) -> tuple[np.ndarray, np.ndarray]:
-        """(vectors, weights) of the query's terms."""
-        texts = [t.text for t in query.terms if t.text is not None]
-        text_vectors = iter(self.text_vectors(texts)) if texts else iter(())
-        vectors, weights = [], []
-        for term in query.terms:
-            if term.text is not None:
-                vectors.append(next(text_vectors))
-            else:
-                assert term.image is not None
-                vectors.append(self.image_vector(term.image))
-            weights.append(term.weight)
-        return np.stack(vectors).astype(np.float32), np.array(weights, np.float32)
-
     def relevance(
         self, index: VectorIndex, query: Query, vectors: np.ndarray, weights: np.ndarray
     ) -> QueryRelevance | None:
@@ -130,7 +85,7 @@ class Searcher:
         return QueryRelevance.measure(sample @ vectors.T, weights, is_text, groups, generic)
 
     def _small_library(
-        self, query: Query, cosines: np.ndarray, weights: np.ndarray, vectors: np.ndarray, wanted: np.ndarray
+        self, query: Query, cosines: np.ndarray, weights: np.ndarray, vectors: np.ndarray, wanted: np.ndarray | None
     ) -> SmallLibraryQuery:
         """The query judged among the photos of a library too small to measure it against."""
         is_text = np.array([t.text is not None for t in query.terms])
@@ -258,7 +213,7 @@ class Searcher:
             eligible = ~small.excluded & ~refused & wanted_ids
             listed = {lv: (small.keep(lv) | named) & eligible for lv in Strictness}
             if small.undecided:
-                notes.append(SMALL_LIBRARY_NOTE.format(photos=len(index)))
+                notes.append(SMALL_LIBRARY_NOTE.format(photos=f"{len(index)} photo{'s' if len(index) != 1 else ''}"))
             at_least = frozenset(str(lv) for lv in Strictness) if edge.any() else frozenset()
         else:
             standing = relevance.standing(cosines, relevance.generic_cosines(candidate_vectors, generic))
@@ -362,6 +317,10 @@ class Searcher:
         relevance = self.relevance(index, query, vectors, weights)
         if words is not None:
             relevance = words.judge_by_names(relevance)
+        if relevance is None and len(ids):  # a library too small to measure: judged among its photos
+            found, found_vectors = index.get_vectors(ids)
+            judged = self._small_library(query, found_vectors @ vectors.T, weights, found_vectors, None)
+            left_out |= np.isin(ids, found[judged.excluded])
         if relevance is not None:
             generic = self._generic_for(relevance)
             for start in range(0, len(ids), chunk):

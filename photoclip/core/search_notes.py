@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 #: Said when the library is too small to tell what is ordinary in it (see relevance.MIN_LIBRARY).
 SMALL_LIBRARY_NOTE = (
-    "With {photos} photos in the library there are too few to tell which stand out from the rest "
+    "With {photos} in the library there are too few to tell which stand out from the rest "
     "for this search, so every photo is listed, best first."
 )
 #: Said when no photo clears the cut-off and the closest few are shown instead.

@@ -21,15 +21,17 @@ things can still be told apart in a handful of photos:
   ones), those are relevant too.
 
 A query of images only has no lead to measure: the photos above the step, or with no step every
-photo, best first (said as such); the photo itself (or a copy of it) is always listed and never
-counts as a step. An image beside words ("photo.jpg + blue") is judged among the photos the words
-find, as in a large library: those of them above a step in likeness to the image. Left-out words
-leave out the photos that lead the generic prompts for them by half the margin.
+photo, best first (said as such). The photo itself (or a copy of it) is always listed, and its own
+step counts: a photo unlike the rest has its step right under it. An image beside words
+("photo.jpg + blue") is judged among the photos the words find, as in a large library: those of
+them above a step in likeness to the image (the image itself aside), or all of them when they are
+too few to show a step (``MIN_PHOTOS``). Left-out words leave out the photos that lead the generic
+prompts for them by half the margin; a left-out image, its copies and the photos a step more like it.
 
 The lead is the one per-model number here (``tag_margin``, which tagging's small-library rule uses
 too): calibrated for photoclip-tiny, and CLIP's usual margin for the real models (not calibrated
 for them). Measured on libraries of 6-19 photos drawn from the evaluation's pictures
-(``python -m photoclip.smallclip.evaluate_relevance --small``).
+(``python -m photoclip.smallclip.evaluate_small_library``).
 """
 
 from __future__ import annotations
@@ -49,6 +51,9 @@ STEP_SHARE = 0.5
 #: How much of the lead over the generic prompts each level asks of the photos above a step, and
 #: (times two) of every photo when there is no step.
 LEAD_SHARE = {Strictness.STRICT: 1.0, Strictness.NORMAL: 0.5, Strictness.LOOSE: 0.25}
+#: Fewer photos than this are too few to show a step: among four photos of a colour, one apart by
+#: chance looked like the image's own kind.
+MIN_PHOTOS = 5
 #: A photo this close to a query image is a copy of it (or the photo itself).
 COPY = 0.99
 #: When nothing is relevant the closest few are still shown, marked as only that.
@@ -60,9 +65,11 @@ def step_cut(scores: np.ndarray) -> float:
     infinity (no step: nothing parts them)."""
     ordered = np.sort(np.asarray(scores, np.float64))[::-1]
     steps = ordered[:-1] - ordered[1:]
-    if len(steps) < 2:
+    moving = steps[steps > 0]  # ties (copies of one photo) are no steps, nor what a step is measured by
+    if len(ordered) < MIN_PHOTOS or len(moving) < 2:
         return float("inf")
-    counting = (steps >= STEP_RATIO * max(float(np.median(steps)), 1e-9)) & (steps >= STEP_SHARE * steps.max())
+    typical = float(np.median(moving))
+    counting = (steps >= STEP_RATIO * typical) & (steps >= STEP_SHARE * steps.max())
     if not counting.any():
         return float("inf")
     return float(ordered[int(np.flatnonzero(counting)[0])])
@@ -137,27 +144,33 @@ class SmallLibraryQuery:
         scores = combine(cosines, weights)
         if (weights < 0).any():  # left-out terms push their photos down too
             scores = scores - combine(cosines, -weights)
+        listable = np.ones(len(cosines), bool) if wanted is None else wanted
         excluded = np.zeros(len(cosines), bool)
         ahead = None if generic_cosines is None else cosines - generic_cosines[:, None]
-        if ahead is not None:
-            for j in np.flatnonzero(is_text & (weights < 0)):  # judged loosely, as left-out words always are
+        for j in np.flatnonzero(weights < 0):  # judged loosely, as left-out terms always are
+            if is_text[j] and ahead is not None:
                 excluded |= ahead[:, j] >= margin / 2
-        fit = ~excluded & (np.ones(len(cosines), bool) if wanted is None else wanted)
+            elif not is_text[j]:  # a left-out image: its copies and the photos a step more like it
+                excluded |= cosines[:, j] >= min(step_cut(cosines[listable, j]), COPY)
+        fit = ~excluded & listable
         words, images = is_text & (weights > 0), ~is_text & (weights > 0)
         copies: np.ndarray = np.zeros(len(cosines), bool)
         word_decision = image_decision = word_scores = leads = image_scores = None
         if words.any():
             only_words = np.where(words, weights, 0.0)
-            # words alone are judged by the score, in which left-out terms lower the photos they describe
-            word_scores = combine(cosines, only_words) if images.any() else scores
+            # words alone are judged by the score, in which left-out words lower the photos they
+            # describe; beside images (an image's cosines dwarf words') by the words' own
+            word_scores = combine(cosines, only_words) if (~is_text).any() else scores
             leads = None if ahead is None else combine(ahead, only_words)
             word_decision = SmallLibraryDecision.fit(word_scores[fit], _at(leads, fit), margin)
             if images.any():  # the image is judged among the words' photos, as in a large library
                 fit &= word_decision.keep(word_scores, leads, Strictness.NORMAL)
         if images.any():
             image_scores = combine(cosines, np.where(images, weights, 0.0))
-            if not words.any():  # the photo itself is what the query shows, whatever a step says
-                copies = np.asarray((cosines[:, images] >= COPY).any(1))
+            copies = np.asarray((cosines[:, images] >= COPY).any(1))
+            if words.any():  # among the words' photos the image itself is no step: its kind is
+                fit &= ~copies
+                copies = np.zeros(len(cosines), bool)
             image_decision = SmallLibraryDecision.fit(image_scores[fit], None, margin)
         return cls(scores, excluded, copies, word_decision, word_scores, leads, image_decision, image_scores)
 
