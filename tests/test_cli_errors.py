@@ -276,3 +276,9 @@ def test_exclude_takes_a_path_from_here_or_inside_the_folder_and_refuses_one_tha
     assert "2 indexed" in capsys.readouterr().out  # the two in keep/, not big2's
     assert cli([*library, "status"]) == 0
     assert "left out          big2/" in capsys.readouterr().out
+    # a linked sub-folder, walked like any other, can be left out too; a missing folder is said first
+    (tmp_path / "pics" / "link").symlink_to(tmp_path / "pics" / "big2", target_is_directory=True)
+    assert cli([*library, "index", "pics", "--exclude", "pics/link"]) == 0
+    capsys.readouterr()
+    assert cli([*library, "index", "nothere", "--exclude", "sub"]) == 1
+    assert "nothere is not a folder" in capsys.readouterr().err

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import threading
 from pathlib import Path
@@ -88,18 +89,23 @@ def _sub_folders(folders: list[str], excluded: list[str]) -> list[list[str]]:
     it was stored as given and left nothing out."""
     from photoclip.core.paths import expand_home
 
-    bases = [expand_home(folder).resolve() for folder in folders]
+    def forms(path: Path) -> tuple[Path, ...]:  # as written (a linked sub-folder is walked) and resolved
+        return (Path(os.path.normpath(path.absolute())), path.resolve())
+
+    bases = [expand_home(folder) for folder in folders]
     out: list[list[str]] = [[] for _ in bases]
     for value in excluded:
         found = False
         for parts, base in zip(out, bases, strict=True):
-            for candidate in (expand_home(value).resolve(), (base / value).resolve()):
-                if candidate != base and base in candidate.parents and candidate.is_dir():
-                    parts.append(candidate.relative_to(base).as_posix())
-                    found = True
-                    break
-        if not found:
-            where = ", ".join(display_path(base) for base in bases)
+            if not base.is_dir():
+                continue  # said when the folder is added
+            pairs = [(b, c) for b in forms(base) for c in (*forms(expand_home(value)), *forms(base / value))]
+            inside = next(((b, c) for b, c in pairs if c != b and b in c.parents and c.is_dir()), None)
+            if inside is not None:
+                parts.append(inside[1].relative_to(inside[0]).as_posix())
+                found = True
+        if not found and any(base.is_dir() for base in bases):
+            where = ", ".join(display_path(base.absolute()) for base in bases)
             raise PhotoclipError(f"--exclude {value}: no such folder inside {where}.")
     return out
 
