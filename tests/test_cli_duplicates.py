@@ -50,6 +50,7 @@ def test_lists_identical_files_with_the_kept_copy_first_and_the_space_to_gain(in
         assert str(copies.resized) not in out  # not identical: --near finds it
     size = sum(c.identical.stat().st_size for c in made)
     assert "2 groups: 2 copies could go, freeing" in out
+    assert out.count("2 identical files: one to keep, 1 copy, ") == 2  # it said "2 identical files" of 1 copy
     assert f"{size / 1000:.1f} KB" in out or f"{size / 1e6:.1f} MB" in out
     assert "photoclip duplicates --near" in out
 

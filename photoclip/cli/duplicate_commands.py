@@ -48,13 +48,17 @@ def _progress(done: int, total: int) -> None:
 
 
 def _print_groups(groups: list[DuplicateGroup], near: bool, *, trash_asked: bool) -> None:
-    scope = "copies" if near else "identical files"
+    scope = "files" if near else "identical files"
     if not groups:
         hint = "" if near else " (add --near for resized, re-encoded or edited copies)"
         print(f"No duplicates found among the library's photos{hint}.")
         return
     for number, group in enumerate(groups, 1):
-        print(f"{number}. {len(group.copies)} {scope}, {format_bytes(group.reclaimable)} to gain")
+        others = len(group.others)
+        print(
+            f"{number}. {len(group.copies)} {scope}: one to keep, {others} cop{'ies' if others != 1 else 'y'}, "
+            f"{format_bytes(group.reclaimable)} to gain"
+        )
         print(f"   keep  {display_path(group.keep.path)}  ({describe(group.keep)})")
         for copy in group.others:
             print(f"   copy  {display_path(copy.photo.path)}  ({copy.kind}; {describe(copy.photo)})")
