@@ -24,9 +24,10 @@ A query of images only has no lead to measure: the photos above the step, or wit
 photo, best first (said as such). The photo itself (or a copy of it) is always listed, and its own
 step counts: a photo unlike the rest has its step right under it. An image beside words
 ("photo.jpg + blue") is judged among the photos the words find, as in a large library: those of
-them above a step in likeness to the image (the image itself aside), or all of them when they are
-too few to show a step (``MIN_PHOTOS``). Left-out words leave out the photos that lead the generic
-prompts for them by half the margin; a left-out image, its copies and the photos a step more like it.
+them above a step in likeness to the image (the image itself aside; a step a tenth of how far
+the image's likeness spans over the library, ``IMAGE_STEP_SHARE``, not a ripple among a few).
+Left-out words leave out the photos that lead the generic prompts for them by half the margin; a
+left-out image, its copies and the photos a step more like it.
 
 The lead is the one per-model number here (``tag_margin``, which tagging's small-library rule uses
 too): calibrated for photoclip-tiny, and CLIP's usual margin for the real models (not calibrated
@@ -51,25 +52,29 @@ STEP_SHARE = 0.5
 #: How much of the lead over the generic prompts each level asks of the photos above a step, and
 #: (times two) of every photo when there is no step.
 LEAD_SHARE = {Strictness.STRICT: 1.0, Strictness.NORMAL: 0.5, Strictness.LOOSE: 0.25}
-#: Fewer photos than this are too few to show a step: among four photos of a colour, one apart by
-#: chance looked like the image's own kind.
-MIN_PHOTOS = 5
+#: Fewer photos than this are too few to show a step (three have two steps, and neither can be
+#: three times their median).
+MIN_PHOTOS = 4
+#: Among the photos words find, a step in likeness to an image beside them must also be this share
+#: of how far the image's likeness spans over the library: among four blue stars, one a ripple
+#: apart from the rest (0.025 of a span near 0.7) was listed alone.
+IMAGE_STEP_SHARE = 0.1
 #: A photo this close to a query image is a copy of it (or the photo itself).
 COPY = 0.99
 #: When nothing is relevant the closest few are still shown, marked as only that.
 CLOSEST = 3
 
 
-def step_cut(scores: np.ndarray) -> float:
-    """The lowest score above the step that parts ``scores`` (see the module docstring), else
-    infinity (no step: nothing parts them)."""
+def step_cut(scores: np.ndarray, least: float = 0.0) -> float:
+    """The lowest score above the step that parts ``scores`` (see the module docstring; the step at
+    least ``least``), else infinity (no step: nothing parts them)."""
     ordered = np.sort(np.asarray(scores, np.float64))[::-1]
     steps = ordered[:-1] - ordered[1:]
     moving = steps[steps > 0]  # ties (copies of one photo) are no steps, nor what a step is measured by
     if len(ordered) < MIN_PHOTOS or len(moving) < 2:
         return float("inf")
     typical = float(np.median(moving))
-    counting = (steps >= STEP_RATIO * typical) & (steps >= STEP_SHARE * steps.max())
+    counting = (steps >= STEP_RATIO * typical) & (steps >= STEP_SHARE * steps.max()) & (steps >= least)
     if not counting.any():
         return float("inf")
     return float(ordered[int(np.flatnonzero(counting)[0])])
@@ -85,10 +90,13 @@ class SmallLibraryDecision:
     joins: bool  # with a step, the photos under it lead the generic prompts by the whole lead
 
     @classmethod
-    def fit(cls, scores: np.ndarray, leads: np.ndarray | None, margin: float) -> SmallLibraryDecision:
+    def fit(
+        cls, scores: np.ndarray, leads: np.ndarray | None, margin: float, least: float = 0.0
+    ) -> SmallLibraryDecision:
         """Fitted on the photos that may be listed: their ``scores`` and, for words, how far each
-        leads the generic prompts (``leads``; None for images only); ``margin``: the model's lead."""
-        cut = step_cut(scores)
+        leads the generic prompts (``leads``; None for images only); ``margin``: the model's lead;
+        ``least``: the smallest step that counts."""
+        cut = step_cut(scores, least)
         if leads is None:
             return cls(cut, None, 0.0, False)
         above, under = leads[scores >= cut], leads[scores < cut]
@@ -168,10 +176,12 @@ class SmallLibraryQuery:
         if images.any():
             image_scores = combine(cosines, np.where(images, weights, 0.0))
             copies = np.asarray((cosines[:, images] >= COPY).any(1))
+            least = 0.0
             if words.any():  # among the words' photos the image itself is no step: its kind is
+                least = IMAGE_STEP_SHARE * float(np.ptp(image_scores[listable])) if listable.any() else 0.0
                 fit &= ~copies
                 copies = np.zeros(len(cosines), bool)
-            image_decision = SmallLibraryDecision.fit(image_scores[fit], None, margin)
+            image_decision = SmallLibraryDecision.fit(image_scores[fit], None, margin, least)
         return cls(scores, excluded, copies, word_decision, word_scores, leads, image_decision, image_scores)
 
     def keep(self, level: Strictness) -> np.ndarray:
