@@ -177,6 +177,10 @@ def test_null_ended_paths_keep_a_name_with_a_newline_whole(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.split(b"\0")[0] == os.fsencode(odd)  # --paths splits it in two lines
     assert result.stdout.endswith(b"\0")
+    # read by a person, one photo is one line: the newline shows as \n (a tester saw the layout break)
+    shown = photoclip("search", "a red circle", library=library).stdout.decode().splitlines()
+    assert any(line.endswith("beach\\nday.png") for line in shown), shown
+    assert not any(line.strip() == "day.png" for line in shown)
 
 
 def test_a_photo_refused_for_its_permissions_is_read_once_it_may_be(tmp_path, open_library, monkeypatch):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -29,8 +30,13 @@ def format_bytes(count: float) -> str:
 
 def display_path(path: Path | str) -> str:
     """A path as text a person can read. A file name that is not valid UTF-8 (Python keeps its bytes
-    as lone surrogates) shows its odd bytes as U+FFFD instead of making printing fail."""
-    return os.fsencode(os.fspath(path)).decode("utf-8", "replace")
+    as lone surrogates) shows its odd bytes as U+FFFD instead of making printing fail; a control
+    character in a name (a newline, an escape that would drive the terminal) shows as its escape
+    (``\\n``, ``\\x1b``), so one photo stays one line. Scripts that need the bytes use --paths or --null."""
+    text = os.fsencode(os.fspath(path)).decode("utf-8", "replace")
+    if not any(unicodedata.category(c) == "Cc" for c in text):
+        return text
+    return "".join(repr(c)[1:-1] if unicodedata.category(c) == "Cc" else c for c in text)
 
 
 def print_paths(paths: Iterable[Path | str], end: bytes = b"\n") -> None:
