@@ -76,6 +76,23 @@ def test_near_json_lists_resized_and_reencoded_copies(indexed, capsys):
     assert data["reclaimable_bytes"] == sum(g["reclaimable_bytes"] for g in data["groups"])
 
 
+def test_the_groups_are_shown_before_the_question_about_moving_them(indexed, capsys, monkeypatch, trash_dir):
+    """A tester was asked "Move 6 copies (1.3 MB) to the system trash?" before any group was listed:
+    the list came after every answer."""
+    library, made = indexed
+    shown_when_asked = []
+
+    class Person:
+        def readline(self) -> str:
+            shown_when_asked.append(capsys.readouterr().out)
+            return "n\n"
+
+    monkeypatch.setattr(sys, "stdin", Person())
+    assert cli([*library, "duplicates", "--trash"]) == 0
+    assert shown_when_asked and all(f"keep  {c.original}" in shown_when_asked[0] for c in made)
+    assert all(c.identical.exists() for c in made)
+
+
 def test_trash_asks_first_and_moves_nothing_unless_the_answer_is_yes(indexed, capsys, monkeypatch, trash_dir):
     library, made = indexed
     monkeypatch.setattr(sys, "stdin", io.StringIO("n\n"))  # the person answers "n" at the prompt

@@ -27,6 +27,9 @@ def cmd_duplicates(args: argparse.Namespace) -> int:
             print("Nothing is indexed yet, so only identical files can be found: photoclip index DIR", file=sys.stderr)
         groups = library.duplicates(near=args.near, progress=_progress if args.near and not args.json else None)
         report, left = None, []
+        if not args.json:  # what would move is shown before any question about moving it
+            _print_groups(groups, args.near, trash_asked=args.trash)
+            sys.stdout.flush()
         if args.trash and groups:
             chosen, left = _chosen(groups, args.yes)
             if chosen:
@@ -34,7 +37,6 @@ def cmd_duplicates(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(_as_json(groups, args.near, report, left), indent=2))
     else:
-        _print_groups(groups, args.near, trash_asked=args.trash)
         if report is not None:
             _print_trash(report)
         if left:
@@ -131,7 +133,8 @@ def _print_left(left: list[DuplicateCopy], yes: bool) -> None:
     print(
         f"\nLeft where they are ({why}): {len(left)} cropped, edited or similar cop{'ies' if len(left) != 1 else 'y'}."
     )
-    print("Look at them in the window (View → Duplicates…) or answer for each group without --yes.")
+    without_yes = " or answer for each group without --yes" if yes else ""
+    print(f"Look at them in the window (View → Duplicates…){without_yes}.")
 
 
 def _print_trash(report: TrashReport) -> None:
