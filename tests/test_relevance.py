@@ -187,6 +187,28 @@ def test_an_image_beside_words_lists_the_group_most_like_it_among_the_words_phot
     assert kept.sum() == 24 and kept[:48].sum() == 24
 
 
+def test_a_photo_the_words_find_that_outranks_the_images_group_is_listed():
+    """``scene-00015.jpg + orange`` (seed 8080): the model read the small shape as a square, so the
+    group most like the image among the orange photos was the orange squares, while the first photo
+    in the order shown, an orange photo of the image's shape, was not listed: nothing right."""
+    rng = np.random.default_rng(7)
+    orange = np.zeros(400, bool)
+    orange[:48] = True
+    misread = np.zeros(400, bool)
+    misread[12:24] = True  # the orange "squares": the group most like the image among the orange photos
+    words = np.where(orange, rng.normal(0.7, 0.03, 400), rng.normal(0.3, 0.03, 400))
+    image = np.where(misread, rng.normal(0.8, 0.02, 400), rng.normal(0.5, 0.04, 400))
+    words[0], image[0] = 0.95, 0.68  # the most orange of all, less like the image than the group
+    sample = np.stack([image, words], axis=1)
+    relevance = QueryRelevance.measure(sample, np.array([1.0, 1.0]), np.array([False, True]))
+    standing = relevance.standing(sample)
+    kept = relevance.keep(standing, Strictness.NORMAL)
+    scores = relevance.score(standing)
+    assert scores[0] > scores[12:24].max() and kept[0] and kept[12:24].all()
+    outranking = orange & ~misread & (scores > scores[12:24].max())  # photo 0, and any other such
+    assert kept.sum() == 12 + outranking.sum() and not kept[~orange].any()
+
+
 def test_an_image_query_lists_the_closest_layer_and_more_adds_the_next():
     """Photos like an image come in layers: 12 of the same thing above 120 that share its colour or
     its shape, above the rest. Fitted by the Bayesian criterion alone, a 96-photo library's answer

@@ -43,9 +43,11 @@ number can be the cut-off. Instead each term of a query is measured against *thi
 Query forms: each positive word term of a combined query ("red + circle", "2:red + circle",
 "photo.jpg + blue") must be relevant on its own, and an image term in such a query is judged among
 the photos the words find (the group of them that stands apart as most like the image, else those
-more like it than half of them), so "photo.jpg + blue" finds the blue photos most like the image;
-a photo even loosely relevant to a negative term ("star -yellow") is left out; a query of images
-only is judged by its combined score. The score shown and used for the order is the weighted mean
+more like it than half of them), so "photo.jpg + blue" finds the blue photos most like the image,
+and any of the words' photos that outranks all of those in the score shown (the group can be the
+model's misreading of a small picture, while the order has a right photo first); a photo even
+loosely relevant to a negative term ("star -yellow") is left out; a query of images only is
+judged by its combined score. The score shown and used for the order is the weighted mean
 standing over the positive terms.
 
 Nothing here was fitted to a model: the standing is a standardisation, the separation and
@@ -350,14 +352,20 @@ class QueryRelevance:
         if len(positive) == 1 or not words:
             keep = self.combined.relevant(self.score(standing), level)
         else:
-            keep = np.ones(len(standing), bool)
+            found = np.ones(len(standing), bool)  # what the words find
+            for j in words:
+                found &= self.terms[j].relevant(standing[:, j], level)
+            keep = found.copy()
             for j in positive:
                 if self.is_text[j]:
-                    keep &= self.terms[j].relevant(standing[:, j], level)
-                elif int(j) in self.beside_words:
+                    continue
+                if int(j) in self.beside_words:
                     keep &= self.beside_words[int(j)].relevant(standing[:, j], level)
                 else:
                     keep &= standing[:, j] >= IMAGE_FLOOR
+            if keep.any() and not keep.all():  # what the words find and outranks every listed photo is
+                scores = self.score(standing)  # listed: the image's group may be the model's misreading
+                keep |= found & (scores > scores[keep].max())
         return keep & ~self.excluded(standing)
 
     def excluded(self, standing: np.ndarray) -> np.ndarray:
