@@ -236,3 +236,29 @@ def test_near_keeps_a_mostly_flat_png_over_the_jpeg_exported_from_it(tmp_path, c
     for original, export in pairs:
         assert f"keep  {original}  (" in out, out
         assert f"copy  {export}  (re-encoded;" in out, out
+
+
+def test_a_file_named_as_a_copy_is_the_copy_whatever_its_date(tmp_path, capsys):
+    """``sub/IMG_1001 (copy).jpg`` (dated 2018) was kept and ``IMG_1001.jpg`` (2020), its identical
+    original, offered for the trash: the older file date won. A copy made with its dates kept, or a
+    restore, turns the dates round; the name a file manager gives a copy does not."""
+    import shutil
+
+    photos = tmp_path / "photos"
+    (photos / "sub").mkdir(parents=True)
+    image = shapes.render(spec_for("blue", "star", 8, size_range=(560, 760), fmt="JPEG")).convert("RGB")
+    original = photos / "IMG_1001.jpg"
+    image.save(original, quality=88)
+    copies = [photos / "sub" / "IMG_1001 (copy).jpg", photos / "IMG_1001 - Copy.jpg", photos / "IMG_1001 copy 2.jpg"]
+    for copy in copies:
+        shutil.copyfile(original, copy)
+        os.utime(copy, (ORIGINAL_MTIME - 10**7, ORIGINAL_MTIME - 10**7))  # older than the original
+    os.utime(original, (COPY_MTIME, COPY_MTIME))
+    library = ["--library", str(tmp_path / "lib"), "--model", "photoclip-tiny"]
+    assert cli([*library, "index", str(photos)]) == 0
+    capsys.readouterr()
+
+    assert cli([*library, "duplicates"]) == 0
+    out = capsys.readouterr().out
+    assert f"keep  {original}  (" in out, out
+    assert all(f"copy  {copy}  (identical bytes;" in out for copy in copies), out

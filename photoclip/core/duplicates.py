@@ -9,6 +9,7 @@ do not depend on how a group was found: which copy is the best, and what the oth
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -134,10 +135,10 @@ def describe(photo: PhotoRow) -> str:
     return ", ".join(parts)
 
 
-def best_first_key(photo: PhotoRow) -> tuple[int, int, int, float, int, int, int]:
+def best_first_key(photo: PhotoRow) -> tuple[int, int, int, int, float, int, int, int]:
     """Sort key putting the copy to keep first: the most pixels; then a copy with an EXIF date (the
     camera's metadata) over one without; then a lossless file (:func:`is_lossless`) over a lossy
-    one; then the oldest date; then, among lossy files, the larger (of one picture at one size, the
+    one; then a name that is not a copy's (:func:`is_copy_name`); then the oldest date; then, among lossy files, the larger (of one picture at one size, the
     less compressed); then the older file (a copy is usually written after its original), and the
     photo the library found first."""
     pixels = (photo.width or 0) * (photo.height or 0)
@@ -152,7 +153,27 @@ def best_first_key(photo: PhotoRow) -> tuple[int, int, int, float, int, int, int
     taken = photo.taken_at if photo.taken_at is not None else float("inf")
     # Between lossless files the size is only how hard the format compresses: it says nothing.
     larger = 0 if lossless else -photo.size
-    return (-pixels, exif, 0 if lossless else 1, taken, larger, photo.mtime_ns, photo.id)
+    # A name a file manager gives a copy ("IMG_1001 (copy).jpg") says which came second better than
+    # the file dates, which a copy made with its dates kept, or a restore, can turn round.
+    copy_named = 1 if is_copy_name(photo.path.stem) else 0
+    return (-pixels, exif, 0 if lossless else 1, copy_named, taken, larger, photo.mtime_ns, photo.id)
+
+
+#: How file managers and systems name a copy: "x copy", "x copy 2" (macOS), "x - Copy", "x - Copy (2)"
+#: (Windows), "x (copy)", "x (another copy)", "x (3rd copy)" (GNOME), "Copy of x", "x (1)" (browsers,
+#: Windows), and the same in a few languages ("Kopie", "copie", "copia").
+COPY_NAME = re.compile(
+    r"(?:^(?:copy|kopie|copie|copia) (?:of|von|de|di) )"
+    r"|(?:[ _-]+(?:copy|kopie|copie|copia)(?: ?\(?\d+\)?)?$)"
+    r"|(?:\((?:another |\d+(?:st|nd|rd|th) )?(?:copy|kopie|copie|copia)\)$)"
+    r"|(?: \(\d+\)$)",
+    re.IGNORECASE,
+)
+
+
+def is_copy_name(stem: str) -> bool:
+    """Whether a file name (without its extension) is one a copy gets ("IMG_1001 (copy)", "x - Copy")."""
+    return COPY_NAME.search(stem) is not None
 
 
 #: Formats that always keep every pixel as it was. GIF is not one for photos (256 colours); HEIC,
