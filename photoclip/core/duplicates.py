@@ -138,9 +138,9 @@ def describe(photo: PhotoRow) -> str:
 def best_first_key(photo: PhotoRow) -> tuple[int, int, int, int, float, int, int, int]:
     """Sort key putting the copy to keep first: the most pixels; then a copy with an EXIF date (the
     camera's metadata) over one without; then a lossless file (:func:`is_lossless`) over a lossy
-    one; then a name that is not a copy's (:func:`is_copy_name`); then the oldest date; then, among lossy files, the larger (of one picture at one size, the
-    less compressed); then the older file (a copy is usually written after its original), and the
-    photo the library found first."""
+    one; then a name that is not a copy's (:func:`is_copy_name`); then the oldest date; then, among
+    lossy files, the larger (of one picture at one size, the less compressed); then the older file
+    (a copy is usually written after its original), and the photo the library found first."""
     pixels = (photo.width or 0) * (photo.height or 0)
     # An EXIF date comes with the rest of the camera's metadata (GPS, camera, exposure); a PNG or
     # TIFF exported from a camera JPEG usually has none of it, and keeping it over the original
