@@ -123,13 +123,15 @@ class WordMatch:
         _, named, refused = self._aligned(ids)
         return named & ~refused, refused
 
-    def lift_scores(self, ids: np.ndarray, scores: np.ndarray) -> np.ndarray:
-        """Scores of a library too small to measure relevance in (where nothing tells which photos
-        the pixels make relevant), the named photos lifted."""
+    def lift_scores(self, ids: np.ndarray, scores: np.ndarray, relevant: np.ndarray | None = None) -> np.ndarray:
+        """Scores of a library too small to measure relevance in, the named photos lifted, and those
+        with some of the words by their share where the pixels make them ``relevant`` (as
+        :class:`LiftedRelevance` does)."""
         if not len(self.ids):
             return scores
         lift, named, _ = self._aligned(ids)
-        return scores + np.where(named, lift, 0.0)
+        lifted = named if relevant is None else named | relevant
+        return scores + np.where(lifted, lift, 0.0)
 
 
 @dataclass(frozen=True)

@@ -29,11 +29,11 @@ from photoclip.core.models.registry import ModelSpec
 from photoclip.core.paths import expand_home
 from photoclip.core.query import Query, QueryTerm, parse_query
 from photoclip.core.records import PhotoStatus, SortOrder
-from photoclip.core.relevance import MIN_LIBRARY, SAMPLE, QueryRelevance, Strictness
+from photoclip.core.relevance import SAMPLE, QueryRelevance, Strictness
 from photoclip.core.search_notes import CLOSEST_NOTE, SMALL_LIBRARY_NOTE, UNSCORED_NOTE
 from photoclip.core.search_results import SearchFilters, SearchHit, SearchResults
 from photoclip.core.search_term_vectors import TermVectors
-from photoclip.core.small_library import SmallLibraryQuery, closest_few
+from photoclip.core.small_library import SMALL_LIBRARY, SmallLibraryQuery, closest_few
 from photoclip.core.vectors import VectorIndex
 from photoclip.core.vocabulary import query_unlearnt, unlearnt_note
 
@@ -76,7 +76,7 @@ class Searcher(TermVectors):
             with self._cache_lock:
                 self._sample = cached
         sample = cached[1]
-        if len(sample) < MIN_LIBRARY:
+        if len(sample) < SMALL_LIBRARY:  # judged among its own photos instead (small_library.py)
             return None
         is_text = np.array([t.text is not None for t in query.terms])
         groups = self.trusts_groups(key, sample, len(index), measure=bool(is_text.any()))
@@ -209,7 +209,8 @@ class Searcher(TermVectors):
         if relevance is None:  # too few photos to tell what is ordinary: judged among themselves
             small = self._small_library(query, cosines, weights, candidate_vectors, wanted_ids)
             named, refused = words.named_among(ids) if words is not None else (np.zeros(len(ids), bool),) * 2
-            scores = small.scores if words is None else words.lift_scores(ids, small.scores)
+            relevant = small.keep(Strictness.NORMAL)
+            scores = small.scores if words is None else words.lift_scores(ids, small.scores, relevant)
             eligible = ~small.excluded & ~refused & wanted_ids
             listed = {lv: (small.keep(lv) | named) & eligible for lv in Strictness}
             if small.undecided:

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from photoclip.core.query import Query
 
 
-#: Said when the library is too small to tell what is ordinary in it (see relevance.MIN_LIBRARY).
+#: Said when the library is too small to tell what is ordinary in it (see small_library.SMALL_LIBRARY).
 SMALL_LIBRARY_NOTE = (
     "With {photos} in the library there are too few to tell which stand out from the rest "
     "for this search, so every photo is listed, best first."

@@ -12,7 +12,7 @@ whose vectors it is closest to, under a rule that does not assume the list is ri
   "beach" because beach is the best of a poor list, and a word nothing here is like tags nothing;
 * it is within ``spread`` of the best such label, and at most ``max_tags`` labels are kept.
 
-In a library too small to tell what is ordinary (under ``relevance.MIN_LIBRARY`` photos) a label
+In a library too small to tell what is ordinary (under ``small_library.SMALL_LIBRARY`` photos) a label
 is judged as a search of it is there, among the library's own photos
 (:mod:`photoclip.core.small_library`). Only for labels scored with another model than searches use
 do the model's own thresholds decide: the score clears ``tag_min_score`` and beats the "none of
@@ -215,14 +215,13 @@ class Tagger:
         of it is there (:mod:`photoclip.core.small_library`): among the library's own photos, by a
         step in their scores and their lead over the generic prompts. None for another model than
         the one searches use, or a library too large for this (whose measuring failed)."""
-        from photoclip.core.relevance import MIN_LIBRARY
-        from photoclip.core.small_library import SmallLibraryDecision
+        from photoclip.core.small_library import SMALL_LIBRARY, SmallLibraryDecision
 
         if self.spec.id != self.library.search_spec.id:
             return None
         index = self.library.index(self.spec.id)
-        library_vectors = index.sample(MIN_LIBRARY)
-        if len(library_vectors) >= MIN_LIBRARY or not len(library_vectors):
+        library_vectors = index.sample(SMALL_LIBRARY)
+        if len(library_vectors) >= SMALL_LIBRARY or not len(library_vectors):
             return None
         label_vectors, generic = self.label_vectors(labels), self.none_vector()
         at_home, here = library_vectors @ label_vectors.T, photo_vectors @ label_vectors.T

@@ -2,16 +2,19 @@
 
     python -m photoclip.smallclip.evaluate_small_library [--look all] [--draws 150] [--seed 7070] [--json]
 
-A person trying photoclip on a folder of ten photos gets :mod:`photoclip.core.small_library`'s
+A person trying photoclip on a folder of ten or forty photos gets :mod:`photoclip.core.small_library`'s
 rule instead of the large-library one. Its pictures are drawn as
 :mod:`photoclip.smallclip.evaluate_relevance` draws them (scenes, classic and unseen pictures, from
-seeds training never used) and indexed by a real library; then ``--draws`` small libraries of 6, 12
-and 19 photos are drawn from it, and in each every query form is judged by the rule on the photos'
-own vectors, with the query vectors a search uses (the search's plumbing, names and metadata
+seeds training never used) and indexed by a real library; then ``--draws`` small libraries of 6,
+12, 19, 30 and 49 photos (under ``small_library.SMALL_LIBRARY``) are drawn from it, and in each
+every query form is judged by the rule on the photos' own vectors, with the query vectors a
+search uses (the search's plumbing, names and metadata
 aside: the small libraries are drawn, not indexed one by one). Reported per size and form: mean F1
 against the truth; for words nothing here answers, how many photos the rule calls relevant; for
-a library of one colour only asked for that colour, the share it lists; and beside them the F1 of
-listing every photo, which is what such a library did before the rule.
+a library of one colour only asked for that colour, the share it lists; beside them the F1 of
+listing every photo, which is what a library under 20 did before the rule, and from 20 photos on
+what the large-library rule of :mod:`photoclip.core.relevance` lists for words, which such a
+library used before.
 
 Forms: a phrase ("a red circle"), a colour or shape word, an exclusion ("star -yellow"), a
 combination ("red + circle"), an image (the first photos of the draw in turn; the answer is the
@@ -31,7 +34,7 @@ import numpy as np
 
 from photoclip.smallclip.shapes import COLOURS, SHAPES
 
-SIZES = (6, 12, 19)
+SIZES = (6, 12, 19, 30, 49)
 UNKNOWN = ("xyzzy", "a dog on a beach", "receipts", "birthday cake", "a photo of my grandmother")
 
 
@@ -58,6 +61,7 @@ def evaluate(
     vectors: np.ndarray, truth: list[tuple[str | None, str | None]], searcher: Any, draws: int, seed: int
 ) -> dict[str, Any]:
     """Figures per library size and form (see the module docstring)."""
+    from photoclip.core.relevance import MIN_LIBRARY, QueryRelevance
     from photoclip.core.small_library import SmallLibraryQuery
     from photoclip.core.strictness import Strictness
 
@@ -77,6 +81,12 @@ def evaluate(
         generic_cosines = x @ generic if is_text.any() else None
         return SmallLibraryQuery.measure(cosines, weights, is_text, generic_cosines, margin).keep(Strictness.NORMAL)
 
+    def large_rule(x: np.ndarray, vector: np.ndarray) -> np.ndarray:
+        """What the large-library rule (relevance.py) lists for one word term, measured on these photos."""
+        cosines = (x @ vector)[:, None]
+        measured = QueryRelevance.measure(cosines, np.ones(1, np.float32), np.array([True]), True, x @ generic)
+        return measured.keep(measured.standing(cosines, x @ generic), Strictness.NORMAL)
+
     report: dict[str, Any] = {}
     for size in SIZES:
         forms: dict[str, list[float]] = {}
@@ -86,16 +96,20 @@ def evaluate(
         for _ in range(draws):
             drawn = rng.choice(len(vectors), size, replace=False)
             x, c, s = vectors[drawn], colours[drawn], shapes[drawn]
+            large = size >= MIN_LIBRARY  # what the large-library rule would list here, beside
             for colour in COLOURS:
                 note("colour word", judge(x, [(1.0, word_vectors[colour], True)]), c == colour)
+                if large:
+                    note("colour word, large-library rule", large_rule(x, word_vectors[colour]), c == colour)
                 for shape in SHAPES:
-                    note(
-                        "phrase",
-                        judge(x, [(1.0, word_vectors[f"a {colour} {shape}"], True)]),
-                        (c == colour) & (s == shape),
-                    )
+                    phrase, answer = word_vectors[f"a {colour} {shape}"], (c == colour) & (s == shape)
+                    note("phrase", judge(x, [(1.0, phrase, True)]), answer)
+                    if large:
+                        note("phrase, large-library rule", large_rule(x, phrase), answer)
             for shape in SHAPES:
                 note("shape word", judge(x, [(1.0, word_vectors[shape], True)]), s == shape)
+                if large:
+                    note("shape word, large-library rule", large_rule(x, word_vectors[shape]), s == shape)
             colour, shape = str(rng.choice(palette)), str(rng.choice(SHAPES))
             pair = [(1.0, word_vectors[colour], True), (1.0, word_vectors[shape], True)]
             note("combination", judge(x, pair), (c == colour) & (s == shape))
@@ -112,8 +126,9 @@ def evaluate(
                 forms.setdefault("unknown words: photos listed", []).append(
                     float(judge(x, [(1.0, word_vectors[words_never_learnt], True)]).sum())
                 )
-            one = str(rng.choice([k for k in palette if (colours == k).sum() >= size]))
-            alike = vectors[rng.choice(np.flatnonzero(colours == one), size, replace=False)]
+            one = str(rng.choice(palette))  # (as many of its photos as there are, when fewer than the size)
+            of_it = np.flatnonzero(colours == one)
+            alike = vectors[rng.choice(of_it, min(size, len(of_it)), replace=False)]
             forms.setdefault("one colour only: share listed", []).append(
                 float(judge(alike, [(1.0, word_vectors[one], True)]).mean())
             )
@@ -162,11 +177,14 @@ def main() -> None:
         return
     for look, sizes in report.items():
         print(f"{look}: mean F1 of the small-library rule (and of listing every photo) per library size")
-        forms = list(next(iter(sizes.values())))
+        forms = list(dict.fromkeys(form for figures in sizes.values() for form in figures))
         print(f"  {'form':30}" + "".join(f"{size + ' photos':>18}" for size in sizes))
         for form in forms:
             cells = []
             for figures in sizes.values():
+                if form not in figures:
+                    cells.append("-")
+                    continue
                 f = figures[form]
                 cells.append(f"{f['rule']:.3f}" + (f" ({f['every_photo']:.3f})" if "every_photo" in f else ""))
             print(f"  {form:30}" + "".join(f"{cell:>18}" for cell in cells))
