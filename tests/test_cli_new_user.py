@@ -198,3 +198,13 @@ def test_listing_collections_when_there_are_none_says_how_to_make_one(library):
     assert run("collection", "add", "faves", str(photos[0]))[0] == 0
     code, out, err = run("collection", "list")
     assert "faves" in out and "No collections yet" not in err
+
+
+def test_tagging_with_labels_the_model_never_learnt_says_why_they_tag_nothing(library):
+    """``tag --label-set everyday`` with the small model said only "0 of 9 photos tagged"."""
+    run, _photos = library
+    code, out, err = run("tag", "--label-set", "everyday", "--redo")
+    assert code == 0 and "0 of 9 photos tagged" in out
+    assert "photoclip-tiny never learnt the words of" in err and "they tag nothing" in err
+    code, _out, err = run("tag", "--labels", "square, cat", "--redo")
+    assert "never learnt the words of 1 label of 2 (“cat”)" in err

@@ -52,6 +52,14 @@ def cmd_tag(args: argparse.Namespace) -> int:
             + (" (use --redo to tag them again)" if report.skipped else "")
             + "."
         )
+        if report.unlearnt:
+            more = ", …" if len(report.unlearnt) > 5 else ""
+            some = ", ".join(f"“{label}”" for label in report.unlearnt[:5]) + more
+            print(
+                f"{library.search_spec.id} never learnt the words of {_count(len(report.unlearnt), 'label')} "
+                f"of {len(label_set.labels)} ({some}): they tag nothing.",
+                file=sys.stderr,
+            )
         for label, count in sorted(report.per_label.items(), key=lambda kv: -kv[1])[:15]:
             print(f"  {label:24} {count}")
         if args.export_xmp:

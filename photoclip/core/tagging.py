@@ -82,6 +82,7 @@ class TagReport:
     skipped: int = 0  # already tagged with this label set (use redo to tag again)
     cancelled: bool = False
     per_label: dict[str, int] = field(default_factory=dict)
+    unlearnt: tuple[str, ...] = ()  # labels of words the model never learnt: they tag nothing
 
 
 def parse_labels(text: str) -> tuple[str, ...]:
@@ -272,7 +273,9 @@ class Tagger:
         """Tags the photos (those with a vector); a re-run only tags photos new to this label set."""
         if not label_set.labels:
             raise PhotoclipError(f"The label set '{label_set.name}' has no labels.")
-        report = TagReport(album=album, label_set=label_set.name)
+        vocabulary = model_vocabulary(self.spec, self.library.models.weights_for(self.spec))
+        unlearnt = tuple(label for label in label_set.labels if knows_nothing_of(label, vocabulary))
+        report = TagReport(album=album, label_set=label_set.name, unlearnt=unlearnt)
         index = self.library.index(self.spec.id)
         ids, _ = index.get_vectors(np.asarray(list(photo_ids), dtype=np.int64))
         ids = ids.tolist()
