@@ -24,6 +24,15 @@ def trash_dir(tmp_path):
     yield from own_trash(tmp_path)
 
 
+def listed(tmp_path, photos, capsys, near: bool = True) -> str:
+    """Indexes ``photos`` into a library of its own; what ``duplicates [--near]`` then prints."""
+    library = ["--library", str(tmp_path / "lib"), "--model", "photoclip-tiny"]
+    assert cli([*library, "index", str(photos)]) == 0
+    capsys.readouterr()
+    assert cli([*library, "duplicates", *(["--near"] if near else [])]) == 0
+    return capsys.readouterr().out
+
+
 @pytest.fixture
 def indexed(tmp_path, capsys):
     """A library of two originals with their copies, indexed from the command line."""
@@ -139,12 +148,7 @@ def test_near_keeps_a_lossless_file_over_a_jpeg_of_the_same_pixels_and_the_large
     exif.get_ifd(0x8769)[36867] = EXIF_DATE
     low = save(green, "green-q40.jpg", ORIGINAL_MTIME, quality=40, exif=exif)
     high = save(green, "green-q95.jpg", COPY_MTIME, quality=95, exif=exif)
-    library = ["--library", str(tmp_path / "lib"), "--model", "photoclip-tiny"]
-    assert cli([*library, "index", str(photos)]) == 0
-    capsys.readouterr()
-
-    assert cli([*library, "duplicates", "--near"]) == 0
-    out = capsys.readouterr().out
+    out = listed(tmp_path, photos, capsys, near=True)
 
     for kept, copy in ((tiff, jpeg), (webp, webp_jpeg), (high, low)):
         assert f"keep  {kept}  (" in out, out
@@ -168,12 +172,7 @@ def test_near_keeps_a_camera_jpeg_over_a_png_of_the_same_pixels_without_its_exif
     export = photos / "export.png"
     image.save(export)
     os.utime(export, (ORIGINAL_MTIME - 10**7, ORIGINAL_MTIME - 10**7))
-    library = ["--library", str(tmp_path / "lib"), "--model", "photoclip-tiny"]
-    assert cli([*library, "index", str(photos)]) == 0
-    capsys.readouterr()
-
-    assert cli([*library, "duplicates", "--near"]) == 0
-    out = capsys.readouterr().out
+    out = listed(tmp_path, photos, capsys, near=True)
 
     assert f"keep  {camera}  (" in out, out
     assert f"copy  {export}  (re-encoded;" in out, out
@@ -198,12 +197,7 @@ def test_near_keeps_the_jpeg_a_png_was_saved_from_and_calls_its_twin_identical(t
         decoded.save(png)
     for path, mtime in ((original, ORIGINAL_MTIME), (twin, COPY_MTIME), (png, ORIGINAL_MTIME - 10**7)):
         os.utime(path, (mtime, mtime))  # by its file date alone the PNG would be the oldest
-    library = ["--library", str(tmp_path / "lib"), "--model", "photoclip-tiny"]
-    assert cli([*library, "index", str(photos)]) == 0
-    capsys.readouterr()
-
-    assert cli([*library, "duplicates", "--near"]) == 0
-    out = capsys.readouterr().out
+    out = listed(tmp_path, photos, capsys, near=True)
     assert f"keep  {original}  (" in out, out
     assert f"copy  {twin}  (identical bytes;" in out, out
     assert f"copy  {png}  (re-encoded;" in out, out
@@ -227,12 +221,7 @@ def test_near_keeps_a_mostly_flat_png_over_the_jpeg_exported_from_it(tmp_path, c
         os.utime(original, (ORIGINAL_MTIME, ORIGINAL_MTIME))
         os.utime(export, (COPY_MTIME, COPY_MTIME))
         pairs.append((original, export))
-    library = ["--library", str(tmp_path / "lib"), "--model", "photoclip-tiny"]
-    assert cli([*library, "index", str(photos)]) == 0
-    capsys.readouterr()
-
-    assert cli([*library, "duplicates", "--near"]) == 0
-    out = capsys.readouterr().out
+    out = listed(tmp_path, photos, capsys, near=True)
     for original, export in pairs:
         assert f"keep  {original}  (" in out, out
         assert f"copy  {export}  (re-encoded;" in out, out
@@ -254,11 +243,6 @@ def test_a_file_named_as_a_copy_is_the_copy_whatever_its_date(tmp_path, capsys):
         shutil.copyfile(original, copy)
         os.utime(copy, (ORIGINAL_MTIME - 10**7, ORIGINAL_MTIME - 10**7))  # older than the original
     os.utime(original, (COPY_MTIME, COPY_MTIME))
-    library = ["--library", str(tmp_path / "lib"), "--model", "photoclip-tiny"]
-    assert cli([*library, "index", str(photos)]) == 0
-    capsys.readouterr()
-
-    assert cli([*library, "duplicates"]) == 0
-    out = capsys.readouterr().out
+    out = listed(tmp_path, photos, capsys, near=False)
     assert f"keep  {original}  (" in out, out
     assert all(f"copy  {copy}  (identical bytes;" in out for copy in copies), out
