@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 #: Said when the library is too small to tell what is ordinary in it (see small_library.SMALL_LIBRARY).
 SMALL_LIBRARY_NOTE = (
     "With {photos} in the library there are too few to tell which stand out from the rest "
-    "for this search, so every photo is listed, best first."
+    "for this search, so they are listed best first."
 )
 #: Said when no photo clears the cut-off and the closest few are shown instead.
 CLOSEST_NOTE = "No photo stands out clearly for this search; these come closest."
