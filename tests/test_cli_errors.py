@@ -272,6 +272,9 @@ def test_exclude_takes_a_path_from_here_or_inside_the_folder_and_refuses_one_tha
     library = ["--library", str(tmp_path / "lib"), "--model", "photoclip-tiny"]
     assert cli([*library, "index", "pics", "--exclude", "nonexistent"]) == 1
     assert "--exclude nonexistent: no such folder inside" in capsys.readouterr().err
+    if not (tmp_path / "pics" / "BIG2").exists():  # a file system that tells case apart
+        assert cli([*library, "index", "pics", "--exclude", "BIG2"]) == 1  # a tester typed "private" for Private
+        assert "(did you mean big2?)" in capsys.readouterr().err
     assert cli([*library, "index", "pics", "--exclude", "pics/big2"]) == 0
     assert "2 indexed" in capsys.readouterr().out  # the two in keep/, not big2's
     assert cli([*library, "status"]) == 0

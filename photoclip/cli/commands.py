@@ -106,7 +106,12 @@ def _sub_folders(folders: list[str], excluded: list[str]) -> list[list[str]]:
                 found = True
         if not found and any(base.is_dir() for base in bases):
             where = ", ".join(display_path(base.absolute()) for base in bases)
-            raise PhotoclipError(f"--exclude {value}: no such folder inside {where}.")
+            wanted = Path(value).name.casefold()
+            near = sorted(
+                {p.name for base in bases if base.is_dir() for p in base.iterdir() if p.name.casefold() == wanted}
+            )
+            hint = f" (did you mean {near[0]}?)" if near else ""
+            raise PhotoclipError(f"--exclude {value}: no such folder inside {where}{hint}.")
     return out
 
 
