@@ -293,9 +293,10 @@ class PhotosMixin(CatalogBase):
     def copy_photo_data(self, source_id: int, target_id: int) -> None:
         """Gives ``target`` the metadata and every vector of ``source`` (same bytes, no re-embedding)."""
         with self.transaction() as conn:
-            source = conn.execute("SELECT fingerprint FROM photos WHERE id = ?", (source_id,)).fetchone()
-            if source is not None:
-                _forget_suggestions_if_changed(conn, target_id, source[0])
+            row = conn.execute("SELECT fingerprint FROM photos WHERE id = ?", (source_id,)).fetchone()
+            fingerprint = None if row is None else row[0]
+            if row is not None:
+                _forget_suggestions_if_changed(conn, target_id, fingerprint)
             conn.execute(
                 "UPDATE photos SET (fingerprint, width, height, taken_at, date_source, status, error, camera, lens, "
                 "place) = (SELECT fingerprint, width, height, taken_at, date_source, 'ok', NULL, camera, lens, place "
@@ -303,9 +304,8 @@ class PhotosMixin(CatalogBase):
                 (source_id, target_id),
             )
             refresh_words(conn, [target_id])
-            fingerprint = conn.execute("SELECT fingerprint FROM photos WHERE id = ?", (target_id,)).fetchone()
-            if fingerprint and fingerprint[0]:
-                restore_kept(conn, target_id, fingerprint[0])
+            if fingerprint:  # the target has the source's now
+                restore_kept(conn, target_id, fingerprint)
             for model, vector in conn.execute(
                 "SELECT model, vector FROM embeddings WHERE photo_id = ?", (source_id,)
             ).fetchall():

@@ -301,12 +301,9 @@ def make_group(photos: Iterable[PhotoRow], signatures: dict[int, Signature]) -> 
     ordered = sorted(photos, key=best_first_key)
     if is_lossless(ordered[0]):
         first = ordered[0]
+        alike = best_first_key(first)[:2]  # as many pixels, and an EXIF date alike
         source = next(
-            (
-                p
-                for p in ordered[1:]
-                if best_first_key(p)[:2] == best_first_key(first)[:2] and not is_lossless(p) and saved_from(first, p)
-            ),
+            (p for p in ordered[1:] if best_first_key(p)[:2] == alike and not is_lossless(p) and saved_from(first, p)),
             None,
         )
         if source is not None:
