@@ -206,13 +206,14 @@ class Searcher(TermVectors):
         wanted_ids = ~np.isin(ids, np.asarray(exclude, dtype=np.int64)) if len(exclude) else np.ones(len(ids), bool)
         notes, only_closest = [], False
         level = Strictness(strictness)
+        named, refused = words.named_among(ids) if words is not None else (np.zeros(len(ids), bool),) * 2
         if relevance is None:  # too few photos to tell what is ordinary: judged among themselves
             small = self._small_library(query, cosines, weights, candidate_vectors, wanted_ids)
-            named, refused = words.named_among(ids) if words is not None else (np.zeros(len(ids), bool),) * 2
-            relevant = small.keep(Strictness.NORMAL)
+            by_pixels = {lv: small.keep(lv) for lv in Strictness}
+            relevant = by_pixels[Strictness.NORMAL]
             scores = small.scores if words is None else words.lift_scores(ids, small.scores, relevant)
             eligible = ~small.excluded & ~refused & wanted_ids
-            listed = {lv: (small.keep(lv) | named) & eligible for lv in Strictness}
+            listed = {lv: (kept | named) & eligible for lv, kept in by_pixels.items()}
             if small.undecided:
                 notes.append(SMALL_LIBRARY_NOTE.format(photos=f"{len(index)} photo{'s' if len(index) != 1 else ''}"))
             at_least = frozenset(str(lv) for lv in Strictness) if edge.any() else frozenset()
@@ -224,7 +225,6 @@ class Searcher(TermVectors):
             at_least = candidates.floors | {str(lv) for lv, kept in listed.items() if (kept & edge).any()}
         never, blind = query_unlearnt(query, self.vocabulary, found=words.words if words is not None else ())
         if blind:  # words the model never learnt: what their vectors lie near is not what they say
-            named = words.named_among(ids)[0] if words is not None else np.zeros(len(ids), bool)
             listed = {lv: kept if lv == Strictness.ALL else kept & named for lv, kept in listed.items()}
             eligible = eligible & named if min_score is not None else eligible
         notes += [unlearnt_note(self.spec.id, never)] if never else []
