@@ -130,6 +130,7 @@ class Tagger:
         self.rule = rule or TagRule.for_model(self.spec)
         self.store = library.tags
         self._measured: dict[tuple[str, ...], tuple[list[QueryRelevance], np.ndarray | None] | None] = {}
+        self._unlearnt: dict[tuple[str, ...], tuple[str, ...]] = {}
 
     def _templates_key(self) -> str:
         text = "\x1f".join(self.spec.prompt_templates)
@@ -182,9 +183,8 @@ class Tagger:
             baseline = photo_vectors @ self.none_vector()
             near_best = scores >= scores.max(1, keepdims=True) - rule.spread
             listed = (scores >= rule.min_score) & (scores - baseline[:, None] >= rule.margin) & near_best
-        vocabulary = model_vocabulary(self.spec, self.library.models.weights_for(self.spec))
-        # a label of words the model never learnt tags nothing
-        listed = listed & ~np.array([knows_nothing_of(label, vocabulary) for label in labels])
+        unlearnt = self.unlearnt(labels)  # labels of words the model never learnt tag nothing
+        listed = listed & ~np.array([label in unlearnt for label in labels])
         out: list[list[tuple[str, float]]] = []
         for row, candidates in zip(scores, listed, strict=True):
             if not candidates.any():
@@ -195,6 +195,14 @@ class Tagger:
             chosen = sorted(((labels[i], float(row[i])) for i in np.flatnonzero(keep)), key=lambda t: -t[1])
             out.append(chosen[: rule.max_tags])
         return out
+
+    def unlearnt(self, labels: Sequence[str]) -> tuple[str, ...]:
+        """The labels made only of words the model never learnt (:mod:`photoclip.core.vocabulary`)."""
+        key = tuple(labels)
+        if key not in self._unlearnt:
+            vocabulary = model_vocabulary(self.spec, self.library.models.weights_for(self.spec))
+            self._unlearnt[key] = tuple(label for label in labels if knows_nothing_of(label, vocabulary))
+        return self._unlearnt[key]
 
     def listed(self, photo_vectors: np.ndarray, labels: Sequence[str]) -> np.ndarray | None:
         """Which photos (rows) a search for each label (columns) lists at Normal, judged as a search
@@ -273,9 +281,7 @@ class Tagger:
         """Tags the photos (those with a vector); a re-run only tags photos new to this label set."""
         if not label_set.labels:
             raise PhotoclipError(f"The label set '{label_set.name}' has no labels.")
-        vocabulary = model_vocabulary(self.spec, self.library.models.weights_for(self.spec))
-        unlearnt = tuple(label for label in label_set.labels if knows_nothing_of(label, vocabulary))
-        report = TagReport(album=album, label_set=label_set.name, unlearnt=unlearnt)
+        report = TagReport(album=album, label_set=label_set.name, unlearnt=self.unlearnt(label_set.labels))
         index = self.library.index(self.spec.id)
         ids, _ = index.get_vectors(np.asarray(list(photo_ids), dtype=np.int64))
         ids = ids.tolist()
