@@ -93,9 +93,9 @@ def _named_from_above(name: str, catalog: Catalog) -> list[PhotoRow]:
     """The photos whose whole path ends with ``name`` when it starts above their watched folder
     ("basic/cat.jpg" for a watched folder basic): the catalog knows paths from the watched folder down."""
     parts = [part for part in name.split("/") if part]
+    if len(parts) < 2:
+        return []
     wanted = "/" + "/".join(parts)
-    for start in range(1, len(parts)):
-        found = [p for p in catalog.photos_named("/".join(parts[start:])) if p.path.as_posix().endswith(wanted)]
-        if found:
-            return sorted(found, key=lambda photo: str(photo.path))
-    return []
+    # every such photo is one of those called by the file name alone
+    found = [p for p in catalog.photos_named(parts[-1]) if p.path.as_posix().endswith(wanted)]
+    return sorted(found, key=lambda photo: str(photo.path))

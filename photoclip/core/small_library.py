@@ -4,8 +4,7 @@ Under ``relevance.MIN_LIBRARY`` photos there is no ordinary level and spread to 
 against (see :mod:`photoclip.core.relevance`), and listing every photo, best first, made the first
 search a new user tries with a folder of ten photos look broken: "a red circle" showed all ten; up
 to ``SMALL_LIBRARY`` photos the ordinary level is measured on too few to tell a rare answer from
-the layer of partial likeness under it. Here the rule is this. Two
-things can still be told apart in a handful of photos:
+the layer of partial likeness under it. Two things can still be told apart in a handful of photos:
 
 * **A step in the scores.** Sorted best first, a query's scores usually fall in a large step from
   its photos to the rest ("a red circle": 0.07, 0.06, 0.06, 0.05, 0.05, then -0.02 ...). A step
