@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from photoclip.cli.common import confirm, open_library
 from photoclip.core.errors import PhotoclipError
-from photoclip.core.formatting import display_path
+from photoclip.core.formatting import display_path, plural
 
 if TYPE_CHECKING:
     from photoclip.core.library import Library
@@ -78,7 +78,7 @@ def delete_confirmed(library: Library, label: str, yes: bool) -> bool:
 
 def photo_count(count: int) -> str:
     """``1 photo``, ``2 photos``."""
-    return f"{count:,} photo{'' if count == 1 else 's'}"
+    return plural(count, "photo")
 
 
 def spelt(label: str) -> str:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from photoclip.cli.common import graceful_interrupt, open_library
 from photoclip.cli.review_commands import cmd_review, cmd_tag_edits, photo_count, spelt
 from photoclip.core.errors import PhotoclipError
-from photoclip.core.formatting import display_path, print_paths
+from photoclip.core.formatting import display_path, plural, print_paths
 from photoclip.core.records import Tag, TagState
 
 if TYPE_CHECKING:
@@ -36,8 +36,8 @@ def cmd_tag(args: argparse.Namespace) -> int:
         label_set = library.label_set(args.label_set, words=args.labels, save_as=args.save_as)
         album = library.album(args.album)
         print(
-            f"Tagging {_count(len(album.photo_ids), 'photo')} of {album.description} with "
-            f"{_count(len(label_set.labels), 'label')} "
+            f"Tagging {plural(len(album.photo_ids), 'photo')} of {album.description} with "
+            f"{plural(len(label_set.labels), 'label')} "
             f"({label_set.name}) using {library.search_spec.id} …",
             file=sys.stderr,
         )
@@ -47,7 +47,7 @@ def cmd_tag(args: argparse.Namespace) -> int:
                 album.photo_ids, label_set, album=album.description, redo=args.redo, stop=stop, progress=_progress
             )
         print(
-            f"{report.tagged} of {_count(report.photos, 'photo')} tagged ({_count(report.tags, 'tag')}); "
+            f"{report.tagged} of {plural(report.photos, 'photo')} tagged ({plural(report.tags, 'tag')}); "
             f"{report.skipped} already tagged with this label set"
             + (" (use --redo to tag them again)" if report.skipped else "")
             + "."
@@ -56,7 +56,7 @@ def cmd_tag(args: argparse.Namespace) -> int:
             more = ", …" if len(report.unlearnt) > 5 else ""
             some = ", ".join(f"“{label}”" for label in report.unlearnt[:5]) + more
             print(
-                f"{library.search_spec.id} never learnt the words of {_count(len(report.unlearnt), 'label')} "
+                f"{library.search_spec.id} never learnt the words of {plural(len(report.unlearnt), 'label')} "
                 f"of {len(label_set.labels)} ({some}): they tag nothing.",
                 file=sys.stderr,
             )
@@ -74,12 +74,7 @@ def _progress(done: int, total: int) -> None:
     """A tagging run's progress on a terminal, one line redrawn; elsewhere (a log) only its end."""
     if done == total or sys.stderr.isatty():
         end = "\n" if done == total else "\r"
-        print(f"Looked at {done:,} of {_count(total, 'photo')}", end=end, file=sys.stderr, flush=True)
-
-
-def _count(number: int, noun: str) -> str:
-    """ "1 label", "139 labels"."""
-    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+        print(f"Looked at {done:,} of {plural(total, 'photo')}", end=end, file=sys.stderr, flush=True)
 
 
 def cmd_tags(args: argparse.Namespace) -> int:

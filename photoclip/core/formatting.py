@@ -28,6 +28,11 @@ def format_bytes(count: float) -> str:
     return f"{count:.1f} GB"
 
 
+def plural(count: int, noun: str, many: str | None = None) -> str:
+    """``1 photo``, ``2 photos``, ``1,204 photos`` (``many`` for a noun whose plural is not noun + s)."""
+    return f"{count:,} {noun if count == 1 else many or noun + 's'}"
+
+
 def display_path(path: Path | str) -> str:
     """A path as text a person can read. A file name that is not valid UTF-8 (Python keeps its bytes
     as lone surrogates) shows its odd bytes as U+FFFD instead of making printing fail; a control

@@ -24,6 +24,7 @@ from photoclip.core.catalog import Catalog
 from photoclip.core.closest import closest
 from photoclip.core.discernment import AGREEMENT_LIMIT, Discernment, spread_labels
 from photoclip.core.errors import PhotoclipError
+from photoclip.core.formatting import plural
 from photoclip.core.metadata_match import MetadataMatcher
 from photoclip.core.models.registry import ModelSpec
 from photoclip.core.paths import expand_home
@@ -215,7 +216,7 @@ class Searcher(TermVectors):
             eligible = ~small.excluded & ~refused & wanted_ids
             listed = {lv: (kept | named) & eligible for lv, kept in by_pixels.items()}
             if small.undecided:
-                notes.append(SMALL_LIBRARY_NOTE.format(photos=f"{len(index)} photo{'s' if len(index) != 1 else ''}"))
+                notes.append(SMALL_LIBRARY_NOTE.format(photos=plural(len(index), "photo")))
             at_least = frozenset(str(lv) for lv in Strictness) if edge.any() else frozenset()
         else:
             standing = relevance.standing(cosines, relevance.generic_cosines(candidate_vectors, generic))

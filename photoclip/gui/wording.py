@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from photoclip.core.formatting import plural as plural  # where the window finds it
+
 #: Advice meant for a terminal or for photoclip's own files: the window says it its own way.
 _TERMINAL_ADVICE = re.compile(
     r"'photoclip |photoclip --|--weights|--download|--model|run the command again|run: photoclip"
@@ -19,11 +21,6 @@ _TERMINAL_ADVICE = re.compile(
 )
 #: What a user's own file must never be told: photoclip did not make it and cannot fetch it again.
 _ABOUT_OUR_FILES = re.compile(r"download(ed)? (the model )?again|fetch the model again|remove it|delete it", re.I)
-
-
-def plural(count: int, noun: str, many: str | None = None) -> str:
-    """``1 photo``, ``2 photos``, ``1,204 photos`` (``many`` for a noun whose plural is not noun + s)."""
-    return f"{count:,} {noun if count == 1 else many or noun + 's'}"
 
 
 def _sentences(text: str) -> list[str]:
