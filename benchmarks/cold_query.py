@@ -60,6 +60,22 @@ def measured(args: list[str], env: dict, cwd: Path | None = None) -> tuple[float
     return float(wall), float(peak)
 
 
+def indexed_library(root: Path, count: int) -> tuple[list[str], dict]:
+    """A photoclip library of ``count`` photos under ``root``, indexed (once) with the random-weight
+    default model's graphs: the command to run photoclip on it, and its environment."""
+    make_library_photos(root / "photos", count)
+    graphs = BENCH_DIR / "ViT-B-32-256-random-onnx"
+    if not (graphs / "photoclip_onnx.json").exists():  # exported in a process of its own (torch is big)
+        subprocess.run([sys.executable, "-c", "import common; common.random_weights_onnx()"], check=True)
+    env = {**os.environ, "PHOTOCLIP_CACHE": str(root / "cache"), "PHOTOCLIP_LIBRARY": str(root / "library")}
+    photoclip = [sys.executable, "-m", "photoclip.cli.main", "--weights", str(graphs)]
+    if not (root / "library" / ".indexed").exists():
+        print(f"indexing {count} photos with photoclip (once)…", flush=True)
+        subprocess.run([*photoclip, "index", str(root / "photos")], env=env, check=True, stdout=subprocess.DEVNULL)
+        (root / "library" / ".indexed").touch()
+    return photoclip, env
+
+
 def main() -> None:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -68,16 +84,7 @@ def main() -> None:
     args = parser.parse_args()
     root = BENCH_DIR / f"cold-query-{args.photos}"
     photos = root / "photos"
-    make_library_photos(photos, args.photos)
-    graphs = BENCH_DIR / "ViT-B-32-256-random-onnx"
-    if not (graphs / "photoclip_onnx.json").exists():  # exported in a process of its own (torch is big)
-        subprocess.run([sys.executable, "-c", "import common; common.random_weights_onnx()"], check=True)
-    env = {**os.environ, "PHOTOCLIP_CACHE": str(root / "cache"), "PHOTOCLIP_LIBRARY": str(root / "library")}
-    photoclip = [sys.executable, "-m", "photoclip.cli.main", "--weights", str(graphs)]
-    if not (root / "library" / ".indexed").exists():
-        print(f"indexing {args.photos} photos with photoclip (once)…", flush=True)
-        subprocess.run([*photoclip, "index", str(photos)], env=env, check=True, stdout=subprocess.DEVNULL)
-        (root / "library" / ".indexed").touch()
+    photoclip, env = indexed_library(root, args.photos)
     rclip_env = {**os.environ, "RCLIP_DATADIR": str(RCLIP_ROOT / "data")}
     rclip = [str(RCLIP_ROOT / "venv" / "bin" / "rclip")]
     if not Path(rclip[0]).exists():

@@ -154,8 +154,9 @@ def test_indexing_searching_and_tagging_never_import_torch(tmp_path):
 
 
 def test_each_graph_is_loaded_only_when_it_is_needed(tmp_path):
-    """A text search loads only the text graph; finding photos like a library photo loads no model;
-    after indexing the image graph is let go again."""
+    """A text search loads only the text graph; finding photos like a library photo only the image
+    graph (for its mirror image), and none while its folder is away (its vector is stored); after
+    indexing the image graph is let go again."""
     from photoclip.core.library import Library
 
     folder = tmp_path / "photos"
@@ -166,8 +167,14 @@ def test_each_graph_is_loaded_only_when_it_is_needed(tmp_path):
         engine = library.models.loaded(library.spec)
         assert engine._image is None and engine._text is None  # indexing's image graph was released
     with Library.open(tmp_path / "lib", model="photoclip-tiny") as library:
-        hits = library.similar(folder / "red-circle-0.png", limit=2).hits
-        assert hits and library.models.loaded(library.spec) is None  # its vector is stored: no model at all
         library.search("a red circle", limit=2)
         engine = library.models.loaded(library.spec)
         assert engine._text is not None and engine._image is None
+    with Library.open(tmp_path / "lib", model="photoclip-tiny") as library:
+        assert library.similar(folder / "red-circle-0.png", limit=2).hits
+        engine = library.models.loaded(library.spec)
+        assert engine._image is not None and engine._text is None
+    folder.rename(tmp_path / "away")
+    with Library.open(tmp_path / "lib", model="photoclip-tiny") as library:
+        assert library.similar(folder / "red-circle-0.png", limit=2).hits
+        assert library.models.loaded(library.spec) is None

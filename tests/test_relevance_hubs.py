@@ -166,7 +166,7 @@ def test_the_graphs_search_direction_orders_photos_by_a_bound_on_their_score(rar
     _, photos = index.get_vectors(index.ids())
     for words in ("a red circle", "xyzzy", "star -yellow", "2:blue + square"):
         query = parse_query(words)
-        vectors, weights = searcher._term_vectors(query)
+        vectors, weights, _ = searcher._term_vectors(query)
         relevance = searcher.relevance(index, query, vectors, weights)
         assert relevance is not None and relevance.generic_level is not None
         generic = photos @ searcher.generic_vector()

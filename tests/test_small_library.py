@@ -140,3 +140,28 @@ def test_a_library_of_a_few_dozen_photos_lists_a_phrases_own_photos(tmp_path, op
     for colour, shape in (("blue", "triangle"), ("red", "star"), ("yellow", "square")):
         _, names = found(library, f"a {colour} {shape}")
         assert sorted(truth[name] for name in names) == [(colour, shape)] * 2, (colour, shape, names)
+
+
+def test_an_image_and_its_copy_are_listed_for_it_and_left_out_by_it(tmp_path, open_library):
+    """Whichever of 32 scenes is asked for, it and a copy of it are listed, and ``-photo.jpg`` leaves
+    out both. An image query reads the picture and its mirror image, whose mean is less than 0.99
+    like the picture itself for a third of these scenes; a copy is told by the picture's own vector."""
+    import shutil
+
+    from photoclip.smallclip.scenes import write_scenes
+
+    folder = tmp_path / "scenes"
+    scenes = write_scenes(folder, 1, 0, 7070)
+    library = open_library()
+    library.add_root(folder)
+    library.update()
+    for image in sorted(scenes):
+        copy = f"copy of {image}"
+        shutil.copyfile(folder / image, folder / copy)
+        library.update()
+        _, names = found(library, str(folder / image))
+        assert {image, copy} <= set(names), image
+        _, names = found(library, f"-{folder / image}")
+        assert image not in names and copy not in names and len(names) >= 16, (image, names)
+        (folder / copy).unlink()
+        library.update()

@@ -60,6 +60,9 @@ class Searcher(TermVectors):
         self.model_provider = model_provider
         self._text_cache: collections.OrderedDict[str, np.ndarray] = collections.OrderedDict()
         self._cache_lock = threading.Lock()
+        self._image_cache: collections.OrderedDict[tuple[str, int, int], tuple[np.ndarray, np.ndarray]] = (
+            collections.OrderedDict()
+        )
         self._sample: tuple[tuple[int, int, int], np.ndarray] | None = None  # the library sample, by index state
         self.words = MetadataMatcher(catalog)  # folder and file names, tags, camera, lens, place
         self.discernment = Discernment(spec.id, catalog.get_meta, catalog.set_meta)
@@ -86,12 +89,19 @@ class Searcher(TermVectors):
         return QueryRelevance.measure(sample @ vectors.T, weights, is_text, groups, generic)
 
     def _small_library(
-        self, query: Query, cosines: np.ndarray, weights: np.ndarray, vectors: np.ndarray, wanted: np.ndarray | None
+        self,
+        query: Query,
+        cosines: np.ndarray,
+        weights: np.ndarray,
+        vectors: np.ndarray,
+        wanted: np.ndarray | None,
+        likeness: np.ndarray,
     ) -> SmallLibraryQuery:
-        """The query judged among the photos of a library too small to measure it against."""
+        """The query judged among the photos of a library too small to measure it against
+        (``likeness``: the photos' cosines with the query's terms as stored, which tell copies)."""
         is_text = np.array([t.text is not None for t in query.terms])
         generic = vectors @ self.generic_vector() if is_text.any() and self.spec.none_prompts else None
-        return SmallLibraryQuery.measure(cosines, weights, is_text, generic, self.spec.tag_margin, wanted)
+        return SmallLibraryQuery.measure(cosines, weights, is_text, generic, self.spec.tag_margin, wanted, likeness)
 
     def _generic_for(self, relevance: QueryRelevance | None) -> np.ndarray | None:
         """The generic prompts' vector when ``relevance`` was measured with it, else None."""
@@ -178,7 +188,7 @@ class Searcher(TermVectors):
             notes = [] if min_score is None else [UNSCORED_NOTE]
             notes += _left_out_in_vain(query, relevance)
             return dataclasses.replace(self._browse(query, shown, limit, sort), level_counts=counts, notes=notes)
-        vectors, weights = self._term_vectors(query)
+        vectors, weights, plain = self._term_vectors(query)
         index = self.index_provider()
         relevance = self.relevance(index, query, vectors, weights)
         generic = self._generic_for(relevance)
@@ -209,7 +219,8 @@ class Searcher(TermVectors):
         level = Strictness(strictness)
         named, refused = words.named_among(ids) if words is not None else (np.zeros(len(ids), bool),) * 2
         if relevance is None:  # too few photos to tell what is ordinary: judged among themselves
-            small = self._small_library(query, cosines, weights, candidate_vectors, wanted_ids)
+            likeness = candidate_vectors @ plain.T  # to the query's images as stored: which photos are copies
+            small = self._small_library(query, cosines, weights, candidate_vectors, wanted_ids, likeness)
             by_pixels = {lv: small.keep(lv) for lv in Strictness}
             relevant = by_pixels[Strictness.NORMAL]
             scores = small.scores if words is None else words.lift_scores(ids, small.scores, relevant)
@@ -315,13 +326,14 @@ class Searcher(TermVectors):
         words = self.words.match(query, len(index))
         if words is not None and len(words.ids):
             left_out |= np.isin(ids, words.ids[words.refused])
-        vectors, weights = self._term_vectors(query)
+        vectors, weights, plain = self._term_vectors(query)
         relevance = self.relevance(index, query, vectors, weights)
         if words is not None:
             relevance = words.judge_by_names(relevance)
         if relevance is None and len(ids):  # a library too small to measure: judged among its photos
             found, found_vectors = index.get_vectors(ids)
-            judged = self._small_library(query, found_vectors @ vectors.T, weights, found_vectors, None)
+            cosines, likeness = found_vectors @ vectors.T, found_vectors @ plain.T
+            judged = self._small_library(query, cosines, weights, found_vectors, None, likeness)
             left_out |= np.isin(ids, found[judged.excluded])
         if relevance is not None:
             generic = self._generic_for(relevance)

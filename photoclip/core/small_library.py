@@ -152,21 +152,25 @@ class SmallLibraryQuery:
         generic_cosines: np.ndarray | None,
         margin: float,
         wanted: np.ndarray | None = None,
+        likeness: np.ndarray | None = None,
     ) -> SmallLibraryQuery:
         """``cosines``: photos × terms; ``generic_cosines``: the photos' with the generic prompts (None
         when the model has none, or the query no words); ``margin``: the model's lead (``tag_margin``);
-        ``wanted``: the photos that may be listed ("find similar" leaves the photo itself out)."""
+        ``wanted``: the photos that may be listed ("find similar" leaves the photo itself out);
+        ``likeness``: the photos' cosines with the terms as stored, which tell an image's copies
+        (an image query searches with its mirror image's reading mixed in; None: ``cosines``)."""
         scores = combine(cosines, weights)
         if (weights < 0).any():  # left-out terms push their photos down too
             scores = scores - combine(cosines, -weights)
         listable = np.ones(len(cosines), bool) if wanted is None else wanted
+        likeness = cosines if likeness is None else likeness
         excluded = np.zeros(len(cosines), bool)
         ahead = None if generic_cosines is None else cosines - generic_cosines[:, None]
         for j in np.flatnonzero(weights < 0):  # judged loosely, as left-out terms always are
             if is_text[j] and ahead is not None:
                 excluded |= ahead[:, j] >= margin / 2
             elif not is_text[j]:  # a left-out image: its copies and the photos a step more like it
-                excluded |= cosines[:, j] >= min(step_cut(cosines[listable, j]), COPY)
+                excluded |= (cosines[:, j] >= step_cut(cosines[listable, j])) | (likeness[:, j] >= COPY)
         fit = ~excluded & listable
         words, images = is_text & (weights > 0), ~is_text & (weights > 0)
         copies: np.ndarray = np.zeros(len(cosines), bool)
@@ -182,7 +186,7 @@ class SmallLibraryQuery:
                 fit &= word_decision.keep(word_scores, leads, Strictness.NORMAL)
         if images.any():
             image_scores = combine(cosines, np.where(images, weights, 0.0))
-            copies = np.asarray((cosines[:, images] >= COPY).any(1))
+            copies = np.asarray((likeness[:, images] >= COPY).any(1))
             least = 0.0
             if words.any():  # among the words' photos the image itself is no step: its kind is
                 least = IMAGE_STEP_SHARE * float(np.ptp(image_scores[listable])) if listable.any() else 0.0
