@@ -146,6 +146,23 @@ def test_month_counts_are_the_same_with_and_without_the_date_index(tmp_path):
     catalog.close()
 
 
+def test_a_left_out_date_leaves_out_the_photos_taken_then(library):
+    """ "a circle - 2019" kept only the circles of 2019: the date was read as if it had no minus."""
+    every = set(by_name(library.search("a circle", strictness="all", limit=100)))
+    assert {"xmas-2019", "summer-2019"} <= every
+    for query in ("a circle - 2019", "a circle -2019", "-2019 a circle"):
+        results = library.search(query, strictness="all", limit=100)
+        assert set(by_name(results)) == every - {"xmas-2019", "summer-2019"}, query
+        assert [t.text for t in results.query.terms] == ["a circle"]
+    # a month of every year, beside a date that is kept; a photo of no known date is never left out
+    assert by_name(library.search("2019 - in december", limit=100)) == ["summer-2019"]
+    assert "no-exif-2017" in by_name(library.search("-december", limit=100))
+    assert set(by_name(library.search("- 2019", limit=100))) == set(by_name(library.search("", limit=100))) - {
+        "xmas-2019",
+        "summer-2019",
+    }
+
+
 def test_the_command_line_says_what_dates_it_understood_and_marks_file_dates(folder, tmp_path, capsys):
     library = ["--library", str(tmp_path / "lib"), "--model", "photoclip-tiny"]
     assert cli([*library, "index", str(folder)]) == 0
@@ -164,3 +181,7 @@ def test_the_command_line_says_what_dates_it_understood_and_marks_file_dates(fol
     lines = {line.rsplit("/", 1)[-1]: line for line in captured.out.splitlines()}
     assert "~2017-06-15  " in lines["no-exif-2017.jpg"] and " 2019-12-24  " in lines["xmas-2019.jpg"]
     assert "~ before a date: the file's date" in captured.err
+    assert cli([*library, "search", "a circle - in december", "--relevance", "all", "--paths"]) == 0
+    captured = capsys.readouterr()
+    assert "left out: photos taken December of any year (from -'in december')" in captured.err
+    assert not {"xmas-2019.jpg", "december-2018.jpg"} & {p.rsplit("/", 1)[-1] for p in captured.out.split()}

@@ -14,7 +14,7 @@ pytest.importorskip("PySide6")
 
 from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QImage, QPainter
-from PySide6.QtWidgets import QAbstractItemView, QApplication, QStyleOptionViewItem
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QLabel, QStyleOptionViewItem
 
 from photoclip.gui.date_labels import photo_date
 from photoclip.gui.grid_layout import GridLayout, Section
@@ -216,6 +216,23 @@ def test_a_date_typed_in_the_search_is_a_chip_whose_removal_takes_the_words_out(
     assert win.search_box.text() == "a red circle"
     assert win.photos.rowCount() == len(PHOTOS) and not win.chips.chips
     assert stem(win, 0) in ("xmas-2019", "beach-2019", "red-2018")
+
+
+def test_a_left_out_date_is_a_chip_that_says_so_and_its_removal_takes_it_out(qtbot, window, tmp_path):
+    win = dated_window(qtbot, window, tmp_path)
+    win.search_bar.relevance.setCurrentIndex(win.search_bar.relevance.findData("all"))
+    wait_idle(qtbot, win)
+    with qtbot.waitSignal(win.results_shown, timeout=30_000):
+        win.search("a red circle - 2019")
+    shown = {stem(win, r) for r in range(win.photos.rowCount())}
+    assert shown and not shown & {"xmas-2019", "advent-2019", "beach-2019", "swim-2019"}
+    assert [c.text for c in win.chips.chips] == ["Not taken 2019 (“-2019”)"]
+    assert "Filters:" in [label.text() for label in win.chips.findChildren(QLabel)]  # not "Only in:"
+    win.grab().save(str(tmp_path / "left-out.png"))
+    with qtbot.waitSignal(win.results_shown, timeout=30_000):
+        win.chips.buttons[0].click()
+    assert win.search_box.text() == "a red circle"
+    assert win.photos.rowCount() == len(PHOTOS) and not win.chips.chips
 
 
 def test_a_date_alone_lists_that_time_as_a_timeline(qtbot, window, tmp_path):

@@ -159,3 +159,24 @@ def test_narrowing_search_filters_is_an_intersection():
     december = DateFilter(months=(12,))
     assert december.narrow(None, None, (11, 12)) == (None, None, (12,))
     assert december.narrow(None, None, (6,)) == (0.0, 0.0, ())  # nothing passes
+
+
+def test_a_left_out_date_is_left_out_not_kept():
+    """ "red - in november" kept only November's photos, "beach -last summer" left out "last"."""
+    from photoclip.core.query import strip_query_dates
+
+    for query, terms, left_out in (
+        ("red - in november", [(1.0, "red")], [(None, None, (11,))]),
+        ("beach -2019 sunset", [(1.0, "beach sunset")], [(D(2019, 1, 1), D(2020, 1, 1), ())]),
+        ("beach - people in 2019", [(1.0, "beach"), (-1.0, "people")], [(D(2019, 1, 1), D(2020, 1, 1), ())]),
+        ('beach -"2019"', [(1.0, "beach"), (-1.0, "2019")], []),  # quoted: the words
+        ("beach -2:2019", [(1.0, "beach"), (-2.0, "2019")], []),  # weighted: a term
+    ):
+        parsed = parse_query(query, now=NOW)
+        assert [(t.weight, t.text) for t in parsed.terms] == terms, query
+        assert [(d.start, d.end, d.months) for d in parsed.without_dates] == left_out, query
+        assert parsed.dates is None, query
+    both = parse_query("snow in december -2019", now=NOW)
+    assert both.dates.months == (12,) and both.without_dates[0].start == D(2019, 1, 1)
+    assert strip_query_dates("beach - 2019", NOW) == "beach"
+    assert strip_query_dates("beach -november sunset", NOW) == "beach sunset"

@@ -157,6 +157,9 @@ def print_results(results: SearchResults, args: argparse.Namespace, library: Lib
     if dates is not None:
         said = ", ".join(f"'{w}'" for w in dates.words)
         print(f"dates: {dates.describe()} (from {said})", file=sys.stderr)
+    for left_out in results.query.without_dates:
+        said = ", ".join(f"'{w}'" for w in left_out.words)
+        print(f"left out: photos taken {left_out.describe()} (from -{said})", file=sys.stderr)
     if args.json:
         rows = [dict(hit_json(h), closest=results.closest) for h in results.hits]
         if getattr(args, "explain", False) and library is not None:

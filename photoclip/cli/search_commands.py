@@ -61,7 +61,7 @@ def _ranked(args: argparse.Namespace, run: object) -> int:
         )
         query = results.query
         named = query.tags or query.without_tags or query.folders or query.cameras or query.dates
-        named = named or query.without_folders or query.without_cameras
+        named = named or query.without_folders or query.without_cameras or query.without_dates
         if not (query.terms or named or filters.active):
             # The window shows every photo for an empty box; asked for nothing here, say so.
             # "foldr:paris" alone: what was left out, and the filter it was likely meant to be

@@ -17,6 +17,8 @@
     camera:canon                only photos taken with a camera whose name holds "canon"
     beach 2019, snow in december, sunset last summer
                                 dates: a filter, not words (see photoclip.core.query_dates)
+    beach - 2019, snow -december
+                                left-out dates: the photos taken then are left out
 
 An operator is a ``+`` or ``-`` at the start or after a space, so "t-shirt" stays one word.
 """
@@ -34,7 +36,7 @@ from pathlib import Path
 from photoclip.core.date_filter import DateFilter
 from photoclip.core.metadata_words import contains_phrase, fold, words_of
 from photoclip.core.paths import expand_home
-from photoclip.core.query_dates import find_dates
+from photoclip.core.query_dates import find_dates, strip_dates
 
 _WEIGHT = re.compile(r"^(\d+(?:\.\d+)?|\.\d+):(.+)$", re.S)
 #: The most a term's weight counts ("1000:red" is as much as "red" alone wants to say).
@@ -67,6 +69,7 @@ class Query:
     terms: tuple[QueryTerm, ...]
     tags: tuple[str, ...] = ()
     dates: DateFilter | None = None  # when the photos were taken, from the query's date words
+    without_dates: tuple[DateFilter, ...] = ()  # "- 2019", "-november": the photos taken then are left out
     folders: tuple[str, ...] = ()  # folder: filters, each a folder name's words
     cameras: tuple[str, ...] = ()  # camera: filters, each part of a camera's name
     without_tags: tuple[str, ...] = ()  # -tag: the photos with these tags are left out
@@ -284,6 +287,49 @@ def _take_metadata(
     return folders, cameras, text
 
 
+def _left_out_spans(text: str) -> list[tuple[int, int]]:
+    """Where ``text``'s left-out parts are, their minus included, read as split_terms reads them: a
+    spaced minus runs to the next operator, one against a word takes that word; quotes hold none."""
+    operators, quoted = [], False
+    for i, ch in enumerate(text):
+        if ch == '"':
+            quoted = not quoted
+        elif not quoted and ch in "+-" and (i == 0 or text[i - 1].isspace()):
+            operators.append(i)
+    spans = []
+    for k, i in enumerate(operators):
+        if text[i] != "-":
+            continue
+        end = operators[k + 1] if k + 1 < len(operators) else len(text)
+        if i + 1 < len(text) and not text[i + 1].isspace() and text[i + 1] not in "+-":
+            end = next((j for j in range(i + 1, len(text)) if text[j].isspace()), len(text))
+        spans.append((i, end))
+    return spans
+
+
+def _take_left_out_dates(text: str, now: dt.date | dt.datetime | None) -> tuple[tuple[DateFilter, ...], str]:
+    """The dates that left-out parts name ("beach - 2019", "snow -december"), and ``text`` without
+    them. Read with the other dates, "- 2019" kept only the photos of 2019: the opposite of what
+    was asked."""
+    found: list[DateFilter] = []
+    for start, end in reversed(_left_out_spans(text)):
+        part = text[start + 1 : end]
+        if '"' in part or _names_an_image(part.strip()) or _WEIGHT.match(part.strip()):
+            continue  # quoted words, an image's name ("trip -2020/a.jpg") and weights are terms
+        dates, rest = find_dates(part, now)
+        if dates is None:
+            continue
+        found.append(dates)
+        kept = f" - {rest.strip()} " if rest.strip() else " "
+        text = text[:start].rstrip() + kept + text[end:].lstrip()
+    return tuple(reversed(found)), text.strip()
+
+
+def strip_query_dates(text: str, now: dt.date | dt.datetime | None = None) -> str:
+    """``text`` without the dates it names or leaves out (what taking a date chip off leaves)."""
+    return strip_dates(_take_left_out_dates(text, now)[1], now)
+
+
 def parse_query(
     raw: str,
     is_image: Callable[[str], Path | None] = image_file,
@@ -321,6 +367,7 @@ def parse_query(
     unknown_keys = tuple(dict.fromkeys(m.group(0) for m in unknown))
     for m in reversed(unknown):
         text = text[: m.start()] + text[m.end() :]
+    without_dates, text = _take_left_out_dates(text, now)
     dates, text = find_dates(text, now)
     terms, weightless = [], []
     for sign, part, image in _with_image_names(_parts(text), is_image):
@@ -345,6 +392,7 @@ def parse_query(
         filters,
         terms=tuple(terms),
         dates=dates,
+        without_dates=without_dates,
         weightless=tuple(weightless),
         unknown_keys=unknown_keys,
     )

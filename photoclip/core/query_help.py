@@ -32,6 +32,7 @@ QUERY_SYNTAX: tuple[SyntaxExample, ...] = (
     SyntaxExample("camera:fuji", "only photos taken with a camera whose name holds “fuji”"),
     SyntaxExample("beach 2019", "dates are a filter: beaches among the photos of 2019"),
     SyntaxExample("snow in december", "a month of any year; also seasons, “last summer”, “the 90s”"),
+    SyntaxExample("beach - 2019", "a date after a minus: beaches, leaving out the photos of 2019"),
     SyntaxExample("~/Pictures/cat.jpg", "a path to an image: photos like it (in the library or not)"),
     SyntaxExample("~/cat.jpg + in the snow", "an image and words together"),
     SyntaxExample('"t-shirt - blue"', "quotes keep + and - inside a term"),

@@ -22,6 +22,7 @@ import numpy as np
 from photoclip.core.candidates import find_candidates
 from photoclip.core.catalog import Catalog
 from photoclip.core.closest import closest
+from photoclip.core.date_filter import DateFilter
 from photoclip.core.discernment import AGREEMENT_LIMIT, Discernment, spread_labels
 from photoclip.core.errors import PhotoclipError
 from photoclip.core.formatting import plural
@@ -175,6 +176,8 @@ class Searcher(TermVectors):
             if filters.active
             else None
         )
+        if query.without_dates:  # "beach - 2019": every photo not taken then
+            allowed = self._taken_outside(query.without_dates, allowed)
         allowed = self.words.narrow(query, allowed)  # folder: and camera:
         if query.is_empty:
             if not query.terms:
@@ -314,6 +317,16 @@ class Searcher(TermVectors):
         return self.search(
             query, limit=limit, min_score=min_score, strictness=strictness, sort=sort, filters=filters, exclude=exclude
         )
+
+    def _taken_outside(self, spans: Sequence[DateFilter], allowed: np.ndarray | None) -> np.ndarray:
+        """``allowed`` (None: every photo) less the photos taken in any of ``spans``; a photo of
+        unknown date was taken in none of them."""
+        taken = [
+            self.catalog.filter_photo_ids(date_from=start, date_to=end, months=months)
+            for start, end, months in (span.narrow(None, None) for span in spans if not span.matches_nothing)
+        ]
+        every = self.catalog.filter_photo_ids() if allowed is None else np.asarray(allowed, np.int64)
+        return every[~np.isin(every, np.concatenate(taken))] if taken else every
 
     def _without_left_out(
         self, query: Query, allowed: np.ndarray, chunk: int = 8192

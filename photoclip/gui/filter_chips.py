@@ -34,6 +34,7 @@ class Chip:
     text: str
     name: str
     value: str = ""  # the tag, for a tag chip; the date words, for a query-date chip
+    left_out: bool = False  # what it names is left out ("beach - 2019"), not the only thing shown
 
 
 def chips_for(library: Library, filters: SearchFilters, collection: str | None = None) -> list[Chip]:
@@ -59,13 +60,16 @@ def chips_for(library: Library, filters: SearchFilters, collection: str | None =
 
 
 def query_date_chips(results: SearchResults) -> list[Chip]:
-    """The chip of the dates a search's words name ("beach 2019": 2019), if they name any."""
-    dates = results.query.dates
-    if dates is None:
-        return []
-    span = "no date" if dates.matches_nothing else span_text(dates.start, dates.end, dates.months)
-    words = " ".join(dates.words)
-    return [Chip("query-date", f"Dates: {span} (“{words}”)", span, words)]
+    """The chips of the dates a search's words name ("beach 2019": 2019) or leave out ("beach - 2019")."""
+    chips = []
+    for dates, left_out in [(results.query.dates, False)] + [(d, True) for d in results.query.without_dates]:
+        if dates is None:
+            continue
+        span = "no date" if dates.matches_nothing else span_text(dates.start, dates.end, dates.months)
+        words = " ".join(dates.words)
+        said = f"Not taken {span} (“-{words}”)" if left_out else f"Dates: {span} (“{words}”)"
+        chips.append(Chip("query-date", said, span, words, left_out))
+    return chips
 
 
 def without(filters: SearchFilters, chip: Chip) -> SearchFilters:
@@ -137,7 +141,7 @@ class FilterChips(QWidget):
         self.chips, self.buttons = list(chips), []
         self.note = _note_label()  # what the filters hide from the search on show
         if chips:
-            self.row.addWidget(QLabel("Only in:"))
+            self.row.addWidget(QLabel("Filters:" if any(chip.left_out for chip in chips) else "Only in:"))
         for chip in chips:
             button = QToolButton()
             button.setText(f"{chip.text}  ✕")
