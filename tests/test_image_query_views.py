@@ -63,3 +63,27 @@ def test_a_small_star_the_model_reads_as_a_triangle_still_finds_stars_beside_a_c
     found = [(pictures[h.photo.path.name].colour, pictures[h.photo.path.name].shape) for h in hits]
     assert found[0] == ("purple", "star")
     assert found.count(("purple", "star")) >= 10 and {colour for colour, _ in found} == {"purple"}
+
+
+def test_a_photo_changed_since_it_was_indexed_is_searched_as_it_is_now(library, tmp_path):
+    """A red circle painted blue, not indexed again: the search by it was half the old picture's
+    reading and half the new one's mirror image, and listed red and blue photos mixed."""
+    library, pictures = library
+    path = next(p for p, label in pictures.items() if label == ("red", "circle") and p.suffix == ".png")
+    with Image.open(path) as picture:
+        red, green, blue = picture.convert("RGB").split()
+    Image.merge("RGB", (blue, green, red)).save(path)  # a blue circle now
+    found = [pictures[h.photo.path] for h in library.search(str(path), limit=4, strictness="all").hits]
+    assert found[:3] == [("blue", "circle")] * 3, found
+
+
+def test_a_path_that_is_not_a_file_says_so(library, tmp_path):
+    import os
+
+    from photoclip.core.errors import ImageError
+
+    library, _ = library
+    fifo = tmp_path / "pipe.jpg"
+    os.mkfifo(fifo)
+    with pytest.raises(ImageError, match="is not an image file"):
+        library.search(str(fifo))

@@ -68,7 +68,8 @@ class TermVectors:
         unclear subject (a 7-pixel star read as a square); their mean ranks what the picture shows
         higher (``python -m photoclip.smallclip.evaluate_relevance``, both seeds: image + words queries
         finding nothing right 6 -> 1, image F1 up on scenes and plain pictures; README, "Relevance").
-        A library photo whose file can't be read now (its drive is away) searches with its stored vector."""
+        A library photo whose file can't be read now (its drive is away) searches with its stored
+        vector; one whose file changed since it was indexed is read afresh both ways, as it is now."""
         photo = self.catalog.photo_by_path(path)
         stored = self.catalog.vector(photo.id, self.spec.id) if photo is not None else None
         try:
@@ -78,11 +79,15 @@ class TermVectors:
         if status is None or not stat.S_ISREG(status.st_mode):
             if stored is not None:
                 return stored, stored
+            if status is not None:
+                raise ImageError(f"{path} is not an image file: it is a folder, a pipe or a device.")
             raise ImageError(f"No image at {path}: the file is not there (moved, renamed, or its drive is away).")
+        unchanged = photo is not None and (photo.size, photo.mtime_ns) == (status.st_size, status.st_mtime_ns)
+        indexed = stored if unchanged else None  # the stored vector is a reading of these very bytes
         key = (str(path), status.st_size, status.st_mtime_ns)
         with self._cache_lock:
             cached = self._image_cache.get(key)
-        if cached is not None and (stored is None or np.array_equal(cached[1], stored)):
+        if cached is not None and (indexed is None or np.array_equal(cached[1], indexed)):
             return cached
         model = self.model_provider()
         try:
@@ -91,11 +96,11 @@ class TermVectors:
             if stored is not None:  # it was read when it was indexed; what it shows is known
                 return stored, stored
             raise ImageError(f"{path}: {exc}") from exc
-        # The stored vector is the picture's own reading (made from these bytes, or the ones a
-        # re-index is about to read): only the mirror image needs the model.
-        pictures = [ImageOps.mirror(picture)] if stored is not None else [picture, ImageOps.mirror(picture)]
+        # The stored vector, made from these bytes, is the picture's own reading: only the mirror
+        # image needs the model then.
+        pictures = [ImageOps.mirror(picture)] if indexed is not None else [picture, ImageOps.mirror(picture)]
         encoded = model.encode_pil(pictures)
-        plain = stored if stored is not None else encoded[0]
+        plain = indexed if indexed is not None else encoded[0]
         mean = plain + encoded[-1]
         vectors = ((mean / max(float(np.linalg.norm(mean)), 1e-12)).astype(np.float32), plain)
         with self._cache_lock:
