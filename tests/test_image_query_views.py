@@ -87,3 +87,12 @@ def test_a_path_that_is_not_a_file_says_so(library, tmp_path):
     os.mkfifo(fifo)
     with pytest.raises(ImageError, match="is not an image file"):
         library.search(str(fifo))
+
+
+def test_a_library_photo_named_through_dot_dot_is_that_photo(library, tmp_path):
+    """``similar photos/../photos/a.jpg`` took the photo for an outside image and listed it."""
+    library, pictures = library
+    target = next(iter(pictures))
+    roundabout = tmp_path / "photos" / ".." / "photos" / target.name
+    assert library.catalog.photo_by_path(roundabout).path == target
+    assert target not in [h.photo.path for h in library.similar(roundabout, limit=5).hits]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 from collections.abc import Iterable, Sequence
@@ -181,21 +182,20 @@ class PhotosMixin(CatalogBase):
     def photo_by_path(self, path: Path) -> PhotoRow | None:
         """The catalogued photo at ``path``, if any."""
         path = expand_home(path).absolute()  # "~$tmp.jpg" is a name: Path.expanduser raised
-        for root in self.roots():
-            try:
-                rel = path.relative_to(root.path)
-            except ValueError:
+        roots = self.roots()
+        for spelling in _spellings(path):
+            for root in roots:
                 try:
-                    rel = path.resolve().relative_to(root.path)
+                    rel = spelling.relative_to(root.path)
                 except ValueError:
                     continue
-            rows = self.query(
-                f"SELECT {_PHOTO_COLUMNS} FROM photos p JOIN roots r ON r.id = p.root_id "
-                "WHERE p.root_id = ? AND p.relpath = ?",
-                (root.id, db_text(rel.as_posix())),
-            )
-            if rows:
-                return _photo(rows[0])
+                rows = self.query(
+                    f"SELECT {_PHOTO_COLUMNS} FROM photos p JOIN roots r ON r.id = p.root_id "
+                    "WHERE p.root_id = ? AND p.relpath = ?",
+                    (root.id, db_text(rel.as_posix())),
+                )
+                if rows:
+                    return _photo(rows[0])
         return None
 
     def photos_with_fingerprint(self, fingerprint: str) -> list[PhotoRow]:
@@ -375,3 +375,13 @@ def _forget_suggestions_if_changed(conn: sqlite3.Connection, photo_id: int, fing
     if before is not None and before[0] is not None and before[0] != fingerprint:
         conn.execute("DELETE FROM tags WHERE photo_id = ? AND state = 'suggested'", (photo_id,))
         conn.execute("DELETE FROM tagging_runs WHERE photo_id = ?", (photo_id,))
+
+
+def _spellings(path: Path) -> Iterable[Path]:
+    """An absolute path as typed with its ".." taken out ("photos/../photos/a.jpg"), then, if that
+    names no photo, through its links (looked at only then: a link may sit on a slow drive)."""
+    plain = Path(os.path.normpath(path))
+    yield plain
+    resolved = path.resolve()
+    if resolved != plain:
+        yield resolved
