@@ -8,7 +8,7 @@ rule instead of the large-library one. Its pictures are drawn as
 seeds training never used) and indexed by a real library; then ``--draws`` small libraries of 6,
 12, 19, 30 and 49 photos (under ``small_library.SMALL_LIBRARY``) are drawn from it, and in each
 every query form is judged by the rule on the photos' own vectors, with the query vectors a
-search uses (the search's plumbing, names and metadata
+search uses (an image's reading and its mirror image's; the search's plumbing, names and metadata
 aside: the small libraries are drawn, not indexed one by one). Reported per size and form: mean F1
 against the truth; for words nothing here answers, how many photos the rule calls relevant; for
 a library of one colour only asked for that colour, the share it lists; beside them the F1 of
@@ -58,9 +58,16 @@ class _Tally:
 
 
 def evaluate(
-    vectors: np.ndarray, truth: list[tuple[str | None, str | None]], searcher: Any, draws: int, seed: int
+    vectors: np.ndarray,
+    truth: list[tuple[str | None, str | None]],
+    searcher: Any,
+    draws: int,
+    seed: int,
+    queried: np.ndarray | None = None,
 ) -> dict[str, Any]:
-    """Figures per library size and form (see the module docstring)."""
+    """Figures per library size and form (see the module docstring); ``queried``: each photo's
+    vector as an image query searches with it (its mirror image's reading mixed in), else ``vectors``."""
+    queried = vectors if queried is None else queried
     from photoclip.core.relevance import MIN_LIBRARY, QueryRelevance
     from photoclip.core.small_library import SmallLibraryQuery
     from photoclip.core.strictness import Strictness
@@ -74,12 +81,17 @@ def evaluate(
     colours = np.array([c or "" for c, _ in truth])
     shapes = np.array([s or "" for _, s in truth])
 
-    def judge(x: np.ndarray, terms: list[tuple[float, np.ndarray, bool]]) -> np.ndarray:
+    def judge(
+        x: np.ndarray, terms: list[tuple[float, np.ndarray, bool]], plain: np.ndarray | None = None
+    ) -> np.ndarray:
+        """``plain``: the terms as stored (an image query's own vector), when they differ from ``terms``."""
         weights = np.array([w for w, _, _ in terms], np.float32)
         is_text = np.array([t for _, _, t in terms])
         cosines = x @ np.stack([v for _, v, _ in terms]).T
+        likeness = None if plain is None else x @ plain.T
         generic_cosines = x @ generic if is_text.any() else None
-        return SmallLibraryQuery.measure(cosines, weights, is_text, generic_cosines, margin).keep(Strictness.NORMAL)
+        measured = SmallLibraryQuery.measure(cosines, weights, is_text, generic_cosines, margin, None, likeness)
+        return measured.keep(Strictness.NORMAL)
 
     def large_rule(x: np.ndarray, vector: np.ndarray) -> np.ndarray:
         """What the large-library rule (relevance.py) lists for one word term, measured on these photos."""
@@ -95,7 +107,7 @@ def evaluate(
 
         for _ in range(draws):
             drawn = rng.choice(len(vectors), size, replace=False)
-            x, c, s = vectors[drawn], colours[drawn], shapes[drawn]
+            x, c, s, q = vectors[drawn], colours[drawn], shapes[drawn], queried[drawn]
             large = size >= MIN_LIBRARY  # what the large-library rule would list here, beside
             for colour in COLOURS:
                 note("colour word", judge(x, [(1.0, word_vectors[colour], True)]), c == colour)
@@ -118,10 +130,11 @@ def evaluate(
             for k in range(min(3, size)):
                 if not c[k]:
                     continue
-                note("image", judge(x, [(1.0, x[k], False)]), (c == c[k]) & (s == s[k]))
+                note("image", judge(x, [(1.0, q[k], False)], x[k : k + 1]), (c == c[k]) & (s == s[k]))
                 other = str(rng.choice([o for o in palette if o != c[k]]))
-                beside = [(1.0, x[k], False), (1.0, word_vectors[other], True)]
-                note("image + words", judge(x, beside), (c == other) & (s == s[k]))
+                beside = [(1.0, q[k], False), (1.0, word_vectors[other], True)]
+                as_stored = np.stack([x[k], word_vectors[other]])
+                note("image + words", judge(x, beside, as_stored), (c == other) & (s == s[k]))
             for words_never_learnt in UNKNOWN:
                 forms.setdefault("unknown words: photos listed", []).append(
                     float(judge(x, [(1.0, word_vectors[words_never_learnt], True)]).sum())
@@ -171,7 +184,10 @@ def main() -> None:
                 ids, vectors = library.index().get_vectors(library.catalog.filter_photo_ids())
                 names = {photo.id: photo.path.name for photo in library.catalog.photos_by_ids(ids.tolist())}
                 truth = [(pictures[names[int(i)]].colour, pictures[names[int(i)]].shape) for i in ids]
-                report[look] = evaluate(np.asarray(vectors), truth, library.searcher(), args.draws, args.seed)
+                searcher = library.searcher()
+                paths = {photo.id: photo.path for photo in library.catalog.photos_by_ids(ids.tolist())}
+                queried = np.stack([searcher.image_vectors(paths[int(i)])[0] for i in ids])
+                report[look] = evaluate(np.asarray(vectors), truth, searcher, args.draws, args.seed, queried)
     if args.json:
         print(json.dumps(report, indent=2))
         return
