@@ -162,21 +162,34 @@ def test_narrowing_search_filters_is_an_intersection():
 
 
 def test_a_left_out_date_is_left_out_not_kept():
-    """ "red - in november" kept only November's photos, "beach -last summer" left out "last"."""
-    from photoclip.core.query import strip_query_dates
+    """ "red - in november" kept only November's photos; "beach -last summer" left out "last" and
+    kept the summers; "- 2018 2019" left out nothing (the two years have no day in common)."""
+    from photoclip.core.query_left_out_dates import strip_query_dates
 
+    year = lambda y: (D(y, 1, 1), D(y + 1, 1, 1), ())  # noqa: E731
     for query, terms, left_out in (
         ("red - in november", [(1.0, "red")], [(None, None, (11,))]),
-        ("beach -2019 sunset", [(1.0, "beach sunset")], [(D(2019, 1, 1), D(2020, 1, 1), ())]),
-        ("beach - people in 2019", [(1.0, "beach"), (-1.0, "people")], [(D(2019, 1, 1), D(2020, 1, 1), ())]),
+        ("red -in november", [(1.0, "red")], [(None, None, (11,))]),
+        ("beach -2019 sunset", [(1.0, "beach sunset")], [year(2019)]),
+        ("beach -last summer", [(1.0, "beach")], [(D(2023, 6, 1), D(2023, 9, 1), ())]),
+        ("a circle -since 2019", [(1.0, "a circle")], [(D(2019, 1, 1), None, ())]),
+        ("a circle -december 2019", [(1.0, "a circle")], [(D(2019, 12, 1), D(2020, 1, 1), ())]),
+        ("a circle -2018 2019", [(1.0, "a circle")], [year(2018)]),  # 2019 kept, see below
+        ("a circle - 2018 2019", [(1.0, "a circle")], [year(2018), year(2019)]),
+        ("beach - people in 2019", [(1.0, "beach"), (-1.0, "people")], [year(2019)]),
+        ('a circle - "sunset" 2019', [(1.0, "a circle"), (-1.0, "sunset")], [year(2019)]),
+        ("a circle - 2:sunset 2019", [(1.0, "a circle"), (-2.0, "sunset")], [year(2019)]),
         ('beach -"2019"', [(1.0, "beach"), (-1.0, "2019")], []),  # quoted: the words
         ("beach -2:2019", [(1.0, "beach"), (-2.0, "2019")], []),  # weighted: a term
     ):
         parsed = parse_query(query, now=NOW)
         assert [(t.weight, t.text) for t in parsed.terms] == terms, query
         assert [(d.start, d.end, d.months) for d in parsed.without_dates] == left_out, query
-        assert parsed.dates is None, query
+        assert (parsed.dates is None) == (query != "a circle -2018 2019"), query
     both = parse_query("snow in december -2019", now=NOW)
     assert both.dates.months == (12,) and both.without_dates[0].start == D(2019, 1, 1)
-    assert strip_query_dates("beach - 2019", NOW) == "beach"
-    assert strip_query_dates("beach -november sunset", NOW) == "beach sunset"
+    # one chip taken off takes its own words out, not the other's
+    assert strip_query_dates("snow in december -2019", NOW) == "snow -2019"
+    assert strip_query_dates("snow in december -2019", NOW, left_out=True) == "snow in december"
+    assert strip_query_dates("beach - 2019", NOW, left_out=True) == "beach"
+    assert strip_query_dates("beach -november sunset", NOW, left_out=True) == "beach sunset"

@@ -36,7 +36,8 @@ from pathlib import Path
 from photoclip.core.date_filter import DateFilter
 from photoclip.core.metadata_words import contains_phrase, fold, words_of
 from photoclip.core.paths import expand_home
-from photoclip.core.query_dates import find_dates, strip_dates
+from photoclip.core.query_dates import find_dates
+from photoclip.core.query_left_out_dates import take_left_out_dates
 
 _WEIGHT = re.compile(r"^(\d+(?:\.\d+)?|\.\d+):(.+)$", re.S)
 #: The most a term's weight counts ("1000:red" is as much as "red" alone wants to say).
@@ -121,7 +122,7 @@ def image_file(text: str) -> Path | None:
     return None
 
 
-def _names_an_image(text: str) -> bool:
+def names_an_image(text: str) -> bool:
     """True when a term is written as a path to an image file ("~/Pictures/cat.jpg", "C:\\x.png"),
     or to a file that is there whatever its name ("notes/today.txt"): searched as words it would
     find whatever the model makes of a file name; as an image it says what is wrong with it."""
@@ -287,49 +288,6 @@ def _take_metadata(
     return folders, cameras, text
 
 
-def _left_out_spans(text: str) -> list[tuple[int, int]]:
-    """Where ``text``'s left-out parts are, their minus included, read as split_terms reads them: a
-    spaced minus runs to the next operator, one against a word takes that word; quotes hold none."""
-    operators, quoted = [], False
-    for i, ch in enumerate(text):
-        if ch == '"':
-            quoted = not quoted
-        elif not quoted and ch in "+-" and (i == 0 or text[i - 1].isspace()):
-            operators.append(i)
-    spans = []
-    for k, i in enumerate(operators):
-        if text[i] != "-":
-            continue
-        end = operators[k + 1] if k + 1 < len(operators) else len(text)
-        if i + 1 < len(text) and not text[i + 1].isspace() and text[i + 1] not in "+-":
-            end = next((j for j in range(i + 1, len(text)) if text[j].isspace()), len(text))
-        spans.append((i, end))
-    return spans
-
-
-def _take_left_out_dates(text: str, now: dt.date | dt.datetime | None) -> tuple[tuple[DateFilter, ...], str]:
-    """The dates that left-out parts name ("beach - 2019", "snow -december"), and ``text`` without
-    them. Read with the other dates, "- 2019" kept only the photos of 2019: the opposite of what
-    was asked."""
-    found: list[DateFilter] = []
-    for start, end in reversed(_left_out_spans(text)):
-        part = text[start + 1 : end]
-        if '"' in part or _names_an_image(part.strip()) or _WEIGHT.match(part.strip()):
-            continue  # quoted words, an image's name ("trip -2020/a.jpg") and weights are terms
-        dates, rest = find_dates(part, now)
-        if dates is None:
-            continue
-        found.append(dates)
-        kept = f" - {rest.strip()} " if rest.strip() else " "
-        text = text[:start].rstrip() + kept + text[end:].lstrip()
-    return tuple(reversed(found)), text.strip()
-
-
-def strip_query_dates(text: str, now: dt.date | dt.datetime | None = None) -> str:
-    """``text`` without the dates it names or leaves out (what taking a date chip off leaves)."""
-    return strip_dates(_take_left_out_dates(text, now)[1], now)
-
-
 def parse_query(
     raw: str,
     is_image: Callable[[str], Path | None] = image_file,
@@ -367,7 +325,7 @@ def parse_query(
     unknown_keys = tuple(dict.fromkeys(m.group(0) for m in unknown))
     for m in reversed(unknown):
         text = text[: m.start()] + text[m.end() :]
-    without_dates, text = _take_left_out_dates(text, now)
+    without_dates, text = take_left_out_dates(text, now)
     dates, text = find_dates(text, now)
     terms, weightless = [], []
     for sign, part, image in _with_image_names(_parts(text), is_image):
@@ -384,7 +342,7 @@ def parse_query(
         image = image or is_image(part)
         if image is not None:
             terms.append(QueryTerm(sign * weight, image=image))
-        elif _names_an_image(part):  # not there now: a library photo offline, or an error when searched
+        elif names_an_image(part):  # not there now: a library photo offline, or an error when searched
             terms.append(QueryTerm(sign * weight, image=_typed_path(part).absolute()))
         else:
             terms.append(QueryTerm(sign * weight, text=" ".join(part.split())))

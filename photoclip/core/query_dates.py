@@ -26,8 +26,9 @@ Several dates in one query must all hold ("december 2018..2020": the Decembers o
 Words in front of a date that belong to it go with it ("in", "during", "from", "of", "the").
 Words that are dates only beside a date word ("may", "march", "fall", "spring") stay words alone
 ("a protest march", "a hot spring"): "in march", "march 2019" and "last fall" are dates. A date
-inside quotes, in a ``key:value`` word (``tag:2019``, ``folder:2019``), a path or after a ``-``
-operator stays as typed. Days without a year ("december 25") and weekdays are not understood.
+inside quotes, in a ``key:value`` word (``tag:2019``, ``folder:2019``) or a path stays as typed;
+one after a ``-`` operator is taken out by the query's parser first and leaves its photos out
+(:mod:`photoclip.core.query`). Days without a year ("december 25") and weekdays are not understood.
 """
 
 from __future__ import annotations
@@ -334,10 +335,22 @@ def find_dates(
 ) -> tuple[DateFilter | None, str]:
     """The dates ``text`` names, as one filter (None if it names none), and the text without the
     words that said them. ``now`` is what "today" and "last summer" count from (default: today)."""
+    each, rest = date_expressions(text, now, words=words, hemisphere=hemisphere)
+    found: DateFilter | None = None
+    for said in each:
+        found = said if found is None else found & said
+    return found, rest
+
+
+def date_expressions(
+    text: str, now: dt.date | dt.datetime | None = None, *, words: DateWords = ENGLISH, hemisphere: str = "north"
+) -> tuple[list[DateFilter], str]:
+    """Each date ``text`` names, one filter per expression in text order ("2018 2019": two), and
+    the text without the words that said them (see find_dates)."""
     today = now.date() if isinstance(now, dt.datetime) else (now or dt.date.today())
     tokens = _tokens(text)
     reader = _Reader(tokens, today, words, seasons_for(words, hemisphere))
-    found: DateFilter | None = None
+    found: list[DateFilter] = []
     spans: list[tuple[int, int]] = []
     i = 0
     while i < len(tokens):
@@ -348,8 +361,7 @@ def find_dates(
         j, point = read
         start, end = tokens[i].start, tokens[j - 1].end
         spans.append((start, end))
-        said = DateFilter(point.start, point.end, tuple(sorted(point.months)), (text[start:end],))
-        found = said if found is None else found & said
+        found.append(DateFilter(point.start, point.end, tuple(sorted(point.months)), (text[start:end],)))
         i = j
     for start, end in reversed(spans):
         before, after = text[:start].rstrip(), text[end:].lstrip()

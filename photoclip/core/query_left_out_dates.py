@@ -1,0 +1,83 @@
+"""Dates after a minus in a query: "beach - 2019", "snow -december", "red -last summer" leave out
+the photos taken then. Read with the query's other dates they kept only those photos, the
+opposite of what was asked; so the query's parser takes them out first (see
+:mod:`photoclip.core.query` for the little language, :mod:`photoclip.core.query_dates` for the dates)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from photoclip.core.date_filter import DateFilter
+from photoclip.core.query_dates import date_expressions, strip_dates
+
+
+def _left_out_spans(text: str) -> list[tuple[int, int, bool]]:
+    """Where ``text``'s left-out parts are, from their minus to the next operator, and whether the
+    minus is against a word (then it leaves out that word alone, see split_terms); quotes hold none."""
+    operators, quoted = [], False
+    for i, ch in enumerate(text):
+        if ch == '"':
+            quoted = not quoted
+        elif not quoted and ch in "+-" and (i == 0 or text[i - 1].isspace()):
+            operators.append(i)
+    return [
+        (i, operators[k + 1] if k + 1 < len(operators) else len(text), i + 1 < len(text) and text[i + 1] not in "+- ")
+        for k, i in enumerate(operators)
+        if text[i] == "-"
+    ]
+
+
+#: The most words one date expression takes ("from june to august 2019").
+DATE_WORDS = 6
+
+
+def _left_out_dates(text: str, now: dt.date | dt.datetime | None) -> list[tuple[int, int, list[DateFilter], str]]:
+    """The left-out parts of ``text`` that name dates: (start, end, one filter per date, what is
+    left of the part). A minus against a word takes the one date that word begins ("-last summer",
+    "-december 2019"), the words after it being searched for; a spaced minus every date up to the
+    next operator ("- 2018 2019": both years)."""
+    from photoclip.core.query import names_an_image  # the parser imports this module
+
+    found = []
+    for start, end, glued in _left_out_spans(text):
+        part = text[start + 1 : end]
+        if names_an_image(part.strip()):
+            continue  # "trip -2020/a.jpg": an image's name
+        if not glued:
+            each, rest = date_expressions(part, now)
+            if each:
+                found.append((start, end, each, f" - {rest.strip()} " if rest.strip() else " "))
+            continue
+        words = part.split()
+        for n in range(min(DATE_WORDS, len(words)), 0, -1):
+            each, rest = date_expressions(" ".join(words[:n]), now)
+            if len(each) == 1 and not rest:
+                found.append((start, end, each, f" {' '.join(words[n:])} "))
+                break
+    return found
+
+
+def take_left_out_dates(text: str, now: dt.date | dt.datetime | None) -> tuple[tuple[DateFilter, ...], str]:
+    """The dates that left-out parts name ("beach - 2019", "snow -december"), and ``text`` without
+    them. Read with the other dates, "- 2019" kept only the photos of 2019: the opposite of what
+    was asked."""
+    taken = _left_out_dates(text, now)
+    for start, end, _, rest in reversed(taken):
+        text = text[:start].rstrip() + rest + text[end:].lstrip()
+    return tuple(date for _, _, each, _ in taken for date in each), " ".join(text.split(" ")).strip()
+
+
+def strip_query_dates(text: str, now: dt.date | dt.datetime | None = None, *, left_out: bool = False) -> str:
+    """``text`` without the dates it names, or with ``left_out`` those it leaves out (what taking
+    one date chip off leaves)."""
+    if left_out:
+        return take_left_out_dates(text, now)[1]
+    masked, kept = text, {}
+    for k, (start, end, _, _) in enumerate(reversed(_left_out_dates(text, now))):
+        token = f"\x00{k}\x00"  # a word that is no date, standing in for a left-out part meanwhile
+        kept[token] = masked[start:end]
+        masked = masked[:start] + token + masked[end:]
+    stripped = strip_dates(masked, now)
+    for token, part in kept.items():
+        stripped = stripped.replace(token, part)
+    return stripped
