@@ -72,7 +72,7 @@ def main() -> None:
                         library.search(text, limit=50)
                         whole.append(time.perf_counter() - started)
                         query = parse_query(text)
-                        vectors, weights = searcher._term_vectors(query)
+                        vectors, weights, _ = searcher._term_vectors(query)
                         started = time.perf_counter()
                         searcher.relevance(index, query, vectors, weights)
                         deciding.append(time.perf_counter() - started)

@@ -201,7 +201,7 @@ def every_photo_counts(library: Any, queries: list[str]) -> list[int]:
     counts = []
     for text in queries:
         query = parse_query(text)
-        vectors, weights = searcher._term_vectors(query)
+        vectors, weights, _ = searcher._term_vectors(query)
         relevance = searcher.relevance(index, query, vectors, weights)
         generic = every @ searcher.generic_vector() if relevance.generic_level is not None else None
         standing = relevance.standing(every @ vectors.T, generic)

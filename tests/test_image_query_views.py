@@ -96,3 +96,33 @@ def test_a_library_photo_named_through_dot_dot_is_that_photo(library, tmp_path):
     roundabout = tmp_path / "photos" / ".." / "photos" / target.name
     assert library.catalog.photo_by_path(roundabout).path == target
     assert target not in [h.photo.path for h in library.similar(roundabout, limit=5).hits]
+
+
+def test_find_similar_on_a_library_photo_works_without_the_model(tmp_path, open_library):
+    """The model can't be loaded (weights not downloaded, a wrong --weights): the photo's stored
+    vector still answers, as it did before image queries read the mirror image."""
+    from photoclip.core.library import Library
+
+    pictures = write_set(tmp_path / "photos", [("red", "circle"), ("blue", "square")], 3, seed=1)
+    with Library.open(tmp_path / "lib", cache=tmp_path / "cache", model="photoclip-tiny") as library:
+        library.add_root(tmp_path / "photos")
+        library.update()
+    (tmp_path / "not-a-model").mkdir()
+    opened = Library.open(
+        tmp_path / "lib", cache=tmp_path / "cache", model="photoclip-tiny", weights=tmp_path / "not-a-model"
+    )
+    with opened as library:
+        target = next(p for p, label in pictures.items() if label == ("red", "circle"))
+        found = [pictures[h.photo.path] for h in library.similar(target, limit=2).hits]
+    assert found == [("red", "circle")] * 2
+
+
+def test_a_dot_dot_after_a_link_is_the_file_it_reaches(library, tmp_path):
+    """``photos/link/../a.jpg`` where ``link`` points elsewhere reaches ``elsewhere/../a.jpg``, not
+    the library's ``photos/a.jpg``: taking the text's word for it named the wrong photo."""
+    library, pictures = library
+    target = next(iter(pictures))
+    (tmp_path / "elsewhere" / "deeper").mkdir(parents=True)
+    shutil.copyfile(target, tmp_path / "elsewhere" / target.name)
+    (tmp_path / "photos" / "link").symlink_to(tmp_path / "elsewhere" / "deeper")
+    assert library.catalog.photo_by_path(tmp_path / "photos" / "link" / ".." / target.name) is None

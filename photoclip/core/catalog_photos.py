@@ -379,9 +379,19 @@ def _forget_suggestions_if_changed(conn: sqlite3.Connection, photo_id: int, fing
 
 def _spellings(path: Path) -> Iterable[Path]:
     """An absolute path as typed with its ".." taken out ("photos/../photos/a.jpg"), then, if that
-    names no photo, through its links (looked at only then: a link may sit on a slow drive)."""
+    names no photo, through its links (looked at only then: a link may sit on a slow drive). A ".."
+    after a link leads elsewhere than the text says: then only the file the path reaches counts."""
     plain = Path(os.path.normpath(path))
-    yield plain
+    if ".." not in path.parts or _same_file(plain, path):
+        yield plain
     resolved = path.resolve()
     if resolved != plain:
         yield resolved
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """Whether two paths reach the same file (both unreachable: taken as the same, by their text)."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return not (a.exists() or b.exists())

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import numpy as np
 from PIL import ImageOps
 
-from photoclip.core.errors import ImageError
+from photoclip.core.errors import ImageError, ModelError
 from photoclip.core.images import open_upright
 
 if TYPE_CHECKING:
@@ -89,17 +89,19 @@ class TermVectors:
             cached = self._image_cache.get(key)
         if cached is not None and (indexed is None or np.array_equal(cached[1], indexed)):
             return cached
-        model = self.model_provider()
         try:
+            model = self.model_provider()
             picture = open_upright(path, model.min_short_side)
-        except ImageError as exc:
-            if stored is not None:  # it was read when it was indexed; what it shows is known
+            # The stored vector, made from these bytes, is the picture's own reading: only the
+            # mirror image needs the model then.
+            pictures = [ImageOps.mirror(picture)] if indexed is not None else [picture, ImageOps.mirror(picture)]
+            encoded = model.encode_pil(pictures)
+        except (ImageError, ModelError) as exc:
+            if stored is not None:  # it was read when it was indexed (no model now: not downloaded, say)
                 return stored, stored
+            if isinstance(exc, ModelError):
+                raise
             raise ImageError(f"{path}: {exc}") from exc
-        # The stored vector, made from these bytes, is the picture's own reading: only the mirror
-        # image needs the model then.
-        pictures = [ImageOps.mirror(picture)] if indexed is not None else [picture, ImageOps.mirror(picture)]
-        encoded = model.encode_pil(pictures)
         plain = indexed if indexed is not None else encoded[0]
         mean = plain + encoded[-1]
         vectors = ((mean / max(float(np.linalg.norm(mean)), 1e-12)).astype(np.float32), plain)
