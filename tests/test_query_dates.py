@@ -193,3 +193,15 @@ def test_a_left_out_date_is_left_out_not_kept():
     assert strip_query_dates("snow in december -2019", NOW, left_out=True) == "snow in december"
     assert strip_query_dates("beach - 2019", NOW, left_out=True) == "beach"
     assert strip_query_dates("beach -november sunset", NOW, left_out=True) == "beach sunset"
+
+
+def test_a_year_after_a_minus_inside_an_images_name_stays_in_the_name(tmp_path):
+    """"red + trips/a -2019 b.png" names a file: its "-2019" was taken for a left-out date and the
+    image became the words "trips/a b.png"."""
+    image = tmp_path / "trips" / "a -2019 b.png"
+    image.parent.mkdir()
+    image.write_bytes(b"")
+    named = {"trips/a -2019 b.png": image}
+    parsed = parse_query("red + trips/a -2019 b.png", is_image=lambda t: named.get(t.strip()), now=NOW)
+    assert [(t.text, t.image) for t in parsed.terms] == [("red", None), (None, image)]
+    assert parsed.without_dates == ()

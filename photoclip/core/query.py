@@ -28,6 +28,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -325,7 +326,13 @@ def parse_query(
     unknown_keys = tuple(dict.fromkeys(m.group(0) for m in unknown))
     for m in reversed(unknown):
         text = text[: m.start()] + text[m.end() :]
-    without_dates, text = take_left_out_dates(text, now)
+    typed = text
+
+    @functools.cache  # looked for only when a left-out part names a date: each try costs a stat
+    def image_names() -> tuple[str, ...]:
+        return tuple(name for _, name, image in _with_image_names(_parts(typed), is_image) if image is not None)
+
+    without_dates, text = take_left_out_dates(text, now, lambda part: any(part in name for name in image_names()))
     dates, text = find_dates(text, now)
     terms, weightless = [], []
     for sign, part, image in _with_image_names(_parts(text), is_image):

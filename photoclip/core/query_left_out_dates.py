@@ -6,6 +6,7 @@ opposite of what was asked; so the query's parser takes them out first (see
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from photoclip.core.date_filter import DateFilter
 from photoclip.core.query_dates import date_expressions, strip_dates
@@ -31,17 +32,20 @@ def _left_out_spans(text: str) -> list[tuple[int, int, bool]]:
 DATE_WORDS = 6
 
 
-def _left_out_dates(text: str, now: dt.date | dt.datetime | None) -> list[tuple[int, int, list[DateFilter], str]]:
+def _left_out_dates(
+    text: str, now: dt.date | dt.datetime | None, in_image_name: Callable[[str], bool] = lambda _: False
+) -> list[tuple[int, int, list[DateFilter], str]]:
     """The left-out parts of ``text`` that name dates: (start, end, one filter per date, what is
     left of the part). A minus against a word takes the one date that word begins ("-last summer",
     "-december 2019"), the words after it being searched for; a spaced minus every date up to the
-    next operator ("- 2018 2019": both years)."""
+    next operator ("- 2018 2019": both years). ``in_image_name``: whether a part is inside an
+    image's name the query gives ("red + trips/a -2019 b.jpg")."""
     from photoclip.core.query import names_an_image  # the parser imports this module
 
     found = []
     for start, end, glued in _left_out_spans(text):
         part = text[start + 1 : end]
-        if names_an_image(part.strip()):
+        if names_an_image(part.strip()) or in_image_name(text[start:end].strip()):
             continue  # "trip -2020/a.jpg": an image's name
         if not glued:
             each, rest = date_expressions(part, now)
@@ -57,11 +61,13 @@ def _left_out_dates(text: str, now: dt.date | dt.datetime | None) -> list[tuple[
     return found
 
 
-def take_left_out_dates(text: str, now: dt.date | dt.datetime | None) -> tuple[tuple[DateFilter, ...], str]:
+def take_left_out_dates(
+    text: str, now: dt.date | dt.datetime | None, in_image_name: Callable[[str], bool] = lambda _: False
+) -> tuple[tuple[DateFilter, ...], str]:
     """The dates that left-out parts name ("beach - 2019", "snow -december"), and ``text`` without
     them. Read with the other dates, "- 2019" kept only the photos of 2019: the opposite of what
     was asked."""
-    taken = _left_out_dates(text, now)
+    taken = _left_out_dates(text, now, in_image_name)
     for start, end, _, rest in reversed(taken):
         text = text[:start].rstrip() + rest + text[end:].lstrip()
     return tuple(date for _, _, each, _ in taken for date in each), " ".join(text.split(" ")).strip()
