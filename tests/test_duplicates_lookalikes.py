@@ -127,6 +127,29 @@ def test_a_copy_of_a_flat_picture_is_still_found(tmp_path, open_library):
     assert groups[0].others[0].kind == CopyKind.RESIZED
 
 
+def test_two_shots_in_the_dark_are_not_copies_of_each_other(tmp_path, open_library):
+    """Two different near-black pictures (a lens cap, a pocket) pass any pixel check: there is
+    nothing in them to differ. They were grouped as copies, one of them "edited"; an identical file
+    is still found by its bytes."""
+    photos = tmp_path / "photos"
+    dark = [
+        ImageEnhance.Brightness(flat(colour, shape)).enhance(level)
+        for colour, shape, level in (("red", "square", 0.01), ("blue", "triangle", 0.02), ("yellow", "star", 0.015))
+    ]
+    first = _save(dark[0], photos / "IMG_0001.jpg")
+    for k, picture in enumerate(dark[1:], start=2):
+        _save(picture, photos / f"IMG_000{k}.jpg")
+    same = photos / "copy of IMG_0001.jpg"
+    shutil.copyfile(first, same)
+    library = open_library()
+    library.update([library.add_root(photos)])
+
+    groups = library.duplicates(near=True)
+
+    assert [sorted(c.photo.path.name for c in g.copies) for g in groups] == [["IMG_0001.jpg", same.name]]
+    assert groups[0].others[0].kind == CopyKind.IDENTICAL
+
+
 def test_trash_yes_moves_only_the_sure_copies_and_asks_for_each_doubtful_group(
     lookalikes, tmp_path, capsys, monkeypatch, trash_dir
 ):

@@ -196,8 +196,8 @@ def test_a_left_out_date_is_left_out_not_kept():
 
 
 def test_a_year_after_a_minus_inside_an_images_name_stays_in_the_name(tmp_path):
-    """"red + trips/a -2019 b.png" names a file: its "-2019" was taken for a left-out date and the
-    image became the words "trips/a b.png"."""
+    """The query "red + trips/a -2019 b.png" names a file: its "-2019" was taken for a left-out date
+    and the image became the words "trips/a b.png"."""
     image = tmp_path / "trips" / "a -2019 b.png"
     image.parent.mkdir()
     image.write_bytes(b"")

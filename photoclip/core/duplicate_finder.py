@@ -10,7 +10,8 @@ pair confirmed by a perceptual check before it is believed.
    thumbnails): it is a copy only when one picture, after a light edit (brightness; a small hue
    turn for detailed pictures) and perhaps a crop of up to 10% of a side, reproduces the other
    pixel by pixel, colours included, leaving at most :data:`SAME_PICTURE` of its content
-   unexplained. Aspect ratios further apart than :data:`CROP_ASPECT` are never one photo.
+   unexplained. Aspect ratios further apart than :data:`CROP_ASPECT` are never one photo, nor
+   pictures with next to nothing in them (:data:`PLAIN`: two different shots in the dark).
 3. Pairs become groups (union-find: a copy of a copy is in the group), best copy first.
 
 The thresholds were chosen on one generated set and are reported on another
@@ -20,6 +21,7 @@ The thresholds were chosen on one generated set and are reported on another
 from __future__ import annotations
 
 import logging
+import math
 import os
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -30,7 +32,7 @@ import numpy as np
 
 from photoclip.core.duplicates import SAME_PICTURE, DuplicateGroup, UnionFind, aspect_of, groups_from_sets
 from photoclip.core.errors import PhotoclipError
-from photoclip.core.perceptual import Signature, compare, signature_of_photo
+from photoclip.core.perceptual import ENERGY_FLOOR, Signature, compare, signature_of_photo
 from photoclip.core.records import IndexMode, PhotoRow, PhotoStatus
 
 if TYPE_CHECKING:
@@ -46,6 +48,11 @@ MIN_COSINE = 0.5
 #: Aspect ratios further apart than this (relative) are never one photo: a crop of up to 10% of
 #: one side moves it by 10% at most.
 CROP_ASPECT = 0.11
+#: A picture whose colours lie nearer its median than this (levels, root mean square) holds less
+#: than a copy may leave unexplained (SAME_PICTURE of the content floor, perceptual.ENERGY_FLOOR):
+#: any two such pictures pass the check, so pixels can confirm no copy of it. Two different shots
+#: in the dark (mean levels 1–4, spread under half a level) were grouped as copies, one "edited".
+PLAIN = math.sqrt(SAME_PICTURE) * ENERGY_FLOOR
 #: Rows of the similarity matrix computed at once (BLOCK × photos float32).
 BLOCK = 256
 
@@ -149,6 +156,8 @@ def _same_picture(a: Signature, b: Signature, photo_a: PhotoRow, photo_b: PhotoR
     """The perceptual check of a candidate pair (the rules are in the module's docstring)."""
     if _aspect_difference(photo_a, photo_b) > CROP_ASPECT:
         return False
+    if min(a.spread, b.spread) < PLAIN:
+        return False  # a black frame, a blank wall: nothing in it that a copy must reproduce
     match = compare(a, b, aspect_of(photo_a), aspect_of(photo_b), settle=SAME_PICTURE)
     return match.residual <= SAME_PICTURE
 

@@ -69,6 +69,13 @@ class Signature:
     rgb: np.ndarray  # SIDE × SIDE × 3, float32 levels
     detail: float  # share of pixels that differ from a neighbour by FLAT_STEP or more
 
+    @property
+    def spread(self) -> float:
+        """How far its pixels lie from its median colour (levels, root mean square per channel):
+        how much there is in it to compare at all (a black frame: under one level)."""
+        pixels = self.rgb.reshape(-1, 3)
+        return math.sqrt(float(((pixels - np.median(pixels, axis=0)) ** 2).mean()))
+
 
 @dataclass(frozen=True)
 class Match:
