@@ -240,6 +240,12 @@ def test_a_left_out_date_is_a_chip_that_says_so_and_its_removal_takes_it_out(qtb
     with qtbot.waitSignal(win.results_shown, timeout=30_000):
         win.chips.buttons[1].click()  # its own words out, the other chip's stay
     assert win.search_box.text() == "a red circle in december"
+    with qtbot.waitSignal(win.results_shown, timeout=30_000):
+        win.search("a red circle - 2018 2019")
+    assert [c.text for c in win.chips.chips] == ["Not taken 2018 (“-2018”)", "Not taken 2019 (“-2019”)"]
+    with qtbot.waitSignal(win.results_shown, timeout=30_000):
+        win.chips.buttons[1].click()
+    assert win.search_box.text() == "a red circle - 2018"
 
 
 def test_a_date_alone_lists_that_time_as_a_timeline(qtbot, window, tmp_path):

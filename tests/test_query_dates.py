@@ -186,6 +186,11 @@ def test_a_left_out_date_is_left_out_not_kept():
         assert [(t.weight, t.text) for t in parsed.terms] == terms, query
         assert [(d.start, d.end, d.months) for d in parsed.without_dates] == left_out, query
         assert (parsed.dates is None) == (query != "a circle -2018 2019"), query
+    # bounds after one minus make one range, as they do kept
+    for query in ("red - since 2019 until 2020", "red -since 2019 until 2020", "red - after 2018 before 2021"):
+        parsed = parse_query(query, now=NOW)
+        assert [(d.start, d.end) for d in parsed.without_dates] == [(D(2019, 1, 1), D(2021, 1, 1))], query
+        assert [t.text for t in parsed.terms] == ["red"] and parsed.dates is None, query
     both = parse_query("snow in december -2019", now=NOW)
     assert both.dates.months == (12,) and both.without_dates[0].start == D(2019, 1, 1)
     # one chip taken off takes its own words out, not the other's
@@ -193,6 +198,12 @@ def test_a_left_out_date_is_left_out_not_kept():
     assert strip_query_dates("snow in december -2019", NOW, left_out=True) == "snow in december"
     assert strip_query_dates("beach - 2019", NOW, left_out=True) == "beach"
     assert strip_query_dates("beach -november sunset", NOW, left_out=True) == "beach sunset"
+    # one left-out chip taken off: only its date goes
+    assert strip_query_dates("beach - 2018 2019", NOW, left_out=True, words="2019") == "beach - 2018"
+    assert strip_query_dates("red since 2018 -december -2019", NOW, left_out=True, words="december") == (
+        "red since 2018 -2019"
+    )
+    assert strip_query_dates("red -2019 sunset", NOW, left_out=True, words="2019") == "red sunset"
 
 
 def test_a_year_after_a_minus_inside_an_images_name_stays_in_the_name(tmp_path):

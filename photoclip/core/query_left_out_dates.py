@@ -6,6 +6,9 @@ opposite of what was asked; so the query's parser takes them out first (see
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import operator
+import re
 from collections.abc import Callable
 
 from photoclip.core.date_filter import DateFilter
@@ -50,15 +53,26 @@ def _left_out_dates(
         if not glued:
             each, rest = date_expressions(part, now)
             if each:
-                found.append((start, end, each, f" - {rest.strip()} " if rest.strip() else " "))
+                found.append((start, end, _as_spans(each), f" - {rest.strip()} " if rest.strip() else " "))
             continue
         words = part.split()
         for n in range(min(DATE_WORDS, len(words)), 0, -1):
             each, rest = date_expressions(" ".join(words[:n]), now)
-            if len(each) == 1 and not rest:
-                found.append((start, end, each, f" {' '.join(words[n:])} "))
+            if each and not rest and len(_as_spans(each)) == 1:
+                found.append((start, end, _as_spans(each), f" {' '.join(words[n:])} "))
                 break
     return found
+
+
+def _as_spans(each: list[DateFilter]) -> list[DateFilter]:
+    """One left-out part's dates as the spans of time it leaves out: its bounds ("since 2019",
+    "until 2020") make one range together, as they do kept; any other date is a span of its own
+    ("2018 2019": both years). Each bound on its own left out every dated photo."""
+    bounds = [k for k, date in enumerate(each) if (date.start is None) != (date.end is None) and not date.months]
+    if len(bounds) < 2:
+        return each
+    merged = functools.reduce(operator.and_, (each[k] for k in bounds))
+    return [merged if k == bounds[0] else date for k, date in enumerate(each) if k == bounds[0] or k not in bounds]
 
 
 def take_left_out_dates(
@@ -70,12 +84,16 @@ def take_left_out_dates(
     taken = _left_out_dates(text, now, in_image_name)
     for start, end, _, rest in reversed(taken):
         text = text[:start].rstrip() + rest + text[end:].lstrip()
-    return tuple(date for _, _, each, _ in taken for date in each), " ".join(text.split(" ")).strip()
+    return tuple(date for _, _, each, _ in taken for date in each), _spaced(text)
 
 
-def strip_query_dates(text: str, now: dt.date | dt.datetime | None = None, *, left_out: bool = False) -> str:
-    """``text`` without the dates it names, or with ``left_out`` those it leaves out (what taking
-    one date chip off leaves)."""
+def strip_query_dates(
+    text: str, now: dt.date | dt.datetime | None = None, *, left_out: bool = False, words: str | None = None
+) -> str:
+    """``text`` without the dates it names, or with ``left_out`` those it leaves out, or only the
+    left-out one said with ``words`` (what taking one date chip off leaves)."""
+    if left_out and words is not None:
+        return _without_left_out_date(text, now, words)
     if left_out:
         return take_left_out_dates(text, now)[1]
     masked, kept = text, {}
@@ -87,3 +105,25 @@ def strip_query_dates(text: str, now: dt.date | dt.datetime | None = None, *, le
     for token, part in kept.items():
         stripped = stripped.replace(token, part)
     return stripped
+
+
+def _without_left_out_date(text: str, now: dt.date | dt.datetime | None, words: str) -> str:
+    """``text`` without the one left-out date said with ``words`` ("beach - 2018 2019", 2019's
+    chip taken off: "beach - 2018"); the text as it is when no left-out date is said so."""
+    for start, end, each, rest in reversed(_left_out_dates(text, now)):
+        date = next((d for d in each if " ".join(d.words) == words), None)
+        if date is None:
+            continue
+        part = rest
+        if len(each) > 1:  # only that date's words go; the part's minus stays for the others
+            part = text[start:end]
+            for said in date.words:
+                part = part.replace(said, " ", 1)
+            part = f" {part.strip()} "
+        return _spaced(text[:start].rstrip() + part + text[end:].lstrip())
+    return text
+
+
+def _spaced(text: str) -> str:
+    """``text`` with the spaces a taken-out part leaves behind run into one."""
+    return re.sub(" {2,}", " ", text).strip()

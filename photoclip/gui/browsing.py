@@ -140,11 +140,12 @@ class Browser(QObject):
 
     def remove_filter(self, chip: Chip) -> None:
         """Takes one filter off (its chip's ✕); a chip of the search's own date words takes them out
-        of the search box ("beach 2019" → "beach", "beach - 2019" too; the other chip's dates stay)."""
+        of the search box ("beach 2019" → "beach", "beach - 2018 2019" → "beach - 2018" for 2019's)."""
         if chip.kind == "query-date":
             from photoclip.core.query_left_out_dates import strip_query_dates
 
-            self.search(strip_query_dates(self.search_bar.query.text(), left_out=chip.left_out))
+            text = self.search_bar.query.text()
+            self.search(strip_query_dates(text, left_out=chip.left_out, words=chip.value if chip.left_out else None))
             return
         self.set_filters(without(self.filters, chip), None if chip.kind == "collection" else self.collection)
         if not self.filters.active:
