@@ -157,6 +157,8 @@ def test_a_left_out_date_leaves_out_the_photos_taken_then(library):
     # a month of every year, beside a date that is kept; a photo of no known date is never left out
     assert by_name(library.search("2019 - in december", limit=100)) == ["summer-2019"]
     assert "no-exif-2017" in by_name(library.search("-december", limit=100))
+    nothing_else = library.search("a circle 2019 - 2019", limit=100)  # every photo it could list, left out
+    assert nothing_else.hits == [] and "taken in the dates this search leaves out" in " ".join(nothing_else.notes)
     assert set(by_name(library.search("- 2019", limit=100))) == set(by_name(library.search("", limit=100))) - {
         "xmas-2019",
         "summer-2019",

@@ -32,7 +32,7 @@ from photoclip.core.paths import expand_home
 from photoclip.core.query import Query, QueryTerm, parse_query
 from photoclip.core.records import PhotoStatus, SortOrder
 from photoclip.core.relevance import SAMPLE, QueryRelevance, Strictness
-from photoclip.core.search_notes import CLOSEST_NOTE, SMALL_LIBRARY_NOTE, UNSCORED_NOTE
+from photoclip.core.search_notes import ALL_DATES_LEFT_OUT_NOTE, CLOSEST_NOTE, SMALL_LIBRARY_NOTE, UNSCORED_NOTE
 from photoclip.core.search_results import SearchFilters, SearchHit, SearchResults
 from photoclip.core.search_term_vectors import TermVectors
 from photoclip.core.small_library import SMALL_LIBRARY, SmallLibraryQuery, closest_few
@@ -178,6 +178,8 @@ class Searcher(TermVectors):
         )
         if query.without_dates:  # "beach - 2019": every photo not taken then
             allowed = self._taken_outside(query.without_dates, allowed)
+            if not len(allowed):
+                return SearchResults([], query, float("inf"), notes=[ALL_DATES_LEFT_OUT_NOTE])
         allowed = self.words.narrow(query, allowed)  # folder: and camera:
         if query.is_empty:
             if not query.terms:

@@ -20,6 +20,8 @@ SMALL_LIBRARY_NOTE = (
 )
 #: Said when no photo clears the cut-off and the closest few are shown instead.
 CLOSEST_NOTE = "No photo stands out clearly for this search; these come closest."
+#: Said when the dates a search leaves out ("- 2019") hold every photo it could list.
+ALL_DATES_LEFT_OUT_NOTE = "Every photo that could be listed was taken in the dates this search leaves out."
 #: Said when a search of left-out words only is given a minimum score.
 UNSCORED_NOTE = (
     "A search of left-out words only scores no photo, so a minimum score does not apply: every other photo is listed."
