@@ -156,7 +156,8 @@ def test_indexing_searching_and_tagging_never_import_torch(tmp_path):
 def test_each_graph_is_loaded_only_when_it_is_needed(tmp_path):
     """A text search loads only the text graph; finding photos like a library photo only the image
     graph (for its mirror image), and none while its folder is away (its vector is stored); after
-    indexing the image graph is let go again."""
+    indexing and after an image query the image graph is let go again (the window at rest holds
+    the text graph only)."""
     from photoclip.core.library import Library
 
     folder = tmp_path / "photos"
@@ -173,7 +174,10 @@ def test_each_graph_is_loaded_only_when_it_is_needed(tmp_path):
     with Library.open(tmp_path / "lib", model="photoclip-tiny") as library:
         assert library.similar(folder / "red-circle-0.png", limit=2).hits
         engine = library.models.loaded(library.spec)
-        assert engine._image is not None and engine._text is None
+        assert engine is not None and engine._text is None and engine._image is None  # used, let go
+        library.search("a red circle", limit=2)
+        assert library.search(f"{folder / 'blue-square-0.png'} + red", limit=2).hits
+        assert engine._text is not None and engine._image is None
     folder.rename(tmp_path / "away")
     with Library.open(tmp_path / "lib", model="photoclip-tiny") as library:
         assert library.similar(folder / "red-circle-0.png", limit=2).hits

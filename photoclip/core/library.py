@@ -18,7 +18,7 @@ from photoclip.core.library_folders import FoldersMixin
 from photoclip.core.library_history import HistoryMixin
 from photoclip.core.library_tags import TagsMixin
 from photoclip.core.library_timeline import TimelineMixin
-from photoclip.core.lockfile import WriterLock
+from photoclip.core.lockfile import WriterLock, WriterSection
 from photoclip.core.models.download import DownloadProgress
 from photoclip.core.models.loaded import LoadedModels
 from photoclip.core.models.registry import ModelSpec, get_model
@@ -231,9 +231,9 @@ class Library(FoldersMixin, TagsMixin, DuplicatesMixin, TimelineMixin, HistoryMi
             prune(self.paths.thumbnails, self.settings.get("thumbnail_cache_mb") * 1_000_000)
         return report
 
-    def _writing(self, wait: bool = True) -> _WriterSection:
+    def _writing(self, wait: bool = True) -> WriterSection:
         self.check_writable()
-        return _WriterSection(self.writer_lock, self._write_mutex, wait)
+        return WriterSection(self.writer_lock, self._write_mutex, wait)
 
     @property
     def read_only(self) -> bool:
@@ -278,7 +278,7 @@ class Library(FoldersMixin, TagsMixin, DuplicatesMixin, TimelineMixin, HistoryMi
                 photo = self.catalog.photo_by_path(query.terms[0].image)
                 if photo is not None:
                     options.setdefault("exclude", [photo.id])
-        results = self.searcher().search(query, **options)
+        results = self._after_image_query(self.searcher().search(query, **options))
         if known_tags is not None and isinstance(query, Query):
             results.notes += names_not_found(query, known_tags, self.searcher().words)
         results.notes += results.query.notes() + stale_vectors_notes(self)
@@ -290,7 +290,17 @@ class Library(FoldersMixin, TagsMixin, DuplicatesMixin, TimelineMixin, HistoryMi
         options.setdefault("strictness", self.settings.get("relevance"))
         if isinstance(target, Path) and not expand_home(target).exists() and self.catalog.photo_by_path(target) is None:
             target = named_photo(str(target), self.catalog) or target
-        return self.searcher().similar(target, **options)
+        return self._after_image_query(self.searcher().similar(target, **options))
+
+    def _after_image_query(self, results: SearchResults) -> SearchResults:
+        """Lets the image graph go after an image query, as after indexing (not while an index run uses it)."""
+        if any(t.image is not None for t in results.query.terms) and self._write_mutex.acquire(blocking=False):
+            try:
+                if (engine := self.models.loaded(self.searcher().spec)) is not None:
+                    engine.release_images()
+            finally:
+                self._write_mutex.release()
+        return results
 
     def photo_named(self, name: str) -> Path | None:
         """The one library photo a file name means ("cat.jpg"), as "similar to NAME" reads it; None: none or several."""
@@ -362,32 +372,3 @@ class Library(FoldersMixin, TagsMixin, DuplicatesMixin, TimelineMixin, HistoryMi
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-class _WriterSection:
-    """Holds the library's writer lock for a ``with`` block: the file lock keeps other processes
-    out, the mutex other threads of this one (it is re-entrant for the thread that holds it)."""
-
-    def __init__(self, lock: WriterLock, mutex: threading.RLock, wait: bool = True) -> None:
-        self.lock = lock
-        self.mutex = mutex
-        self.wait = wait  # False: refuse at once while another thread writes (an index run)
-        self.took = False
-
-    def __enter__(self) -> None:
-        if not self.mutex.acquire(blocking=self.wait):
-            raise PhotoclipError("photoclip is indexing this library now: try again when that has finished.")
-        try:
-            if not self.lock.held:
-                self.lock.acquire()
-                self.took = True
-        except BaseException:
-            self.mutex.release()
-            raise
-
-    def __exit__(self, *exc: object) -> None:
-        try:
-            if self.took:
-                self.lock.release()
-        finally:
-            self.mutex.release()

@@ -23,7 +23,7 @@ from photoclip.core.records import PhotoRow
 
 if TYPE_CHECKING:
     from photoclip.core.catalog import Catalog
-    from photoclip.core.library import _WriterSection
+    from photoclip.core.lockfile import WriterSection
     from photoclip.core.models.registry import ModelSpec
     from photoclip.core.paths import LibraryPaths
     from photoclip.core.vectors import VectorIndex
@@ -45,7 +45,7 @@ class DuplicatesMixin:
         @property
         def search_spec(self) -> ModelSpec: ...
 
-        def _writing(self) -> _WriterSection: ...
+        def _writing(self) -> WriterSection: ...
 
         def check_writable(self) -> None: ...
 

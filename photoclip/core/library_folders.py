@@ -14,7 +14,7 @@ from photoclip.core.scanner import offline_reason
 
 if TYPE_CHECKING:
     from photoclip.core.catalog import Catalog
-    from photoclip.core.library import _WriterSection
+    from photoclip.core.lockfile import WriterSection
     from photoclip.core.vectors import VectorIndex
 
 
@@ -24,7 +24,7 @@ class FoldersMixin:
     catalog: Catalog
     _indexes: dict[str, VectorIndex]
 
-    def _writing(self, wait: bool = True) -> _WriterSection:
+    def _writing(self, wait: bool = True) -> WriterSection:
         raise NotImplementedError
 
     def roots(self) -> list[Root]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 from typing import IO
 
@@ -70,3 +71,32 @@ class WriterLock:
     def held(self) -> bool:
         """True while this object holds the lock."""
         return self._handle is not None
+
+
+class WriterSection:
+    """Holds the library's writer lock for a ``with`` block: the file lock keeps other processes
+    out, the mutex other threads of this one (it is re-entrant for the thread that holds it)."""
+
+    def __init__(self, lock: WriterLock, mutex: threading.RLock, wait: bool = True) -> None:
+        self.lock = lock
+        self.mutex = mutex
+        self.wait = wait  # False: refuse at once while another thread writes (an index run)
+        self.took = False
+
+    def __enter__(self) -> None:
+        if not self.mutex.acquire(blocking=self.wait):
+            raise PhotoclipError("photoclip is indexing this library now: try again when that has finished.")
+        try:
+            if not self.lock.held:
+                self.lock.acquire()
+                self.took = True
+        except BaseException:
+            self.mutex.release()
+            raise
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            if self.took:
+                self.lock.release()
+        finally:
+            self.mutex.release()
