@@ -89,6 +89,17 @@ def test_a_name_no_photo_or_several_photos_have_is_a_clear_error(library):
         opened.search("similar to red-circle-0.png")
 
 
+def test_words_typed_after_find_similars_text_narrow_its_search(library):
+    """A tester added " red" after the window's "similar to NAME": the whole text became words (and
+    the model "never learnt 'similar', 'jpg'"), the photo dropped from the search."""
+    opened, _, pictures = library
+    name = next(n for n, p in pictures.items() if (p.colour, p.shape) == ("green", "star"))
+    typed = opened.search(f"similar to {name} blue", limit=10, strictness="all")
+    plus = opened.search(f"similar to {name} + blue", limit=10, strictness="all")
+    assert [t.image.name if t.image else t.text for t in typed.query.terms] == [name, "blue"]
+    assert names(typed) == names(plus)
+
+
 def test_similar_to_words_stays_words(library):
     opened, _folder, pictures = library
     results = opened.search("similar to a lion", limit=3)

@@ -22,7 +22,13 @@ from photoclip.core.lockfile import WriterLock, WriterSection
 from photoclip.core.models.download import DownloadProgress
 from photoclip.core.models.loaded import LoadedModels
 from photoclip.core.models.registry import ModelSpec, get_model
-from photoclip.core.named_photo import SIMILAR_TO, image_or_named_photo, mentions_photo_name, named_photo
+from photoclip.core.named_photo import (
+    SIMILAR_TO,
+    image_or_named_photo,
+    mentions_photo_name,
+    named_photo,
+    words_after_a_name,
+)
 from photoclip.core.paths import LibraryPaths, expand_home
 from photoclip.core.query import Query, parse_query
 from photoclip.core.scanner import is_missing_photo, offline_reason
@@ -261,6 +267,7 @@ class Library(FoldersMixin, TagsMixin, DuplicatesMixin, TimelineMixin, HistoryMi
         ``camera:`` may name a tag, folder or camera of several words without quotes."""
         options.setdefault("strictness", self.settings.get("relevance"))
         known_tags: list[str] | None = None
+        query = words_after_a_name(query) if isinstance(query, str) else query
         if isinstance(query, str) and (
             mentions_photo_name(query) or any(key in query for key in ("tag:", "folder:", "camera:"))
         ):

@@ -45,6 +45,22 @@ def names_a_photo_file(text: str) -> bool:
     return any(is_supported(part.strip().strip("\"'")) for part in (name, *(text for _, text in split_terms(name))))
 
 
+def words_after_a_name(text: str) -> str:
+    """ "similar to cat.jpg snow" as "similar to cat.jpg + snow": words typed after Find similar's
+    "similar to NAME" narrow its search, as "+ snow" does (they made the whole text words, and the
+    photo was dropped). Any other text as it is."""
+    from photoclip.core.images import is_supported
+
+    match = SIMILAR_TO.match(text)
+    if match is None or names_a_photo_file(text):
+        return text
+    words = match.group("name").split(" ")
+    for k in range(len(words) - 2, -1, -1):  # the last image file's name with words after it
+        if is_supported(words[k].strip("\"'")) and words[k + 1][:1] not in ("+", "-", ""):
+            return f"similar to {' '.join(words[: k + 1])} + {' '.join(words[k + 1 :])}"
+    return text
+
+
 def image_or_named_photo(text: str, catalog: Catalog) -> Path | None:
     """The image a term means: a path to an image file, "similar to NAME", or an image file's bare
     name (see the module); a path with folders that is not there is left to the query's parser."""
