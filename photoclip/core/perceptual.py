@@ -73,8 +73,13 @@ class Signature:
     def spread(self) -> float:
         """How far its pixels lie from its median colour (levels, root mean square per channel):
         how much there is in it to compare at all (a black frame: under one level)."""
+        return math.sqrt(self.energy / self.rgb.size)
+
+    @property
+    def energy(self) -> float:
+        """Its colour energy away from its median colour (its background, when one fills most of it)."""
         pixels = self.rgb.reshape(-1, 3)
-        return math.sqrt(float(((pixels - np.median(pixels, axis=0)) ** 2).mean()))
+        return float(((pixels - np.median(pixels, axis=0)) ** 2).sum())
 
 
 @dataclass(frozen=True)
@@ -135,11 +140,10 @@ def _hue_turn(degrees: float) -> np.ndarray:
     return (math.cos(t) * np.eye(3) + math.sin(t) * cross + (1 - math.cos(t)) * np.outer(k, k)).astype(np.float32)
 
 
-def _content(pixels: np.ndarray) -> float:
-    """A picture's colour energy away from its median colour (its background, when one fills
-    most of it), never below :data:`ENERGY_FLOOR` (pixels: n × 3)."""
-    median = np.median(pixels, axis=0)
-    return max(float(((pixels - median) ** 2).sum()), pixels.size * ENERGY_FLOOR**2)
+def _content(signature: Signature) -> float:
+    """A picture's colour energy away from its median colour (:attr:`Signature.energy`), never
+    below :data:`ENERGY_FLOOR` a level."""
+    return max(signature.energy, signature.rgb.size * ENERGY_FLOOR**2)
 
 
 def _residuals(sources: np.ndarray, target: np.ndarray, content: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -233,7 +237,7 @@ def compare(
         steps = int(HUE_TURN / HUE_STEP)
         turns += [sign * HUE_STEP * k for k in range(1, steps + 1) for sign in (1, -1)]
     pixels_a, pixels_b = a.rgb.reshape(-1, 3), b.rgb.reshape(-1, 3)
-    content = (_content(pixels_a) + _content(pixels_b)) / 2
+    content = (_content(a) + _content(b)) / 2
     frame = np.asarray([(0, 0, 1, 1)], np.float32)
     best = _best(a, pixels_b, frame, turns, content)
     if best.residual <= settle or not (aspect_a and aspect_b):
