@@ -38,7 +38,7 @@ from photoclip.core.date_filter import DateFilter
 from photoclip.core.metadata_words import contains_phrase, fold, words_of
 from photoclip.core.paths import expand_home
 from photoclip.core.query_dates import find_dates
-from photoclip.core.query_left_out_dates import take_left_out_dates
+from photoclip.core.query_left_out_dates import glued_minus, take_left_out_dates
 
 _WEIGHT = re.compile(r"^(\d+(?:\.\d+)?|\.\d+):(.+)$", re.S)
 #: The most a term's weight counts ("1000:red" is as much as "red" alone wants to say).
@@ -159,7 +159,7 @@ def _parts(raw: str) -> list[_Part]:
             parts.append((parts[resume][0] if resume is not None else 1, [], resume))
             current, resume = len(parts) - 1, None
         if not quoted and ch in "+-" and at_boundary:
-            glued = ch == "-" and i + 1 < len(raw) and not raw[i + 1].isspace() and raw[i + 1] not in "+-"
+            glued = ch == "-" and glued_minus(raw, i)
             if glued and current is not None:
                 resume = parts[current][2] if parts[current][2] is not None else current
             parts.append((-1 if ch == "-" else 1, [], None))

@@ -25,10 +25,15 @@ def _left_out_spans(text: str) -> list[tuple[int, int, bool]]:
         elif not quoted and ch in "+-" and (i == 0 or text[i - 1].isspace()):
             operators.append(i)
     return [
-        (i, operators[k + 1] if k + 1 < len(operators) else len(text), i + 1 < len(text) and text[i + 1] not in "+- ")
+        (i, operators[k + 1] if k + 1 < len(operators) else len(text), glued_minus(text, i))
         for k, i in enumerate(operators)
         if text[i] == "-"
     ]
+
+
+def glued_minus(text: str, i: int) -> bool:
+    """Whether the minus at ``i`` is against a word ("-people"), as query._parts reads it."""
+    return i + 1 < len(text) and not text[i + 1].isspace() and text[i + 1] not in "+-"
 
 
 #: The most words one date expression takes ("from june to august 2019").
@@ -58,8 +63,9 @@ def _left_out_dates(
         words = part.split()
         for n in range(min(DATE_WORDS, len(words)), 0, -1):
             each, rest = date_expressions(" ".join(words[:n]), now)
-            if each and not rest and len(_as_spans(each)) == 1:
-                found.append((start, end, _as_spans(each), f" {' '.join(words[n:])} "))
+            spans = _as_spans(each)
+            if len(spans) == 1 and not rest:
+                found.append((start, end, spans, f" {' '.join(words[n:])} "))
                 break
     return found
 
