@@ -14,7 +14,7 @@ import sys
 
 from photoclip.cli.common import open_library
 from photoclip.core.duplicates import CopyKind, DuplicateCopy, DuplicateGroup, TrashReport, describe
-from photoclip.core.formatting import display_path, format_bytes
+from photoclip.core.formatting import display_path, format_bytes, plural
 
 #: Copies the one question (and ``--yes``) may move: the same picture, only stored differently.
 SURE = (CopyKind.IDENTICAL, CopyKind.RESIZED, CopyKind.REENCODED)
@@ -58,7 +58,7 @@ def _print_groups(groups: list[DuplicateGroup], near: bool, *, trash_asked: bool
     for number, group in enumerate(groups, 1):
         others = len(group.others)
         print(
-            f"{number}. {len(group.copies)} {scope}: one to keep, {others} cop{'ies' if others != 1 else 'y'}, "
+            f"{number}. {len(group.copies)} {scope}: one to keep, {plural(others, 'copy', 'copies')}, "
             f"{format_bytes(group.reclaimable)} to gain"
         )
         print(f"   keep  {display_path(group.keep.path)}  ({describe(group.keep)})")
@@ -67,8 +67,7 @@ def _print_groups(groups: list[DuplicateGroup], near: bool, *, trash_asked: bool
     copies = sum(len(g.others) for g in groups)
     total = sum(g.reclaimable for g in groups)
     print(
-        f"\n{len(groups)} group{'s' if len(groups) != 1 else ''}: {copies} "
-        f"cop{'ies' if copies != 1 else 'y'} could go, freeing {format_bytes(total)}."
+        f"\n{plural(len(groups), 'group')}: {plural(copies, 'copy', 'copies')} could go, freeing {format_bytes(total)}."
     )
     if not near:
         print("Resized, re-encoded or edited copies too: photoclip duplicates --near")
@@ -97,7 +96,7 @@ def _chosen(groups: list[DuplicateGroup], yes: bool) -> tuple[list[int], list[Du
 def _confirmed(copies: list[DuplicateCopy], yes: bool) -> bool:
     """Asks before moving the sure copies (unless ``--yes``); anything but y or yes keeps the files."""
     size = format_bytes(sum(c.photo.size for c in copies))
-    question = f"Move {len(copies)} cop{'ies' if len(copies) != 1 else 'y'} ({size}) to the system trash?"
+    question = f"Move {plural(len(copies), 'copy', 'copies')} ({size}) to the system trash?"
     not_identical = sum(c.kind != CopyKind.IDENTICAL for c in copies)
     if not_identical:
         question += f" {not_identical} of them are resized or re-encoded, not identical files."
@@ -140,7 +139,7 @@ def _print_left(left: list[DuplicateCopy], yes: bool) -> None:
 def _print_trash(report: TrashReport) -> None:
     moved = len(report.trashed)
     print(
-        f"\nMoved {moved} cop{'ies' if moved != 1 else 'y'} ({format_bytes(report.freed)}) to the system trash; "
+        f"\nMoved {plural(moved, 'copy', 'copies')} ({format_bytes(report.freed)}) to the system trash; "
         "restore them from there if needed."
     )
     for _photo_id, reason in report.refused:

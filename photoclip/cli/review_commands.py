@@ -35,25 +35,27 @@ def cmd_tag_edits(args: argparse.Namespace) -> int:
             old, new = args.rename
             if spelt(old) != spelt(new) and library.tag_photo_count(new) and library.tag_photo_count(old):
                 raise PhotoclipError(
-                    f"There is already a tag '{spelt(new)}' ({photo_count(library.tag_photo_count(new))}). To make the "
+                    f"There is already a tag '{spelt(new)}' ({plural(library.tag_photo_count(new), 'photo')}). "
+                    "To make the "
                     f"two one tag: photoclip tags --merge '{spelt(old)}' --into '{spelt(new)}'"
                 )
             change = library.rename_tag(old, new)
-            print(f"Renamed the tag '{change.labels[0]}' to '{change.into}' on {photo_count(len(change.photo_ids))}.")
+            on = plural(len(change.photo_ids), "photo")
+            print(f"Renamed the tag '{change.labels[0]}' to '{change.into}' on {on}.")
         elif args.merge:
             if not args.into:
                 raise PhotoclipError("Say what the tags become: --merge A B --into NAME (NAME may be A or B).")
             change = library.merge_tags(args.merge, args.into)
             print(
                 f"Merged {', '.join(repr(x) for x in change.labels)} into '{change.into}' "
-                f"({photo_count(len(change.photo_ids))})."
+                f"({plural(len(change.photo_ids), 'photo')})."
             )
         elif args.delete:
             if not delete_confirmed(library, args.delete, args.yes):
                 print("Nothing was deleted.", file=sys.stderr)
                 return 1
             change = library.delete_tag(args.delete)
-            print(f"Deleted the tag '{change.labels[0]}' from {photo_count(len(change.photo_ids))}.")
+            print(f"Deleted the tag '{change.labels[0]}' from {plural(len(change.photo_ids), 'photo')}.")
         else:
             print_tag_list(library)
             return 0
@@ -69,16 +71,11 @@ def delete_confirmed(library: Library, label: str, yes: bool) -> bool:
     summary = library.tag_summary(label)
     if yes or summary is None or not summary.accepted:
         return True  # an unknown tag: delete_tag says which tags there are
-    suggested = f" and suggested for {photo_count(summary.suggested)}" if summary.suggested else ""
+    suggested = f" and suggested for {plural(summary.suggested, 'photo')}" if summary.suggested else ""
     return confirm(
-        f"Delete the tag '{summary.label}'? It is accepted on {photo_count(summary.accepted)}{suggested}; "
+        f"Delete the tag '{summary.label}'? It is accepted on {plural(summary.accepted, 'photo')}{suggested}; "
         "it comes off every one of them."
     )
-
-
-def photo_count(count: int) -> str:
-    """``1 photo``, ``2 photos``."""
-    return plural(count, "photo")
 
 
 def spelt(label: str) -> str:
@@ -160,7 +157,7 @@ def review(library: Library, args: argparse.Namespace, scope: list[int] | None) 
     if args.reject_all:
         changes.append(("Rejected", library.reject_suggestions(args.tag, scope)))
     for verb, change in changes:
-        print(f"{verb} '{change.labels[0]}' for {photo_count(len(change.photo_ids))}.")
+        print(f"{verb} '{change.labels[0]}' for {plural(len(change.photo_ids), 'photo')}.")
         report_sidecars(change)
     named = set(accept) | set(reject)
     done = {pid for _verb, change in changes for pid in change.photo_ids}

@@ -9,7 +9,7 @@ import threading
 from typing import TYPE_CHECKING
 
 from photoclip.cli.common import graceful_interrupt, open_library
-from photoclip.cli.review_commands import cmd_review, cmd_tag_edits, photo_count, spelt
+from photoclip.cli.review_commands import cmd_review, cmd_tag_edits, spelt
 from photoclip.core.errors import PhotoclipError
 from photoclip.core.formatting import display_path, plural, print_paths
 from photoclip.core.records import Tag, TagState
@@ -205,13 +205,13 @@ def cmd_collection(args: argparse.Namespace) -> int:
             store.add_to_collection(collection, new)
             already = len(set(ids) & held)
             print(
-                f"Added {photo_count(len(new))} to '{collection.name}'"
+                f"Added {plural(len(new), 'photo')} to '{collection.name}'"
                 + (f" ({already} {'was' if already == 1 else 'were'} in it already)." if already else ".")
             )
         else:
             album = library.collection_album(args.name)
             print_paths(photo.path for photo in library.photos(album.photo_ids))
-            print(f"{photo_count(len(album.photo_ids))} in {album.description}.", file=sys.stderr)
+            print(f"{plural(len(album.photo_ids), 'photo')} in {album.description}.", file=sys.stderr)
     return 0
 
 
@@ -263,13 +263,16 @@ def edit_collection(library: Library, args: argparse.Namespace) -> int:
         print(f"Renamed the collection '{args.name}' to '{renamed.name}'.")
     elif args.action == "delete":
         held = library.delete_collection(args.name)
-        print(f"Deleted the collection '{args.name}' ({photo_count(held)}; the photos themselves stay in the library).")
+        print(
+            f"Deleted the collection '{args.name}' ({plural(held, 'photo')}; "
+            "the photos themselves stay in the library)."
+        )
     else:
         ids = library_photo_ids(library, args.photos, "remove")
         removed = library.remove_from_collection(args.name, ids)
         absent = len(set(ids)) - removed
         print(
-            f"Took {photo_count(removed)} out of '{args.name}'"
+            f"Took {plural(removed, 'photo')} out of '{args.name}'"
             + (f" ({absent} {'was' if absent == 1 else 'were'} not in it)." if absent > 0 else ".")
         )
     return 0

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from photoclip.core.duplicates import DuplicateGroup, TrashReport, describe
-from photoclip.core.formatting import display_path, format_bytes
+from photoclip.core.formatting import display_path, format_bytes, plural
 from photoclip.gui.file_actions import show_in_folder
 from photoclip.gui.thumbnails import ThumbnailLoader
 
@@ -294,7 +294,7 @@ class DuplicatesView(QDialog):
         box = QMessageBox(
             QMessageBox.Icon.Warning,
             "Move to trash",
-            f"Move {len(chosen)} cop{'ies' if len(chosen) != 1 else 'y'} "
+            f"Move {plural(len(chosen), 'copy', 'copies')} "
             f"({format_bytes(sum(p.size for p in chosen))}) to the system trash?",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             self,
