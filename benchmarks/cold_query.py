@@ -76,6 +76,18 @@ def indexed_library(root: Path, count: int) -> tuple[list[str], dict]:
     return photoclip, env
 
 
+def print_medians(results: dict[str, list[tuple[float, float]]], width: int = 10) -> dict[str, tuple[float, float]]:
+    """Prints each command's median wall time and peak memory (and its runs); returns the medians."""
+    medians = {}
+    for name, values in results.items():
+        wall = statistics.median(v[0] for v in values)
+        peak = statistics.median(v[1] for v in values)
+        medians[name] = (wall, peak)
+        runs = ", ".join(f"{v[0]:.2f}" for v in values)
+        print(f"  {name:{width}} wall {wall:.2f} s  peak {peak:.0f} MB   (runs: {runs})")
+    return medians
+
+
 def main() -> None:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -101,13 +113,7 @@ def main() -> None:
         results["photoclip"].append(measured([*photoclip, "search", QUERY, "-n", "20"], env))
         results["rclip"].append(measured([*rclip, "--no-indexing", "-t", "20", QUERY], rclip_env, photos))
     print(f"cold search of {args.photos} photos, whole process, median of {args.runs} (alternating):")
-    medians = {}
-    for name, values in results.items():
-        wall = statistics.median(v[0] for v in values)
-        peak = statistics.median(v[1] for v in values)
-        medians[name] = (wall, peak)
-        runs = ", ".join(f"{v[0]:.2f}" for v in values)
-        print(f"  {name:10} wall {wall:.2f} s  peak {peak:.0f} MB   (runs: {runs})")
+    medians = print_medians(results)
     ratio_wall = medians["photoclip"][0] / medians["rclip"][0]
     ratio_peak = medians["photoclip"][1] / medians["rclip"][1]
     print(f"  photoclip / rclip: wall {ratio_wall:.2f}x (target <= 0.8), peak memory {ratio_peak:.2f}x (target <= 1)")

@@ -13,9 +13,8 @@ compute), runs alternating; wall time and peak memory are medians of ``--runs``.
 from __future__ import annotations
 
 import argparse
-import statistics
 
-from cold_query import QUERY, indexed_library, measured
+from cold_query import QUERY, indexed_library, measured, print_medians
 from common import BENCH_DIR
 
 
@@ -39,11 +38,7 @@ def main() -> None:
         for name, command in commands.items():
             results[name].append(measured(command, env))
     print(f"whole process on {args.photos} indexed photos, median of {args.runs} (alternating):")
-    medians = {}
-    for name, values in results.items():
-        medians[name] = statistics.median(v[0] for v in values), statistics.median(v[1] for v in values)
-        runs = ", ".join(f"{v[0]:.2f}" for v in values)
-        print(f"  {name:16} wall {medians[name][0]:.2f} s  peak {medians[name][1]:.0f} MB   (runs: {runs})")
+    medians = print_medians(results, width=16)
     text, image = medians["search (text)"], medians["similar (image)"]
     print(f"  similar / search: wall {image[0] / text[0]:.2f}x, peak memory {image[1] / text[1]:.2f}x")
 
