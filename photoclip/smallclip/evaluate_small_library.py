@@ -95,9 +95,9 @@ def evaluate(
 
     def large_rule(x: np.ndarray, vector: np.ndarray) -> np.ndarray:
         """What the large-library rule (relevance.py) lists for one word term, measured on these photos."""
-        cosines = (x @ vector)[:, None]
-        measured = QueryRelevance.measure(cosines, np.ones(1, np.float32), np.array([True]), True, x @ generic)
-        return measured.keep(measured.standing(cosines, x @ generic), Strictness.NORMAL)
+        cosines, generic_cosines = (x @ vector)[:, None], x @ generic
+        measured = QueryRelevance.measure(cosines, np.ones(1, np.float32), np.array([True]), True, generic_cosines)
+        return measured.keep(measured.standing(cosines, generic_cosines), Strictness.NORMAL)
 
     report: dict[str, Any] = {}
     for size in SIZES:
@@ -182,10 +182,9 @@ def main() -> None:
                 library.add_root(folder)
                 library.update()
                 ids, vectors = library.index().get_vectors(library.catalog.filter_photo_ids())
-                names = {photo.id: photo.path.name for photo in library.catalog.photos_by_ids(ids.tolist())}
-                truth = [(pictures[names[int(i)]].colour, pictures[names[int(i)]].shape) for i in ids]
-                searcher = library.searcher()
                 paths = {photo.id: photo.path for photo in library.catalog.photos_by_ids(ids.tolist())}
+                truth = [(pictures[paths[int(i)].name].colour, pictures[paths[int(i)].name].shape) for i in ids]
+                searcher = library.searcher()
                 queried = np.stack([searcher.image_vectors(paths[int(i)])[0] for i in ids])
                 report[look] = evaluate(np.asarray(vectors), truth, searcher, args.draws, args.seed, queried)
     if args.json:
